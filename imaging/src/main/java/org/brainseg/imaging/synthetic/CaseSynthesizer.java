@@ -61,7 +61,7 @@ final class CaseSynthesizer {
         for (int v = 0; v < labels.length; v++) {
             labels[v] = maps.labels()[v];
         }
-        return new SyntheticCase(id, index, channels, volume(labels), maps.focus());
+        return new SyntheticCase(id, index, channels, volume(labels), volume(tissue), maps.focus());
     }
 
     private double voxelMl() {

@@ -14,9 +14,12 @@ import org.brainseg.imaging.labels.TumourLabel;
  * @param index position in the cohort (0-based); the case depends only on (seed, index)
  * @param channels T1, T1ce, T2, FLAIR
  * @param labels internal labels
+ * @param tissue the warped healthy anatomy as a tissue coordinate (0 CSF, 1 grey, 2 white matter,
+ *     partial volumes in between, NaN outside the brain), before the tumour was drawn: a
+ *     tissue ground truth for tests and tissue-aware sampling (not written to disk)
  * @param focus voxel (i, j, k) at the centre of the main lesion
  */
-public record SyntheticCase(String id, int index, Volume[] channels, Volume labels, int[] focus) {
+public record SyntheticCase(String id, int index, Volume[] channels, Volume labels, Volume tissue, int[] focus) {
     public Volume channel(Modality m) {
         return channels[m.ordinal()];
     }
