@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             NiftiInfoCommand.class,
             DatasetInfoCommand.class,
             DiceCommand.class,
+            GenerateCommand.class,
         })
 public final class Main implements Runnable {
 
