@@ -64,8 +64,9 @@ final class GenerateCommand implements Callable<Integer> {
         }
         var stdout = spec.commandLine().getOut();
         stdout.printf(Locale.ROOT, "anatomy: %s%n", result.anatomy());
-        stdout.printf(Locale.ROOT, "cases: %d (%s, %s mm, seed %d) in %s%n", result.cases().size(), config.layout(),
-                config.spacingMm(), seed, out);
+        double seconds = result.cases().stream().mapToDouble(r -> r.seconds()).average().orElse(0);
+        stdout.printf(Locale.ROOT, "cases: %d (%s, %s mm, seed %d, %.1f s per case) in %s%n", result.cases().size(),
+                config.layout(), config.spacingMm(), seed, seconds, out);
         stdout.printf(Locale.ROOT, "mean whole tumour: %.1f mL%n", result.meanWholeTumourMl());
         if (result.previews() != null) {
             stdout.printf(Locale.ROOT, "previews: %s%n", result.previews());

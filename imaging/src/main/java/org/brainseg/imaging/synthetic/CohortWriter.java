@@ -5,10 +5,12 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 import org.brainseg.imaging.Volume;
 import org.brainseg.imaging.dataset.DatasetLayout;
@@ -34,16 +36,34 @@ final class CohortWriter {
         this.layout = layout;
     }
 
+    /** Writes a case's files; they are independent, so they are compressed in parallel (gzip dominates). */
     void write(SyntheticCase c) throws IOException {
+        List<FileJob> jobs = new ArrayList<>();
         if (layout.separateModalities()) {
             for (Modality m : Modality.values()) {
-                nifti.write(layout.modalityPath(root, c.id(), m), c.channel(m), NiftiDataType.INT16);
+                jobs.add(() -> nifti.write(layout.modalityPath(root, c.id(), m), c.channel(m), NiftiDataType.INT16));
             }
         } else {
             Volume[] stacked = DatasetLayout.MSD_CHANNELS.stream().map(c::channel).toArray(Volume[]::new);
-            nifti.write4d(layout.imagePath(root, c.id()), stacked, NiftiDataType.INT16);
+            jobs.add(() -> nifti.write4d(layout.imagePath(root, c.id()), stacked, NiftiDataType.INT16));
         }
-        nifti.write(layout.labelPath(root, c.id()), stored(c.labels(), layout.convention()), NiftiDataType.UINT8);
+        jobs.add(() -> nifti.write(layout.labelPath(root, c.id()), stored(c.labels(), layout.convention()), NiftiDataType.UINT8));
+        try {
+            jobs.parallelStream().forEach(job -> {
+                try {
+                    job.run();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    @FunctionalInterface
+    private interface FileJob {
+        void run() throws IOException;
     }
 
     /** Writes what a layout needs besides the cases: MSD's dataset.json. */

@@ -26,15 +26,15 @@ final class PhantomHead {
         int nz = SHAPE[2];
         SplittableRandom rng = new SplittableRandom(SEED);
         SmoothField outline = new SmoothField(rng, SHAPE, 1, 30);
-        SmoothField gyri = new SmoothField(rng, SHAPE, 1, 9);
-        SmoothField sulci = new SmoothField(rng, SHAPE, 1, 11);
+        SmoothField gyri = new SmoothField(rng, SHAPE, 1, 6);
+        SmoothField sulci = new SmoothField(rng, SHAPE, 1, 7);
         float[] data = new float[nx * ny * nz];
         float[] so = new float[nx * ny];
         float[] sg = new float[nx * ny];
         float[] ss = new float[nx * ny];
         for (int k = 0; k < nz; k++) {
             outline.slice(k, 0.025f, so);
-            gyri.slice(k, 0.05f, sg);
+            gyri.slice(k, 0.045f, sg);
             sulci.slice(k, 1f, ss);
             double z = k - (nz - 1) / 2.0;
             for (int j = 0; j < ny; j++) {
@@ -79,10 +79,10 @@ final class PhantomHead {
                 return GM + 8; // lentiform nucleus
             }
         }
-        if (rho < 0.84 + gyri) {
+        if (rho < 0.87 + gyri) {
             return WM;
         }
-        if (rho > 0.975 || (rho > 0.76 && Math.abs(sulcus) < 0.12)) {
+        if (rho > 0.975 || (rho > 0.8 && Math.abs(sulcus) < 0.15)) {
             return CSF; // outer CSF and sulci
         }
         return GM;
