@@ -56,7 +56,8 @@ final class CaseSynthesizer {
                 break;
             }
         }
-        Volume[] channels = render(rng, caseSeed, tissue, maps);
+        Hyperintensities decoys = Hyperintensities.place(rng, tissue, maps.labels(), shape, spacing);
+        Volume[] channels = render(rng, caseSeed, tissue, maps, decoys);
         float[] labels = new float[tissue.length];
         for (int v = 0; v < labels.length; v++) {
             labels[v] = maps.labels()[v];
@@ -94,7 +95,7 @@ final class CaseSynthesizer {
     }
 
     /** The four contrasts, rounded to integers as they will be stored. */
-    private Volume[] render(SplittableRandom rng, long caseSeed, float[] tissue, TumourMaps maps) {
+    private Volume[] render(SplittableRandom rng, long caseSeed, float[] tissue, TumourMaps maps, Hyperintensities decoys) {
         int nx = shape[0];
         int ny = shape[1];
         SmoothField commonBias = new SmoothField(rng, shape, spacing, 90);
@@ -112,8 +113,8 @@ final class CaseSynthesizer {
         IntStream.range(0, shape[2]).parallel().forEach(k -> {
             float[] common = new float[nx * ny];
             float[] own = new float[nx * ny];
-            float[] signal = new float[Contrast.MODALITIES];
             commonBias.slice(k, 0.12f, common);
+            double z = (k - (shape[2] - 1) / 2.0) * spacing;
             for (int m = 0; m < Contrast.MODALITIES; m++) {
                 bias[m].slice(k, 0.06f, own);
                 for (int j = 0; j < ny; j++) {
@@ -125,6 +126,10 @@ final class CaseSynthesizer {
                             continue;
                         }
                         float s = box.contains(i, j, k) ? tumourSignal(m, t, maps, box.index(i, j, k)) : Contrast.tissue(m, t);
+                        float h = decoys.strength((i - (nx - 1) / 2.0) * spacing, (j - (ny - 1) / 2.0) * spacing, z);
+                        if (h > 0) {
+                            s += 0.8f * h * (Contrast.EDEMA[m] - s);
+                        }
                         s = Math.max(0.02f, s) * (float) Math.exp(common[p] + own[p]);
                         // Rician magnitude noise: |signal + complex Gaussian|.
                         float re = s + sigma[m] * VoxelNoise.gaussian(caseSeed + 2L * m, g);
@@ -148,7 +153,7 @@ final class CaseSynthesizer {
         float tex = maps.texture()[b];
         float e = maps.edema()[b];
         if (e > 0) {
-            s += e * (Contrast.EDEMA[m] * (1 + 0.06f * tex) - s);
+            s += e * (Contrast.EDEMA[m] * (1 + 0.12f * tex) - s);
         }
         float a1 = maps.ncr()[b];
         float a3 = maps.enhancing()[b];

@@ -16,7 +16,7 @@ final class Contrast {
         {1.00f, 0.60f, 0.42f}, // T2
         {0.12f, 0.62f, 0.47f}, // FLAIR
     };
-    static final float[] EDEMA = {0.58f, 0.60f, 0.84f, 0.98f};
+    static final float[] EDEMA = {0.60f, 0.62f, 0.80f, 0.88f};
     static final float[] NECROSIS = {0.30f, 0.33f, 0.92f, 0.52f};
     static final float[] SOLID = {0.50f, 0.53f, 0.76f, 0.86f};
     static final float[] ENHANCING = {0.60f, 1.35f, 0.70f, 0.82f};

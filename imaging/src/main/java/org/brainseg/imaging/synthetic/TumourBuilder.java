@@ -97,7 +97,7 @@ final class TumourBuilder {
                         labels[i + shape[0] * (j + shape[1] * k)] = 2;
                     }
                     // Half strength at the label edge, fading out beyond it: a soft edge like real edema.
-                    edema[b] = (float) (clamp((1.3 - r) / 0.6, 0, 1) * (0.85 + 0.15 * clamp(texture[b], -1, 1)));
+                    edema[b] = (float) (clamp((1.4 - r) / 0.8, 0, 1) * (0.8 + 0.2 * clamp(texture[b], -1, 1)));
                 }
             }
         }
