@@ -114,7 +114,7 @@ final class CaseSynthesizer {
             float[] common = new float[nx * ny];
             float[] own = new float[nx * ny];
             commonBias.slice(k, 0.12f, common);
-            double z = (k - (shape[2] - 1) / 2.0) * spacing;
+            float[] decoy = decoys.slice(k, shape, spacing);
             for (int m = 0; m < Contrast.MODALITIES; m++) {
                 bias[m].slice(k, 0.06f, own);
                 for (int j = 0; j < ny; j++) {
@@ -126,7 +126,7 @@ final class CaseSynthesizer {
                             continue;
                         }
                         float s = box.contains(i, j, k) ? tumourSignal(m, t, maps, box.index(i, j, k)) : Contrast.tissue(m, t);
-                        float h = decoys.strength((i - (nx - 1) / 2.0) * spacing, (j - (ny - 1) / 2.0) * spacing, z);
+                        float h = decoy == null ? 0 : decoy[p];
                         if (h > 0) {
                             s += 0.8f * h * (Contrast.EDEMA[m] - s);
                         }

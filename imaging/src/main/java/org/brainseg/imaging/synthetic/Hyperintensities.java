@@ -33,6 +33,26 @@ final class Hyperintensities {
         return new Hyperintensities(used);
     }
 
+    /** Strength over z-slice k (nx * ny), or null when no spot reaches it. */
+    float[] slice(int k, int[] shape, double s) {
+        double z = (k - (shape[2] - 1) / 2.0) * s;
+        boolean any = false;
+        for (double[] p : spots) {
+            any |= Math.abs(z - p[2]) < p[3];
+        }
+        if (!any) {
+            return null;
+        }
+        float[] out = new float[shape[0] * shape[1]];
+        for (int j = 0; j < shape[1]; j++) {
+            double y = (j - (shape[1] - 1) / 2.0) * s;
+            for (int i = 0; i < shape[0]; i++) {
+                out[i + shape[0] * j] = strength((i - (shape[0] - 1) / 2.0) * s, y, z);
+            }
+        }
+        return out;
+    }
+
     /** 0..1: 1 inside a spot, fading over its outer half. */
     float strength(double x, double y, double z) {
         float best = 0;
