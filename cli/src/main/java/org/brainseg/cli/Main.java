@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class,
             NiftiInfoCommand.class,
             DatasetInfoCommand.class,
+            GenerateCommand.class,
             DiceCommand.class,
             BenchCommand.class,
         })
