@@ -58,6 +58,9 @@ public final class DatasetScanner {
         List<Case> cases = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         for (Path d : subdirs) {
+            if (detectCase(d) == null) {
+                continue; // no image of a case at all (e.g. previews/): not a case, not a problem
+            }
             Case c = caseOf(d, layout, problems);
             if (c != null) {
                 cases.add(c);

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.UUID;
-import java.util.zip.GZIPOutputStream;
 import org.brainseg.imaging.Affine;
 import org.brainseg.imaging.Volume;
 
@@ -21,7 +20,8 @@ import org.brainseg.imaging.Volume;
  * <p>Geometry comes either from a reference header (pixdim, units, qform and sform with their
  * codes copied, so a mask overlays its scan exactly) or from the volume's affine (sform and
  * qform both set, code 2 "aligned"). The file is written to a temporary name in the same
- * directory and renamed into place, so a reader never sees a partial file.
+ * directory and renamed into place, so a reader never sees a partial file. Gzip runs on all cores
+ * ({@link ParallelGzipOutputStream}).
  */
 public final class NiftiWriter {
     private static final int HEADER = 348;
@@ -100,12 +100,7 @@ public final class NiftiWriter {
         if (!gzip) {
             return raw;
         }
-        int level = gzipLevel;
-        return new GZIPOutputStream(raw, 1 << 16) {
-            {
-                def.setLevel(level);
-            }
-        };
+        return new ParallelGzipOutputStream(raw, gzipLevel);
     }
 
     private static void checkRange(float[] data, NiftiDataType type) {

@@ -84,6 +84,16 @@ class DatasetTest {
     }
 
     @Test
+    void shouldIgnoreDirectoriesThatHoldNoCaseImages() throws IOException {
+        TinyDatasets.brats(tmp, DatasetLayout.BRATS2020, 2);
+        Files.createDirectories(tmp.resolve("previews"));
+        Files.writeString(tmp.resolve("previews/BraTS20_Training_001.png"), "png");
+        DatasetScan scan = DatasetScanner.scan(tmp);
+        assertThat(scan.cases()).hasSize(2);
+        assertThat(scan.problems()).isEmpty();
+    }
+
+    @Test
     void shouldRefuseADirectoryWithoutCases() throws IOException {
         Files.createDirectories(tmp.resolve("empty/sub"));
         assertThatThrownBy(() -> DatasetScanner.scan(tmp.resolve("empty"))).hasMessageContaining("no BraTS or MSD cases");
