@@ -1,0 +1,43 @@
+package org.brainseg.schemas;
+
+/**
+ * Why an input could not be processed. Carried by {@link EventDecodingException} and, on the
+ * failed-scans topic, by {@link ScanFailed}; the names are the wire values, so operators can
+ * alert and count per reason without parsing messages.
+ */
+public enum ErrorCode {
+    /** The record value was empty or null (including a tombstone on a non-compacted topic). */
+    EMPTY_PAYLOAD,
+    /** The record value is larger than the codec's limit; events carry URIs, never voxels. */
+    PAYLOAD_TOO_LARGE,
+    /** The bytes are not valid UTF-8, or a string holds an unpaired UTF-16 surrogate. */
+    BAD_ENCODING,
+    /** Not well-formed JSON (syntax, duplicate keys, trailing data, nesting too deep). */
+    BAD_JSON,
+    /** Well-formed JSON that breaks the event's schema or its record's invariants. */
+    SCHEMA_VIOLATION,
+    /** {@code schemaVersion} is an integer this build does not know. */
+    UNKNOWN_SCHEMA_VERSION,
+    /** A URI is outside the configured roots, of another scheme, or leaves a root by link. */
+    URI_NOT_ALLOWED,
+    /** A referenced file does not exist or is not a regular file. */
+    FILE_MISSING,
+    /** A file's SHA-256 differs from the one the event announced. */
+    CHECKSUM_MISMATCH,
+    /** A volume cannot be decoded as NIfTI (truncated, bad header, unsupported datatype). */
+    NIFTI_CORRUPT,
+    /** The modalities (or the label) disagree on shape or orientation. */
+    GEOMETRY_MISMATCH,
+    /** The label map holds values outside its declared convention. */
+    LABEL_OUT_OF_RANGE,
+    /** A volume has no voxels, or no brain (all zero). */
+    EMPTY_VOLUME,
+    /** A per-modality volume is not 3-D. */
+    NOT_3D,
+    /** A 4-D image does not have exactly the four announced channels. */
+    WRONG_CHANNELS,
+    /** A transient fault (I/O, broker) persisted through every allowed retry. */
+    TRANSIENT_EXHAUSTED,
+    /** A bug or unexpected condition in brainseg itself. */
+    INTERNAL
+}

@@ -1,0 +1,44 @@
+package org.brainseg.schemas;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
+
+/** What the trainer does with the version it produced. */
+public enum Promotion {
+    /** Activate it if it validates better than the active version. */
+    AUTO("auto"),
+    /** Keep it as a candidate. */
+    NEVER("never"),
+    /** Activate it regardless of validation. */
+    FORCE("force");
+
+    private final String wire;
+
+    Promotion(String wire) {
+        this.wire = wire;
+    }
+
+    /** The value used in events and on the command line. */
+    @JsonValue
+    public String wire() {
+        return wire;
+    }
+
+    /** Parses a wire value (case-insensitive). */
+    @JsonCreator
+    public static Promotion parse(String value) {
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        for (Promotion x : values()) {
+            if (x.wire.equals(v)) {
+                return x;
+            }
+        }
+        throw new IllegalArgumentException("unknown promotion '" + value + "'");
+    }
+
+    @Override
+    public String toString() {
+        return wire;
+    }
+}
