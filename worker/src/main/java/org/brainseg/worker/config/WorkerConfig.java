@@ -1,0 +1,106 @@
+package org.brainseg.worker.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The worker's whole configuration, validated at start-up (each record checks its own keys and
+ * names them in errors). Each component receives only its part.
+ */
+public record WorkerConfig(Kafka kafka, Store store, Model model, Inference inference, Http http, Retry retry) {
+
+    /**
+     * @param bootstrapServers Kafka bootstrap servers (required)
+     * @param groupId consumer group of all workers
+     * @param transactionalId this instance's transactional id; must be stable across restarts of the
+     *     same instance and unique among instances (default: {@code brainseg-worker-<hostname>})
+     * @param maxPollIntervalMs consumer max.poll.interval.ms, long enough for a scan's inference
+     * @param properties passed to every Kafka client as they are: security.protocol, ssl.*, sasl.*
+     */
+    public record Kafka(String bootstrapServers, String groupId, String transactionalId, int maxPollIntervalMs,
+            Map<String, String> properties) {
+        public Kafka {
+            require(bootstrapServers != null && !bootstrapServers.isBlank(), "kafka.bootstrapServers", "is required");
+            require(groupId != null && !groupId.isBlank(), "kafka.groupId", "must not be empty");
+            require(transactionalId != null && !transactionalId.isBlank(), "kafka.transactionalId", "must not be empty");
+            require(maxPollIntervalMs >= 10_000, "kafka.maxPollIntervalMs", "must be at least 10000, got " + maxPollIntervalMs);
+            properties = properties == null ? Map.of() : Map.copyOf(properties);
+        }
+    }
+
+    /**
+     * @param inputRoots directories scans may be read from
+     * @param outputRoot directory masks are written under
+     */
+    public record Store(List<Path> inputRoots, Path outputRoot) {
+        public Store {
+            require(inputRoots != null && !inputRoots.isEmpty(), "store.inputRoots", "needs at least one directory");
+            require(outputRoot != null, "store.outputRoot", "is required");
+            inputRoots = List.copyOf(inputRoots);
+        }
+    }
+
+    /**
+     * @param directory a model version directory to serve (params + model.json)
+     * @param device cpu, gpu or auto
+     */
+    public record Model(Path directory, String device) {
+        public Model {
+            require(directory != null, "model.directory", "is required");
+            require(device != null && List.of("cpu", "gpu", "auto").contains(device), "model.device",
+                    "must be cpu, gpu or auto, got " + device);
+        }
+    }
+
+    /**
+     * @param threads inference threads, each with its own predictor
+     * @param maxInFlight scans taken from Kafka and not yet committed; partitions pause above it
+     * @param tta flip test-time augmentation
+     * @param intraOpThreads PyTorch intra-op threads per inference (0: cores / threads)
+     */
+    public record Inference(int threads, int maxInFlight, boolean tta, int intraOpThreads) {
+        public Inference {
+            require(threads >= 1 && threads <= 64, "inference.threads", "must be 1..64, got " + threads);
+            require(maxInFlight >= threads && maxInFlight <= 10_000, "inference.maxInFlight",
+                    "must be between inference.threads (" + threads + ") and 10000, got " + maxInFlight);
+            require(intraOpThreads >= 0 && intraOpThreads <= 256, "inference.intraOpThreads", "must be 0..256, got " + intraOpThreads);
+        }
+    }
+
+    /**
+     * @param host address the HTTP endpoints bind to
+     * @param port port (0: any free port)
+     */
+    public record Http(String host, int port) {
+        public Http {
+            require(host != null && !host.isBlank(), "http.host", "must not be empty");
+            require(port >= 0 && port <= 65535, "http.port", "must be 0..65535, got " + port);
+        }
+    }
+
+    /**
+     * @param maxAttempts attempts for a transient fault (I/O error, disk full) before ScanFailed
+     * @param initialBackoffMs first wait, doubled each attempt
+     * @param maxBackoffMs cap on the wait
+     */
+    public record Retry(int maxAttempts, long initialBackoffMs, long maxBackoffMs) {
+        public Retry {
+            require(maxAttempts >= 1 && maxAttempts <= 100, "retry.maxAttempts", "must be 1..100, got " + maxAttempts);
+            require(initialBackoffMs >= 1, "retry.initialBackoffMs", "must be at least 1, got " + initialBackoffMs);
+            require(maxBackoffMs >= initialBackoffMs, "retry.maxBackoffMs", "must be at least retry.initialBackoffMs");
+        }
+
+        /** Wait before attempt {@code attempt} (2, 3, ...). */
+        public long backoffMs(int attempt) {
+            long b = initialBackoffMs << Math.min(20, Math.max(0, attempt - 2));
+            return Math.min(maxBackoffMs, b);
+        }
+    }
+
+    static void require(boolean ok, String key, String problem) {
+        if (!ok) {
+            throw new ConfigException(key, problem);
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package org.brainseg.worker.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path tmp;
+
+    private static final String MINIMAL = """
+            kafka:
+              bootstrapServers: localhost:9092
+            store:
+              inputRoots: [/data/scans]
+              outputRoot: /data/masks
+            model:
+              directory: /models/brainseg/1
+            """;
+
+    private Path file(String yaml) throws Exception {
+        return Files.writeString(tmp.resolve("worker.yaml"), yaml);
+    }
+
+    @Test
+    void shouldFillDefaultsAroundTheEssentials() throws Exception {
+        WorkerConfig c = ConfigLoader.load(file(MINIMAL), Map.of("HOSTNAME", "w1"));
+        assertThat(c.kafka().groupId()).isEqualTo("brainseg-workers");
+        assertThat(c.kafka().transactionalId()).startsWith("brainseg-worker-");
+        assertThat(c.kafka().maxPollIntervalMs()).isEqualTo(600_000);
+        assertThat(c.inference().threads()).isEqualTo(1);
+        assertThat(c.inference().maxInFlight()).isEqualTo(2);
+        assertThat(c.http().host()).isEqualTo("127.0.0.1");
+        assertThat(c.store().inputRoots()).containsExactly(Path.of("/data/scans"));
+        assertThat(c.model().device()).isEqualTo("auto");
+    }
+
+    @Test
+    void shouldLetTheEnvironmentOverrideTheFile() throws Exception {
+        WorkerConfig c = ConfigLoader.load(file(MINIMAL), Map.of(
+                "BRAINSEG_KAFKA_BOOTSTRAP_SERVERS", "broker:9093",
+                "BRAINSEG_INFERENCE_MAX_IN_FLIGHT", "8",
+                "BRAINSEG_STORE_INPUT_ROOTS", "/a, /b",
+                "BRAINSEG_KAFKA_PROPERTY_SECURITY_PROTOCOL", "SASL_SSL",
+                "BRAINSEG_KAFKA_PROPERTY_SASL_MECHANISM", "SCRAM-SHA-512"));
+        assertThat(c.kafka().bootstrapServers()).isEqualTo("broker:9093");
+        assertThat(c.inference().maxInFlight()).isEqualTo(8);
+        assertThat(c.store().inputRoots()).containsExactly(Path.of("/a"), Path.of("/b"));
+        assertThat(c.kafka().properties()).containsEntry("security.protocol", "SASL_SSL").containsEntry("sasl.mechanism", "SCRAM-SHA-512");
+    }
+
+    @Test
+    void shouldPassKafkaSecuritySettingsThrough() throws Exception {
+        WorkerConfig c = ConfigLoader.load(file(MINIMAL.replace("  bootstrapServers: localhost:9092",
+                "  bootstrapServers: localhost:9092\n  properties:\n    security.protocol: SSL\n    ssl.truststore.location: /etc/ca.p12")), Map.of());
+        assertThat(c.kafka().properties()).containsEntry("ssl.truststore.location", "/etc/ca.p12");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+        "kafka:\\n  bootstrapServers: ''\\n|kafka.bootstrapServers",
+        "inference:\\n  threads: 0\\n|inference.threads",
+        "inference:\\n  threads: 4\\n  maxInFlight: 2\\n|inference.maxInFlight",
+        "inference:\\n  threads: lots\\n|inference.threads: must be an integer",
+        "inference:\\n  tta: maybe\\n|inference.tta",
+        "http:\\n  port: 70000\\n|http.port",
+        "model:\\n  directory: /m\\n  device: tpu\\n|model.device",
+        "retry:\\n  maxAttempts: 0\\n|retry.maxAttempts",
+        "kafka:\\n  bootstrapServers: b:1\\n  maxPollIntervalMs: 5\\n|kafka.maxPollIntervalMs",
+        "kafak:\\n  x: 1\\n|kafak: unknown section",
+        "kafka:\\n  bootstrapServer: x\\n|kafka.bootstrapServer: unknown key",
+        "store: [1, 2]\\n|store: must be a mapping",
+    })
+    void shouldStopStartUpNamingTheBadKey(String override, String expected) throws Exception {
+        String yaml = override.replace("\\n", "\n");
+        // the override's section replaces the minimal one
+        String section = yaml.substring(0, yaml.indexOf(':'));
+        StringBuilder merged = new StringBuilder(yaml);
+        for (String block : MINIMAL.split("(?m)^(?=\\S)")) {
+            if (!block.startsWith(section + ":")) {
+                merged.append(block);
+            }
+        }
+        Path f = file(merged.toString());
+        assertThatThrownBy(() -> ConfigLoader.load(f, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(expected);
+    }
+
+    @Test
+    void shouldRejectAFileThatIsNotYaml() throws Exception {
+        assertThatThrownBy(() -> ConfigLoader.load(file("kafka: [unclosed"), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("not valid YAML");
+        assertThatThrownBy(() -> ConfigLoader.load(file("- a\n- b\n"), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("mapping");
+    }
+
+    @Test
+    void shouldNameEnvironmentVariablesPredictably() {
+        assertThat(ConfigLoader.envName("kafka", "bootstrapServers")).isEqualTo("BRAINSEG_KAFKA_BOOTSTRAP_SERVERS");
+        assertThat(ConfigLoader.envName("inference", "maxInFlight")).isEqualTo("BRAINSEG_INFERENCE_MAX_IN_FLIGHT");
+        assertThat(ConfigLoader.keys()).contains("kafka.bootstrapServers", "retry.maxBackoffMs");
+    }
+
+    @Test
+    void shouldBackOffExponentiallyUpToTheCap() {
+        WorkerConfig.Retry r = new WorkerConfig.Retry(5, 100, 1000);
+        assertThat(r.backoffMs(2)).isEqualTo(100);
+        assertThat(r.backoffMs(3)).isEqualTo(200);
+        assertThat(r.backoffMs(6)).isEqualTo(1000);
+        assertThat(r.backoffMs(60)).isEqualTo(1000);
+    }
+}
