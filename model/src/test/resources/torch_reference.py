@@ -47,6 +47,8 @@ def write(path, tensors):
 
 def norm(kind, x, p, prefix, training, groups=None):
     """Applies normalization `kind` with the block parameters found under `prefix`."""
+    if kind == "none":
+        return x
     g = p[prefix + "gamma"].flatten()
     b = p[prefix + "beta"].flatten()
     c = x.shape[1]
@@ -65,8 +67,6 @@ def norm(kind, x, p, prefix, training, groups=None):
         p[prefix + "runningMean.updated"] = rm.reshape(1, c, 1, 1, 1)
         p[prefix + "runningVar.updated"] = rv.reshape(1, c, 1, 1, 1)
         return y
-    if kind == "none":
-        return x
     raise ValueError(kind)
 
 
