@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
             NiftiInfoCommand.class,
             DatasetInfoCommand.class,
             DiceCommand.class,
+            TrainCommand.class,
+            SegmentCommand.class,
         })
 public final class Main implements Runnable {
 
