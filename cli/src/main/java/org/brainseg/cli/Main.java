@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
             DatasetInfoCommand.class,
             GenerateCommand.class,
             DiceCommand.class,
+            TrainCommand.class,
+            SegmentCommand.class,
             BenchCommand.class,
         })
 public final class Main implements Runnable {
