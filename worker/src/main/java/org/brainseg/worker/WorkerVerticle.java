@@ -1,0 +1,190 @@
+package org.brainseg.worker;
+
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Promise;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.brainseg.model.engine.DeviceChoice;
+import org.brainseg.model.engine.EngineSettings;
+import org.brainseg.model.infer.Segmenter;
+import org.brainseg.schemas.ErrorCode;
+import org.brainseg.schemas.EventCodec;
+import org.brainseg.worker.config.WorkerConfig;
+import org.brainseg.worker.http.HttpVerticle;
+import org.brainseg.worker.ingest.IngestLoop;
+import org.brainseg.worker.ingest.IngestVerticle;
+import org.brainseg.worker.model.ModelHolder;
+import org.brainseg.worker.model.ServingModel;
+import org.brainseg.worker.pipeline.ScanProcessor;
+import org.brainseg.worker.store.LocalFileStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker's main verticle: loads the model (off the event loop), then deploys the ingest
+ * loop and the HTTP endpoints. Start fails, with the reason, when the model or Kafka is not
+ * usable: a worker that cannot work stops, and the orchestrator restarts it.
+ */
+public final class WorkerVerticle extends AbstractVerticle {
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerVerticle.class);
+
+    private final WorkerConfig config;
+    private final Consumer<Throwable> onFatal;
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final ModelHolder models = new ModelHolder();
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private volatile IngestLoop loop;
+    private volatile HttpVerticle http;
+    private volatile String device = "";
+
+    public WorkerVerticle(WorkerConfig config, Consumer<Throwable> onFatal) {
+        this.config = config;
+        this.onFatal = onFatal;
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** The bound HTTP port, once started. */
+    public int httpPort() {
+        return http == null ? -1 : http.actualPort();
+    }
+
+    @Override
+    public void start(Promise<Void> started) {
+        vertx.executeBlocking(this::assemble)
+                .compose(l -> vertx.deployVerticle(new IngestVerticle(l, Duration.ofSeconds(60), onFatal)))
+                .compose(id -> {
+                    http = new HttpVerticle(config.http().host(), config.http().port(), registry, this::status);
+                    return vertx.deployVerticle(http);
+                })
+                .onSuccess(id -> {
+                    LOG.info("worker ready: model v{} on {}, {} inference threads, at most {} scans in flight",
+                            models.version(), device, config.inference().threads(), config.inference().maxInFlight());
+                    started.complete();
+                })
+                .onFailure(started::fail);
+    }
+
+    /** Builds everything the loop needs; runs on a worker thread (model loading takes seconds). */
+    private IngestLoop assemble() throws Exception {
+        new ClassLoaderMetrics().bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        JvmGcMetrics gc = new JvmGcMetrics();
+        gc.bindTo(registry);
+        closeables.add(gc);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+
+        WorkerConfig.Inference inf = config.inference();
+        int intra = inf.intraOpThreads() > 0 ? inf.intraOpThreads()
+                : Math.max(1, Runtime.getRuntime().availableProcessors() / inf.threads());
+        EngineSettings engine = EngineSettings.of(DeviceChoice.parse(config.model().device()), intra);
+        Path dir = config.model().directory();
+        Segmenter segmenter = Segmenter.load(dir, engine);
+        models.swap(new ServingModel(segmenter, versionOf(dir)));
+        device = segmenter.model().device().toString();
+        closeables.add(models);
+
+        LocalFileStore store = new LocalFileStore(config.store().inputRoots(), config.store().outputRoot());
+        EventCodec codec = new EventCodec();
+        ScanProcessor processor = new ScanProcessor(store, models, codec, config.retry(), inf.tta(), Clock.systemUTC());
+        KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(config.kafka());
+        KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(config.kafka());
+        KafkaClientMetrics cm = new KafkaClientMetrics(consumer);
+        cm.bindTo(registry);
+        KafkaClientMetrics pm = new KafkaClientMetrics(producer);
+        pm.bindTo(registry);
+        closeables.add(cm);
+        closeables.add(pm);
+        AtomicInteger n = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(inf.threads(), r -> {
+            Thread t = new Thread(r, "brainseg-inference-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        WorkerMetrics metrics = new WorkerMetrics(registry, () -> loop == null ? 0 : loop.inFlight(), models::version);
+        loop = new IngestLoop(consumer, producer, pool, processor, codec, metrics, inf.maxInFlight(), Duration.ofSeconds(120));
+        return loop;
+    }
+
+    /**
+     * The version of a model directory: its name when that is a number (the registry's
+     * {@code models/<name>/<version>/} layout), else 1.
+     */
+    static int versionOf(Path dir) {
+        Path name = dir.toAbsolutePath().normalize().getFileName();
+        try {
+            int v = Integer.parseInt(name == null ? "" : name.toString());
+            return v >= 1 ? v : 1;
+        } catch (NumberFormatException e) {
+            return 1;
+        }
+    }
+
+    /** The status /v1/status and /health/ready report. */
+    public WorkerStatus status() {
+        IngestLoop l = loop;
+        List<String> problems = new ArrayList<>();
+        if (!models.loaded()) {
+            problems.add("no model loaded");
+        }
+        if (l == null || !l.isRunning()) {
+            problems.add(l != null && l.fatal() != null ? "ingest stopped: " + l.fatal() : "ingest loop not running");
+        }
+        List<String> parts = l == null ? List.of() : l.assignment().stream().map(Object::toString).toList();
+        if (parts.isEmpty()) {
+            problems.add("no partitions of brainseg.scans.arrived assigned");
+        }
+        Map<String, Long> failed = new LinkedHashMap<>();
+        for (ErrorCode c : ErrorCode.values()) {
+            double v = registry.find(WorkerMetrics.FAILED).tag("reason", c.name()).counters().stream()
+                    .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
+            if (v > 0) {
+                failed.put(c.name(), (long) v);
+            }
+        }
+        return new WorkerStatus(models.version(), device, l == null ? 0 : l.inFlight(), count(WorkerMetrics.RECEIVED),
+                count(WorkerMetrics.COMPLETED), failed, parts, problems.isEmpty(), problems);
+    }
+
+    private long count(String name) {
+        var c = registry.find(name).counter();
+        return c == null ? 0 : (long) c.count();
+    }
+
+    @Override
+    public void stop() {
+        // The ingest and HTTP verticles are undeployed by Vert.x before this runs.
+        for (AutoCloseable c : closeables) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("closing {}: {}", c, e.toString());
+            }
+        }
+        registry.close();
+    }
+}

@@ -1,0 +1,254 @@
+package org.brainseg.worker.pipeline;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.brainseg.imaging.dataset.Case;
+import org.brainseg.imaging.dataset.CaseLoader;
+import org.brainseg.imaging.dataset.CaseValidationException;
+import org.brainseg.imaging.dataset.LoadedCase;
+import org.brainseg.imaging.dataset.Modality;
+import org.brainseg.imaging.metrics.Score;
+import org.brainseg.imaging.metrics.SegmentationMetrics;
+import org.brainseg.imaging.nifti.NiftiDataType;
+import org.brainseg.imaging.nifti.NiftiFormatException;
+import org.brainseg.imaging.nifti.NiftiWriter;
+import org.brainseg.model.infer.Segmentation;
+import org.brainseg.schemas.DiceReported;
+import org.brainseg.schemas.ErrorCode;
+import org.brainseg.schemas.Event;
+import org.brainseg.schemas.EventCodec;
+import org.brainseg.schemas.EventDecodingException;
+import org.brainseg.schemas.Hd95Values;
+import org.brainseg.schemas.RegionValues;
+import org.brainseg.schemas.ScanArrived;
+import org.brainseg.schemas.ScanFailed;
+import org.brainseg.schemas.SegmentationCompleted;
+import org.brainseg.worker.config.WorkerConfig;
+import org.brainseg.worker.model.ModelHolder;
+import org.brainseg.worker.model.ServingModel;
+import org.brainseg.worker.store.ScanStore;
+import org.brainseg.worker.store.StoreAccessException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One scan from record bytes to output events: decode and validate the ScanArrived, resolve its
+ * URIs inside the store's roots, load and check the volumes, segment with the current model,
+ * write the mask atomically at its deterministic path, score it against the ground truth.
+ *
+ * <p>Never throws: poison input becomes a ScanFailed with its error code; transient faults
+ * (I/O errors, a full disk) are retried with bounded exponential backoff, then reported as
+ * {@code TRANSIENT_EXHAUSTED}; a bug becomes {@code INTERNAL}. Knows nothing of Kafka beyond the
+ * record's provenance. Thread-safe: inference threads call it concurrently.
+ */
+public final class ScanProcessor {
+    private static final Logger LOG = LoggerFactory.getLogger(ScanProcessor.class);
+
+    private final ScanStore store;
+    private final ModelHolder models;
+    private final EventCodec codec;
+    private final WorkerConfig.Retry retry;
+    private final boolean tta;
+    private final Clock clock;
+    private final CaseLoader loader = new CaseLoader();
+    private final NiftiWriter writer = new NiftiWriter();
+
+    public ScanProcessor(ScanStore store, ModelHolder models, EventCodec codec, WorkerConfig.Retry retry, boolean tta,
+            Clock clock) {
+        this.store = store;
+        this.models = models;
+        this.codec = codec;
+        this.retry = retry;
+        this.tta = tta;
+        this.clock = clock;
+    }
+
+    /**
+     * @param source where the record came from (for ScanFailed provenance and logs)
+     * @param value the record value
+     * @param queuedMs how long the record waited between poll and processing
+     */
+    public Outcome process(ScanFailed.Source source, byte[] value, long queuedMs) {
+        ScanArrived event;
+        try {
+            event = codec.decode(value, ScanArrived.class);
+        } catch (EventDecodingException e) {
+            return failed(e.scanId().orElse(null), source, e.code(), e.getMessage(), 1, value);
+        } catch (RuntimeException e) {
+            LOG.error("decoding failed unexpectedly at {}", source, e);
+            return failed(null, source, ErrorCode.INTERNAL, "decoding failed: " + e, 1, value);
+        }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return segment(event, queuedMs);
+            } catch (PoisonException e) {
+                LOG.warn("scan {} at {}: {} {}", event.scanId(), source, e.code(), e.getMessage());
+                return failed(event.scanId(), source, e.code(), e.getMessage(), attempt, value);
+            } catch (IOException e) {
+                if (attempt >= retry.maxAttempts()) {
+                    LOG.error("scan {} at {}: giving up after {} attempts", event.scanId(), source, attempt, e);
+                    return failed(event.scanId(), source, ErrorCode.TRANSIENT_EXHAUSTED,
+                            "after " + attempt + " attempts: " + e, attempt, value);
+                }
+                long wait = retry.backoffMs(attempt + 1);
+                LOG.warn("scan {} at {}: attempt {} failed ({}), retrying in {} ms", event.scanId(), source, attempt, e, wait);
+                if (!sleep(wait)) {
+                    return failed(event.scanId(), source, ErrorCode.TRANSIENT_EXHAUSTED, "interrupted while retrying: " + e,
+                            attempt, value);
+                }
+            } catch (RuntimeException | OutOfMemoryError e) {
+                LOG.error("scan {} at {}: unexpected failure", event.scanId(), source, e);
+                return failed(event.scanId(), source, ErrorCode.INTERNAL, e.toString(), attempt, value);
+            }
+        }
+    }
+
+    private Outcome segment(ScanArrived event, long queuedMs) throws PoisonException, IOException {
+        long t0 = System.nanoTime();
+        LoadedCase loaded = load(event);
+        long t1 = System.nanoTime();
+        ServingModel model = models.acquire();
+        if (model == null) {
+            throw new IOException("no model loaded yet");
+        }
+        try {
+            Segmentation seg = model.segment(loaded, tta);
+            long t2 = System.nanoTime();
+            Path mask = store.maskPath(event.scanId(), model.version());
+            writer.write(mask, seg.mask(event.labelConvention()), NiftiDataType.UINT8, loaded.reference());
+            String sha = sha256(mask);
+            long t3 = System.nanoTime();
+            SegmentationCompleted.Timings timings = new SegmentationCompleted.Timings(queuedMs, ms(t1 - t0), ms(t2 - t1),
+                    ms(t3 - t2), queuedMs + ms(t3 - t0));
+            List<Event> events = new ArrayList<>();
+            events.add(new SegmentationCompleted(UUID.randomUUID(), event.scanId(), event.eventId(), model.version(),
+                    mask.toUri(), sha, event.labelConvention(), regionValues(seg.volumesMl()), timings, model.device(),
+                    clock.instant()));
+            if (loaded.hasLabels()) {
+                SegmentationMetrics.Report r = SegmentationMetrics.compute(seg.mask(), loaded.labels());
+                events.add(new DiceReported(UUID.randomUUID(), event.scanId(), model.version(),
+                        dice(r), hd95(r)));
+            }
+            return new Outcome(events, null, timings, model.version());
+        } finally {
+            model.release();
+        }
+    }
+
+    private LoadedCase load(ScanArrived e) throws PoisonException, IOException {
+        try {
+            Path label = e.labelUri() == null ? null : resolve(e.labelUri(), "label", e);
+            Case c;
+            if (e.modalities() != null) {
+                Map<Modality, Path> files = new EnumMap<>(Modality.class);
+                for (Modality m : Modality.values()) {
+                    files.put(m, resolve(e.modalities().uri(m), m.key(), e));
+                }
+                c = Case.separate(e.scanId(), files, label, e.labelConvention());
+            } else {
+                c = Case.stacked(e.scanId(), resolve(e.image4d().uri(), "image4d", e), e.image4d().channelOrder(), label,
+                        e.labelConvention());
+            }
+            return loader.load(c);
+        } catch (StoreAccessException x) {
+            throw new PoisonException(switch (x.reason()) {
+                case URI_NOT_ALLOWED -> ErrorCode.URI_NOT_ALLOWED;
+                case FILE_MISSING, NOT_A_FILE -> ErrorCode.FILE_MISSING;
+            }, x.getMessage(), x);
+        } catch (NoSuchFileException x) {
+            throw new PoisonException(ErrorCode.FILE_MISSING, x.getFile() + ": no such file", x);
+        } catch (NiftiFormatException x) {
+            throw new PoisonException(ErrorCode.NIFTI_CORRUPT, x.getMessage(), x);
+        } catch (CaseValidationException x) {
+            throw new PoisonException(codeOf(x), x.getMessage(), x);
+        }
+    }
+
+    private Path resolve(URI uri, String key, ScanArrived e) throws StoreAccessException, PoisonException, IOException {
+        Path p = store.resolveInput(uri.toString());
+        String expected = e.sha256().get(key);
+        if (expected != null) {
+            String actual = sha256(p);
+            if (!actual.equals(expected)) {
+                throw new PoisonException(ErrorCode.CHECKSUM_MISMATCH, key + ": sha256 is " + actual + ", the event announced "
+                        + expected, null);
+            }
+        }
+        return p;
+    }
+
+    private static ErrorCode codeOf(CaseValidationException x) {
+        try {
+            return ErrorCode.valueOf(x.code());
+        } catch (IllegalArgumentException unknown) {
+            return ErrorCode.GEOMETRY_MISMATCH;
+        }
+    }
+
+    static RegionValues regionValues(Map<String, Double> v) {
+        return new RegionValues(v.get("edema"), v.get("ncrNet"), v.get("enhancing"), v.get("WT"), v.get("TC"), v.get("ET"));
+    }
+
+    private static RegionValues dice(SegmentationMetrics.Report r) {
+        Map<String, Score> l = r.labels();
+        Map<String, Score> g = r.regions();
+        return new RegionValues(l.get("edema").dice(), l.get("ncrNet").dice(), l.get("enhancing").dice(),
+                g.get("WT").dice(), g.get("TC").dice(), g.get("ET").dice());
+    }
+
+    private static Hd95Values hd95(SegmentationMetrics.Report r) {
+        Map<String, Score> l = r.labels();
+        Map<String, Score> g = r.regions();
+        return new Hd95Values(l.get("edema").hd95(), l.get("ncrNet").hd95(), l.get("enhancing").hd95(),
+                g.get("WT").hd95(), g.get("TC").hd95(), g.get("ET").hd95());
+    }
+
+    private Outcome failed(String scanId, ScanFailed.Source source, ErrorCode code, String message, int attempts, byte[] raw) {
+        ScanFailed f = ScanFailed.of(scanId, source, code, message == null ? code.name() : message, attempts, raw, clock.instant());
+        return new Outcome(List.of(f), code, null, 0);
+    }
+
+    static String sha256(Path file) throws IOException {
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                md.update(buf, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    private static long ms(long nanos) {
+        return TimeUnit.NANOSECONDS.toMillis(nanos);
+    }
+
+    private static boolean sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}
