@@ -123,7 +123,8 @@ public final class SlidingWindow {
         float[][] acc = new float[classes][n];
         float[] weight = new float[n];
         int p3 = patch * patch * patch;
-        try (EngineSettings.NoGrad noGrad = EngineSettings.noGrad(); NDManager m = parent.newSubManager()) {
+        EngineSettings.NoGrad noGrad = EngineSettings.noGrad();
+        try (noGrad; NDManager m = parent.newSubManager()) {
             ParameterStore ps = new ParameterStore(m, false);
             for (int first = 0; first < windows.size(); first += windowBatch) {
                 int b = Math.min(windowBatch, windows.size() - first);
