@@ -206,11 +206,11 @@ public record ModelManifest(
         Map<String, Double> metrics = new LinkedHashMap<>();
         JsonNode m = root.get("metrics");
         if (m != null && m.isObject()) {
-            m.fields().forEachRemaining(e -> {
+            for (Map.Entry<String, JsonNode> e : m.properties()) {
                 if (e.getValue().isNumber()) {
                     metrics.put(e.getKey(), e.getValue().asDouble());
                 }
-            });
+            }
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> training = root.has("training") && root.get("training").isObject()

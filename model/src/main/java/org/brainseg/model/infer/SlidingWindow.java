@@ -123,7 +123,8 @@ public final class SlidingWindow {
         float[][] acc = new float[classes][n];
         float[] weight = new float[n];
         int p3 = patch * patch * patch;
-        try (EngineSettings.NoGrad noGrad = EngineSettings.noGrad(); NDManager m = parent.newSubManager()) {
+        EngineSettings.NoGrad noGrad = EngineSettings.noGrad();
+        try (noGrad; NDManager m = parent.newSubManager()) {
             ParameterStore ps = new ParameterStore(m, false);
             for (int first = 0; first < windows.size(); first += windowBatch) {
                 int b = Math.min(windowBatch, windows.size() - first);
@@ -157,8 +158,14 @@ public final class SlidingWindow {
         }
         int[][] flips = {{2}, {3}, {4}, {2, 3}, {2, 4}, {3, 4}, {2, 3, 4}};
         for (int[] axes : flips) {
-            NDArray out = net.forward(ps, new NDList(x.flip(axes)), false).singletonOrThrow().softmax(1);
-            sum = sum.add(out.flip(axes));
+            // A forward pass leaves every intermediate activation on the input's manager until that
+            // manager closes: give each flip its own, so that only one pass's activations are alive.
+            try (NDManager fm = x.getManager().newSubManager()) {
+                NDArray flipped = x.flip(axes);
+                flipped.attach(fm);
+                NDArray out = net.forward(ps, new NDList(flipped), false).singletonOrThrow().softmax(1).flip(axes);
+                sum = sum.add(out);
+            }
         }
         return sum.div(flips.length + 1);
     }
