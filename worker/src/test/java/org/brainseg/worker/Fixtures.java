@@ -1,0 +1,62 @@
+package org.brainseg.worker;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.brainseg.imaging.dataset.Case;
+import org.brainseg.imaging.dataset.DatasetScanner;
+import org.brainseg.imaging.preprocess.PreprocessOptions;
+import org.brainseg.imaging.synthetic.CohortConfig;
+import org.brainseg.imaging.synthetic.CohortGenerator;
+import org.brainseg.model.engine.DeviceChoice;
+import org.brainseg.model.engine.EngineSettings;
+import org.brainseg.model.net.Normalization;
+import org.brainseg.model.train.DataSplit;
+import org.brainseg.imaging.preprocess.PreprocessedCase;
+import org.brainseg.model.train.Trainer;
+import org.brainseg.model.train.TrainingConfig;
+import org.brainseg.model.train.TrainingData;
+import org.brainseg.model.train.TrainingListener;
+import org.brainseg.worker.config.WorkerConfig;
+
+/**
+ * Real data and a real model for the worker's integration tests: a small synthetic cohort at
+ * 3 mm and a tiny LN U-Net trained on it for a few steps (seconds on 2 cores). The model is
+ * weak; the tests check delivery, not accuracy.
+ */
+final class Fixtures {
+    static final double SPACING_MM = 3.0;
+
+    private Fixtures() {}
+
+    static List<Case> cohort(Path dir, int cases, long seed) throws Exception {
+        new CohortGenerator(CohortConfig.of(cases, seed).withSpacing(SPACING_MM)).generate(dir, r -> {});
+        return DatasetScanner.scan(dir).cases();
+    }
+
+    /** Trains into {@code modelsRoot/<version>} and returns that directory. */
+    static Path tinyModel(List<Case> cases, Path modelsRoot, int version, int steps) throws Exception {
+        Path out = modelsRoot.resolve(Integer.toString(version));
+        TrainingConfig config = TrainingConfig.builder().normalization(Normalization.LAYER).epochs(1).stepsPerEpoch(steps)
+                .seed(version).patch(32).depth(2).baseWidth(4).batch(1)
+                .preprocessing(PreprocessOptions.isotropic(SPACING_MM)).build();
+        List<PreprocessedCase> data = TrainingData.load(cases.subList(0, Math.min(4, cases.size())), config.preprocessing(), null);
+        DataSplit split = DataSplit.of(data.stream().map(PreprocessedCase::id).toList(), 0.25, 1);
+        new Trainer(config, EngineSettings.of(DeviceChoice.CPU, 1)).fit(split.trainOf(data, PreprocessedCase::id),
+                split.validationOf(data, PreprocessedCase::id), out, TrainingListener.NONE);
+        return out;
+    }
+
+    static WorkerConfig config(String bootstrap, Path inputRoot, Path outputRoot, Path model, int threads, int maxInFlight,
+            String transactionalId) throws Exception {
+        Files.createDirectories(outputRoot);
+        return new WorkerConfig(
+                new WorkerConfig.Kafka(bootstrap, "brainseg-workers", transactionalId, 60_000, Map.of()),
+                new WorkerConfig.Store(List.of(inputRoot), outputRoot),
+                new WorkerConfig.Model(model, "cpu"),
+                new WorkerConfig.Inference(threads, maxInFlight, false, 1),
+                new WorkerConfig.Http("127.0.0.1", 0),
+                new WorkerConfig.Retry(3, 20, 200));
+    }
+}

@@ -1,0 +1,262 @@
+package org.brainseg.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.brainseg.imaging.Volume;
+import org.brainseg.imaging.dataset.Case;
+import org.brainseg.imaging.dataset.CaseLoader;
+import org.brainseg.imaging.metrics.SegmentationMetrics;
+import org.brainseg.imaging.nifti.NiftiReader;
+import org.brainseg.kafka.embedded.EmbeddedKafka;
+import org.brainseg.kafka.embedded.TopicsInitializer;
+import org.brainseg.schemas.DiceReported;
+import org.brainseg.schemas.ErrorCode;
+import org.brainseg.schemas.EventCodec;
+import org.brainseg.schemas.ScanArrived;
+import org.brainseg.schemas.ScanFailed;
+import org.brainseg.schemas.SegmentationCompleted;
+import org.brainseg.schemas.Topics;
+import org.brainseg.worker.client.EventReader;
+import org.brainseg.worker.client.ScanSubmitter;
+import org.brainseg.worker.config.WorkerConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The worker against a real (embedded KRaft) broker with a real DJL model: scans in, masks and
+ * events out, exactly once, poison isolated, the in-flight bound kept, nothing lost on stop.
+ * Each test uses its own scan ids; outputs are read the way a downstream consumer would
+ * (read_committed, from the beginning).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES)
+class WorkerIT {
+    Path tmp;
+
+    EmbeddedKafka kafka;
+    List<Case> cases;
+    Path model;
+    final EventCodec codec = new EventCodec();
+
+    @BeforeAll
+    void setUp(@TempDir Path dir) throws Exception {
+        tmp = dir;
+        kafka = EmbeddedKafka.startDefault();
+        try (Admin admin = kafka.createAdmin()) {
+            TopicsInitializer.createAll(admin, 3, (short) 1, Duration.ofSeconds(30));
+        }
+        cases = Fixtures.cohort(tmp.resolve("scans"), 20, 7);
+        model = Fixtures.tinyModel(cases, tmp.resolve("models"), 1, 4);
+    }
+
+    @AfterAll
+    void tearDown() {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    private WorkerConfig config(String txId, int threads, int maxInFlight) throws Exception {
+        return Fixtures.config(kafka.bootstrapServers(), tmp.resolve("scans"), tmp.resolve("masks"), model, threads,
+                maxInFlight, txId);
+    }
+
+    private List<ScanArrived> submit(String prefix, List<Case> cs) throws Exception {
+        try (ScanSubmitter s = new ScanSubmitter(kafka.bootstrapServers(), Map.of(), Clock.systemUTC())) {
+            List<ScanArrived> events = new ArrayList<>();
+            for (Case c : cs) {
+                events.add(s.eventFor(c, prefix + c.id()));
+            }
+            return s.submit(events);
+        }
+    }
+
+    private <T> List<T> committed(String topic, Class<T> type, String prefix) throws Exception {
+        try (EventReader r = new EventReader(kafka.bootstrapServers(), Map.of(), topic)) {
+            List<T> out = new ArrayList<>();
+            for (ConsumerRecord<byte[], byte[]> rec : r.readAll(Duration.ofSeconds(30))) {
+                String key = rec.key() == null ? "" : new String(rec.key(), StandardCharsets.UTF_8);
+                if (key.startsWith(prefix)) {
+                    out.add(type.cast(codec.decode(rec.value(), topic)));
+                }
+            }
+            return out;
+        }
+    }
+
+    private void awaitCount(String topic, Class<?> type, String prefix, int n) {
+        await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500))
+                .until(() -> committed(topic, type, prefix).size() >= n);
+    }
+
+    @Test
+    void shouldSegmentEveryScanOnceAndScoreItLikeTheDiceCommand() throws Exception {
+        String p = "a-";
+        try (Worker w = Worker.start(config("it-a", 2, 4), t -> {})) {
+            submit(p, cases);
+            awaitCount(Topics.DICE, DiceReported.class, p, 20);
+            awaitCount(Topics.SEGMENTATIONS, SegmentationCompleted.class, p, 20);
+            assertThat(w.status().ready()).isTrue();
+            assertThat(w.scrape()).contains("brainseg_scans_completed_total").contains("brainseg_scan_stage_seconds_bucket")
+                    .contains("kafka_consumer").contains("jvm_memory_used_bytes");
+        }
+        List<SegmentationCompleted> done = committed(Topics.SEGMENTATIONS, SegmentationCompleted.class, p);
+        List<DiceReported> dice = committed(Topics.DICE, DiceReported.class, p);
+        assertThat(done).hasSize(20).extracting(SegmentationCompleted::scanId).doesNotHaveDuplicates();
+        assertThat(dice).hasSize(20);
+        assertThat(done).allSatisfy(d -> assertThat(d.modelVersion()).isEqualTo(1));
+        Map<String, Case> byScan = cases.stream().collect(Collectors.toMap(c -> p + c.id(), c -> c));
+        for (DiceReported d : dice) {
+            SegmentationCompleted sc = done.stream().filter(x -> x.scanId().equals(d.scanId())).findFirst().orElseThrow();
+            Path mask = Path.of(sc.maskUri());
+            assertThat(mask).exists();
+            assertThat(ScanProcessorSha.sha256(mask)).isEqualTo(sc.maskSha256());
+            // the reported Dice is what `brainseg dice` computes from the written mask and the truth
+            Case c = byScan.get(d.scanId());
+            Volume pred = CaseLoader.toInternal("mask", NiftiReader.read(mask).volume(), c.convention());
+            Volume truth = CaseLoader.toInternal("seg", NiftiReader.read(c.label()).volume(), c.convention());
+            SegmentationMetrics.Report r = SegmentationMetrics.compute(pred, truth);
+            assertThat(d.dice().wt()).isEqualTo(r.regions().get("WT").dice());
+            assertThat(d.dice().et()).isEqualTo(r.regions().get("ET").dice());
+            assertThat(d.dice().edema()).isEqualTo(r.labels().get("edema").dice());
+            assertThat(d.hd95().wt()).isEqualTo(r.regions().get("WT").hd95());
+        }
+    }
+
+    @Test
+    void shouldIsolatePoisonAndKeepServingGoodScans() throws Exception {
+        String p = "b-";
+        List<Case> good = cases.subList(0, 10);
+        Path outside = Files.writeString(tmp.resolve("outside.nii.gz"), "x");
+        Path corrupt = Files.write(tmp.resolve("scans").resolve("corrupt_t1.nii.gz"), new byte[] {31, -117, 8, 0, 1, 2, 3});
+        Path otherGrid = tmp.resolve("scans").resolve("other_grid_t2.nii.gz");
+        new org.brainseg.imaging.nifti.NiftiWriter().write(otherGrid, new Volume(8, 8, 8, new float[512],
+                org.brainseg.imaging.Affine.identity()).withData(filled(512)), org.brainseg.imaging.nifti.NiftiDataType.INT16);
+        Set<String> poisonSources = new HashSet<>();
+        try (Worker w = Worker.start(config("it-b", 1, 2), t -> {});
+                ScanSubmitter s = new ScanSubmitter(kafka.bootstrapServers(), Map.of(), Clock.systemUTC())) {
+            List<byte[]> poison = new ArrayList<>();
+            poison.add("{not json".getBytes(StandardCharsets.UTF_8));
+            poison.add(new byte[0]);
+            poison.add(new byte[] {(byte) 0xff, (byte) 0xfe, 0x00});
+            poison.add("{\"schemaVersion\":99}".getBytes(StandardCharsets.UTF_8));
+            poison.add("[1,2,3]".getBytes(StandardCharsets.UTF_8));
+            poison.add(codec.encode(withT1(s.eventFor(good.get(0), p + "poison-uri"), outside.toUri())));
+            poison.add(codec.encode(withT1(s.eventFor(good.get(0), p + "poison-http"), URI.create("http://example.org/t1.nii.gz"))));
+            poison.add(codec.encode(withT1(s.eventFor(good.get(0), p + "poison-missing"), tmp.resolve("scans/nope.nii.gz").toUri())));
+            poison.add(codec.encode(withT1(s.eventFor(good.get(0), p + "poison-corrupt"), corrupt.toUri())));
+            poison.add(codec.encode(withT1(s.eventFor(good.get(0), p + "poison-geometry"), otherGrid.toUri())));
+            for (int i = 0; i < good.size(); i++) {
+                s.submit(List.of(s.eventFor(good.get(i), p + good.get(i).id())));
+                var meta = s.submitRaw((p + "poison-" + i).getBytes(StandardCharsets.UTF_8), poison.get(i));
+                poisonSources.add(meta.partition() + "@" + meta.offset());
+            }
+            awaitCount(Topics.SEGMENTATIONS, SegmentationCompleted.class, p, 10);
+            await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> failuresOf(poisonSources).size() >= 10);
+            assertThat(w.status().ready()).isTrue();
+            assertThat(w.scrape()).contains("brainseg_scans_failed_total{reason=\"BAD_JSON\"} 1.0");
+        }
+        List<ScanFailed> failed = failuresOf(poisonSources);
+        assertThat(failed).hasSize(10);
+        assertThat(failed).extracting(ScanFailed::errorCode).containsExactlyInAnyOrder(ErrorCode.BAD_JSON,
+                ErrorCode.EMPTY_PAYLOAD, ErrorCode.BAD_ENCODING, ErrorCode.UNKNOWN_SCHEMA_VERSION, ErrorCode.SCHEMA_VIOLATION,
+                ErrorCode.URI_NOT_ALLOWED, ErrorCode.URI_NOT_ALLOWED, ErrorCode.FILE_MISSING, ErrorCode.NIFTI_CORRUPT,
+                ErrorCode.GEOMETRY_MISMATCH);
+        assertThat(failed).allSatisfy(f -> {
+            assertThat(f.source().topic()).isEqualTo(Topics.SCANS_ARRIVED);
+            assertThat(f.message()).isNotBlank();
+            assertThat(f.retriable()).isFalse();
+        });
+        assertThat(committed(Topics.SEGMENTATIONS, SegmentationCompleted.class, p)).hasSize(10)
+                .extracting(SegmentationCompleted::scanId).noneMatch(id -> id.contains("poison"));
+    }
+
+    private List<ScanFailed> failuresOf(Set<String> sources) throws Exception {
+        try (EventReader r = new EventReader(kafka.bootstrapServers(), Map.of(), Topics.SCANS_FAILED)) {
+            List<ScanFailed> out = new ArrayList<>();
+            for (ConsumerRecord<byte[], byte[]> rec : r.readAll(Duration.ofSeconds(30))) {
+                ScanFailed f = codec.decode(rec.value(), ScanFailed.class);
+                if (sources.contains(f.source().partition() + "@" + f.source().offset())) {
+                    out.add(f);
+                }
+            }
+            return out;
+        }
+    }
+
+    private static float[] filled(int n) {
+        float[] d = new float[n];
+        java.util.Arrays.fill(d, 100);
+        return d;
+    }
+
+    /** A copy of the event whose T1 points elsewhere. */
+    private static ScanArrived withT1(ScanArrived e, URI t1) {
+        ScanArrived.Modalities m = e.modalities();
+        return new ScanArrived(e.eventId(), e.scanId(), null, e.arrivedAt(), new ScanArrived.Modalities(t1, m.t1ce(), m.t2(),
+                m.flair()), null, e.labelUri(), e.labelConvention(), Map.of());
+    }
+
+    @Test
+    void shouldKeepTheInFlightBound() throws Exception {
+        String p = "c-";
+        AtomicLong maxSeen = new AtomicLong();
+        try (Worker w = Worker.start(config("it-c", 1, 3), t -> {})) {
+            submit(p, cases.subList(0, 12));
+            await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(20)).until(() -> {
+                maxSeen.accumulateAndGet(w.status().inFlight(), Math::max);
+                return w.status().completed() >= 12;
+            });
+        }
+        assertThat(maxSeen.get()).isBetween(1L, 3L);
+        assertThat(committed(Topics.SEGMENTATIONS, SegmentationCompleted.class, p)).hasSize(12);
+    }
+
+    @Test
+    void shouldLoseNothingWhenStoppedGracefullyMidStream() throws Exception {
+        String p = "d-";
+        Worker w = Worker.start(config("it-d", 1, 2), t -> {});
+        submit(p, cases);
+        await().atMost(Duration.ofMinutes(4)).until(() -> w.status().completed() >= 3);
+        w.close(); // finishes the in-flight scans and commits
+        int afterStop = committed(Topics.SEGMENTATIONS, SegmentationCompleted.class, p).size();
+        assertThat(afterStop).isBetween(3, 19);
+        try (Worker again = Worker.start(config("it-d", 2, 4), t -> {})) {
+            awaitCount(Topics.SEGMENTATIONS, SegmentationCompleted.class, p, 20);
+        }
+        List<SegmentationCompleted> done = committed(Topics.SEGMENTATIONS, SegmentationCompleted.class, p);
+        Set<String> ids = new HashSet<>();
+        done.forEach(d -> ids.add(d.scanId()));
+        assertThat(done).hasSize(20);
+        assertThat(ids).hasSize(20);
+    }
+
+    /** sha256 as the worker computes it. */
+    static final class ScanProcessorSha {
+        static String sha256(Path p) throws Exception {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            return java.util.HexFormat.of().formatHex(md.digest(Files.readAllBytes(p)));
+        }
+    }
+}
