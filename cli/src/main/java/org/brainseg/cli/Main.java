@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             DiceCommand.class,
             TrainCommand.class,
             SegmentCommand.class,
+            ExperimentCommand.class,
             BenchCommand.class,
         })
 public final class Main implements Runnable {

@@ -52,7 +52,8 @@ public final class ExperimentReport {
         for (String s : setup) {
             md.append("- ").append(s).append('\n');
         }
-        md.append("\n## Results (validation cases, kept checkpoint = lowest validation loss)\n\n");
+        md.append("\n## Results (validation cases; Dice of the kept checkpoint, the best mean WT/TC/ET epoch; "
+                + "best val loss = the lowest over all epochs)\n\n");
         md.append("| variant | best val loss | Δ loss vs none |");
         for (String t : TITLES) {
             md.append(' ').append(t).append(" Dice |");

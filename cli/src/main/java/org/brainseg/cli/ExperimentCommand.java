@@ -1,0 +1,102 @@
+package org.brainseg.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.brainseg.model.net.Normalization;
+import org.brainseg.model.train.StepProgress;
+import org.brainseg.model.train.TrainingConfig;
+import org.brainseg.model.train.TrainingListener;
+import org.brainseg.trainer.experiment.ExperimentReport;
+import org.brainseg.trainer.experiment.ExperimentRunner;
+import org.brainseg.trainer.experiment.VariantResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code brainseg experiment}: the paper's LN-vs-none comparison (or a wider ablation) on any BraTS-layout data. */
+@Command(name = "experiment", mixinStandardHelpOptions = true,
+        description = {"Compare normalizations: train each on the same split, seed and budget, report like the paper.",
+            "Writes report.md, results.csv, curves.png and each variant's model and epochs.csv to --out."})
+final class ExperimentCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--data", required = true, description = "Labelled dataset (BraTS 2018-2021, BraTS 2023+ or MSD Task01).")
+    Path data;
+
+    @Option(names = "--normalizations", defaultValue = "layer,none", split = ",",
+            description = "Variants to compare (default: ${DEFAULT-VALUE}); any of none, layer, layer-channel, instance, group, batch.")
+    List<String> normalizations;
+
+    @Option(names = "--out", required = true, description = "Report directory.")
+    Path out;
+
+    @Mixin
+    TrainingOptions options;
+
+    @Override
+    public Integer call() throws Exception {
+        List<Normalization> variants = new ArrayList<>();
+        for (String n : normalizations) {
+            variants.add(Normalization.parse(n));
+        }
+        TrainingConfig base = options.config(variants.get(0));
+        ExperimentRunner runner = new ExperimentRunner();
+        ExperimentRunner.Plan plan = new ExperimentRunner.Plan(data, variants, base, options.valFraction, options.engine(), out);
+        List<VariantResult> results;
+        try (ProgressBar loading = new ProgressBar("loading", 1)) {
+            results = runner.run(plan, new ExperimentRunner.Progress() {
+                @Override
+                public void loading(int done, int total) {
+                    loading.update(done * 1L, done + "/" + total + " cases");
+                }
+
+                @Override
+                public TrainingListener variant(Normalization n, int index, int count) {
+                    ProgressBar bar = new ProgressBar(String.format(Locale.ROOT, "%s (%d/%d)", n.id(), index + 1, count),
+                            base.totalSteps());
+                    return new TrainingListener() {
+                        @Override
+                        public void onStep(StepProgress p) {
+                            bar.update(p.globalStep(), String.format(Locale.ROOT, "epoch %d/%d loss %.3f%s", p.epoch(),
+                                    p.epochs(), p.loss(), p.lastValDice().isEmpty() ? ""
+                                            : String.format(Locale.ROOT, ", val Dice WT %.3f", p.lastValDice().get("WT"))));
+                        }
+
+                        @Override
+                        public void onValidationCase(int epoch, int i, int total) {
+                            bar.update(epoch * (long) base.stepsPerEpoch(),
+                                    String.format(Locale.ROOT, "epoch %d validating %d/%d", epoch, i + 1, total));
+                        }
+                    };
+                }
+            });
+        }
+        ExperimentRunner.Data d = runner.data();
+        List<String> setup = new ArrayList<>();
+        setup.add("Command: `brainseg " + String.join(" ", spec.commandLine().getParseResult().originalArgs()) + "`");
+        setup.add(String.format(Locale.ROOT, "Data: `%s` (%s layout), %d training and %d validation cases, split seeded by %d; "
+                + "data hash %s", data, d.layout(), d.train(), d.validation(), base.seed(), d.hash()));
+        setup.add(String.format(Locale.ROOT, "Network: 3D U-Net, depth %d, base width %d, 4 input channels, 4 classes; "
+                + "patch %d³, batch %d, spacing %s", base.depth(), base.baseWidth(), base.patch(), base.batch(),
+                options.spacing > 0 ? options.spacing + " mm" : "the scans' own"));
+        setup.add(String.format(Locale.ROOT, "Budget per variant: %d epochs × %d steps (%d steps), Adam, initial lr %s, poly decay; "
+                + "same seed (%d) for weights, patches and augmentation", base.epochs(), base.stepsPerEpoch(), base.totalSteps(),
+                base.learningRate(), base.seed()));
+        for (VariantResult v : results) {
+            setup.add(String.format(Locale.ROOT, "`%s`: %d parameters, %.0f s of training on %s", v.normalization(), v.parameters(),
+                    v.trainSeconds(), options.device + (options.threads > 0 ? ", " + options.threads + " threads" : ", one thread per core")));
+        }
+        setup.add("Validation Dice is computed per case on the preprocessed grid (brain crop, resampled spacing) with "
+                + "sliding-window inference; the kept checkpoint is the epoch with the best mean WT/TC/ET Dice; "
+                + "'best val loss' is the lowest validation loss over all epochs (the paper's measure)");
+        ExperimentReport.write(out, setup, results);
+        spec.commandLine().getOut().printf(Locale.ROOT, "report: %s (results.csv, curves.png beside it)%n", out.resolve("report.md"));
+        return 0;
+    }
+}
