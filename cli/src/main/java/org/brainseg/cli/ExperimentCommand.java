@@ -49,11 +49,15 @@ final class ExperimentCommand implements Callable<Integer> {
         ExperimentRunner runner = new ExperimentRunner();
         ExperimentRunner.Plan plan = new ExperimentRunner.Plan(data, variants, base, options.valFraction, options.engine(), out);
         List<VariantResult> results;
-        try (ProgressBar loading = new ProgressBar("loading", 1)) {
+        ProgressBar[] loading = new ProgressBar[1];
+        try {
             results = runner.run(plan, new ExperimentRunner.Progress() {
                 @Override
                 public void loading(int done, int total) {
-                    loading.update(done * 1L, done + "/" + total + " cases");
+                    if (loading[0] == null) {
+                        loading[0] = new ProgressBar("loading", total);
+                    }
+                    loading[0].update(done, "cases loaded and preprocessed");
                 }
 
                 @Override
@@ -76,6 +80,10 @@ final class ExperimentCommand implements Callable<Integer> {
                     };
                 }
             });
+        } finally {
+            if (loading[0] != null) {
+                loading[0].close();
+            }
         }
         ExperimentRunner.Data d = runner.data();
         List<String> setup = new ArrayList<>();
