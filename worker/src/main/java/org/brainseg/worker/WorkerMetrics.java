@@ -2,6 +2,7 @@ package org.brainseg.worker;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -36,8 +37,10 @@ public final class WorkerMetrics {
         this.registry = registry;
         this.received = Counter.builder(RECEIVED).description("scan events taken from Kafka").register(registry);
         this.completed = Counter.builder(COMPLETED).description("scans segmented and committed").register(registry);
-        registry.gauge(IN_FLIGHT, java.util.List.of(), inFlight, s -> s.get().doubleValue());
-        registry.gauge(MODEL_VERSION, java.util.List.of(), modelVersion, s -> s.get().doubleValue());
+        // Gauge.builder(name, Supplier) keeps a strong reference: registry.gauge(...) holds its
+        // state weakly, and a lambda would be collected (the gauge then reads NaN).
+        Gauge.builder(IN_FLIGHT, inFlight).description("scans taken from Kafka and not yet committed").register(registry);
+        Gauge.builder(MODEL_VERSION, modelVersion).description("model version being served (0: none)").register(registry);
         for (ErrorCode c : ErrorCode.values()) {
             failedCounter(c); // every reason visible from the start, at 0
         }

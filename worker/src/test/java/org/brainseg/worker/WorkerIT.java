@@ -119,6 +119,7 @@ class WorkerIT {
             assertThat(w.status().ready()).isTrue();
             assertThat(w.scrape()).contains("brainseg_scans_completed_total").contains("brainseg_scan_stage_seconds_bucket")
                     .contains("kafka_consumer").contains("jvm_memory_used_bytes");
+            assertHttpEndpoints(w.httpPort());
         }
         List<SegmentationCompleted> done = committed(Topics.SEGMENTATIONS, SegmentationCompleted.class, p);
         List<DiceReported> dice = committed(Topics.DICE, DiceReported.class, p);
@@ -250,6 +251,50 @@ class WorkerIT {
         done.forEach(d -> ids.add(d.scanId()));
         assertThat(done).hasSize(20);
         assertThat(ids).hasSize(20);
+    }
+
+    private static void assertHttpEndpoints(int port) throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.util.function.Function<String, java.net.http.HttpResponse<String>> get = path -> {
+            try {
+                return http.send(java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        assertThat(get.apply("/health/live").statusCode()).isEqualTo(200);
+        var ready = get.apply("/health/ready");
+        assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(ready.body()).contains("\"UP\"");
+        var status = get.apply("/v1/status");
+        assertThat(status.body()).contains("\"modelVersion\":1").contains("\"completed\":20").contains("\"ready\":true");
+        var metrics = get.apply("/metrics");
+        assertThat(metrics.headers().firstValue("content-type").orElse("")).startsWith("text/plain");
+        assertThat(metrics.body()).contains("brainseg_scans_completed_total 20.0").contains("brainseg_model_version 1.0")
+                .contains("brainseg_dice_count{model_version=\"1\",region=\"WT\"} 20");
+        assertThat(get.apply("/nope").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void shouldRetryAWriteFaultThenReportItAsExhausted() throws Exception {
+        String p = "e-";
+        Case c = cases.get(0);
+        // a file where the mask's directory should go: every write attempt fails with an I/O error
+        Files.createDirectories(tmp.resolve("masks"));
+        Files.writeString(tmp.resolve("masks").resolve(p + c.id()), "in the way");
+        try (Worker w = Worker.start(config("it-e", 1, 2), t -> {})) {
+            submit(p, List.of(c, cases.get(1)));
+            awaitCount(Topics.SCANS_FAILED, ScanFailed.class, p, 1);
+            awaitCount(Topics.SEGMENTATIONS, SegmentationCompleted.class, p, 1);
+            assertThat(w.status().ready()).isTrue();
+        }
+        ScanFailed f = committed(Topics.SCANS_FAILED, ScanFailed.class, p).get(0);
+        assertThat(f.errorCode()).isEqualTo(ErrorCode.TRANSIENT_EXHAUSTED);
+        assertThat(f.attempts()).isEqualTo(3);
+        assertThat(f.scanId()).isEqualTo(p + c.id());
+        assertThat(committed(Topics.SEGMENTATIONS, SegmentationCompleted.class, p)).extracting(SegmentationCompleted::scanId)
+                .containsExactly(p + cases.get(1).id());
     }
 
     /** sha256 as the worker computes it. */
