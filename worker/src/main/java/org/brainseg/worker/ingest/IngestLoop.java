@@ -159,7 +159,13 @@ public final class IngestLoop implements Runnable {
         ScanFailed.Source source = new ScanFailed.Source(r.topic(), r.partition(), r.offset());
         inference.execute(() -> {
             long queuedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - polledAt);
-            slot.outcome = processor.process(source, r.value(), queuedMs);
+            Outcome o;
+            try {
+                o = processor.process(source, r.value(), queuedMs);
+            } catch (Throwable t) { // a slot must always finish, or its partition would stall
+                o = processor.internalFailure(source, r.value(), t);
+            }
+            slot.outcome = o;
         });
     }
 

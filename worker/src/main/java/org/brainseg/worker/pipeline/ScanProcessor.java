@@ -117,6 +117,12 @@ public final class ScanProcessor {
         }
     }
 
+    /** The outcome for a record whose processing died outside the normal paths (a bug or an Error). */
+    public Outcome internalFailure(ScanFailed.Source source, byte[] value, Throwable t) {
+        LOG.error("processing {} failed unexpectedly", source, t);
+        return failed(null, source, ErrorCode.INTERNAL, t.toString(), 1, value);
+    }
+
     private Outcome segment(ScanArrived event, long queuedMs) throws PoisonException, IOException {
         long t0 = System.nanoTime();
         LoadedCase loaded = load(event);
