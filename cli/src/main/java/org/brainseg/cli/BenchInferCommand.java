@@ -73,6 +73,14 @@ final class BenchInferCommand implements Callable<Integer> {
         if (!(scanSpacing >= 0.5 && scanSpacing <= 8)) {
             throw new BadInputException("--scan-spacing must be 0.5..8 mm, got " + scanSpacing);
         }
+        try {
+            InferBenchmark.Config.check(rounds, warmup, threads);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(e.getMessage());
+        }
+        if (model != null && !Files.isRegularFile(model.resolve("model.json"))) {
+            throw new BadInputException("--model " + model + ": no model.json there");
+        }
         Path work = Files.createTempDirectory("brainseg-bench-infer");
         Case scan;
         try (ProgressBar bar = new ProgressBar("bench infer: case", 1)) {
@@ -81,13 +89,8 @@ final class BenchInferCommand implements Callable<Integer> {
         }
         Path modelDir = model != null ? model : FreshModel.save(work.resolve("model"), mm);
         String modelText = model != null ? model + " (" + describe(model) + ")" : FreshModel.describe(mm);
-        InferBenchmark.Config config;
-        try {
-            config = new InferBenchmark.Config(BenchCases.withoutLabel(scan), modelDir, tta, rounds, warmup, threads,
-                    work.resolve("out"));
-        } catch (IllegalArgumentException e) {
-            throw new BadInputException(e.getMessage());
-        }
+        InferBenchmark.Config config = new InferBenchmark.Config(BenchCases.withoutLabel(scan), modelDir, tta, rounds, warmup,
+                threads, work.resolve("out"));
         InferBenchmark.Result r;
         try (ProgressBar bar = new ProgressBar("bench infer", warmup + rounds)) {
             r = new InferBenchmark(config).run(done -> bar.update(done, done <= warmup ? "warm-up" : ""));

@@ -73,6 +73,14 @@ final class BenchPipelineCommand implements Callable<Integer> {
         if (timeoutMin < 1) {
             throw new BadInputException("--timeout must be at least 1 minute, got " + timeoutMin);
         }
+        try {
+            PipelineBenchmark.Config.check(workers, threads);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(e.getMessage());
+        }
+        if (model != null && !Files.isRegularFile(model.resolve("model.json"))) {
+            throw new BadInputException("--model " + model + ": no model.json there");
+        }
         Path work = Files.createTempDirectory("brainseg-bench-pipeline");
         BenchCases.Cohort cohort;
         try (ProgressBar bar = new ProgressBar("bench pipeline: scans", scans)) {
@@ -80,13 +88,8 @@ final class BenchPipelineCommand implements Callable<Integer> {
                     .cohort(scans, spacing, r -> bar.step("generated " + r.id()));
         }
         Path modelDir = model != null ? model : FreshModel.save(work.resolve("models").resolve("1"), spacing);
-        PipelineBenchmark.Config config;
-        try {
-            config = new PipelineBenchmark.Config(cohort.cases(), cohort.dir(), modelDir, workers, paced, threads, work,
-                    Duration.ofMinutes(timeoutMin));
-        } catch (IllegalArgumentException e) {
-            throw new BadInputException(e.getMessage());
-        }
+        PipelineBenchmark.Config config = new PipelineBenchmark.Config(cohort.cases(), cohort.dir(), modelDir, workers, paced,
+                threads, work, Duration.ofMinutes(timeoutMin));
         PipelineBenchmark.Result r;
         try (ProgressBar bar = new ProgressBar("bench pipeline", scans)) {
             r = new PipelineBenchmark(config).run(done -> bar.update(done, "committed"));

@@ -37,6 +37,11 @@ public final class InferBenchmark {
      */
     public record Config(Case scan, Path modelDir, boolean tta, int rounds, int warmup, int threads, Path outDir) {
         public Config {
+            check(rounds, warmup, threads);
+        }
+
+        /** Checks the counts alone, before a case or model exists. */
+        public static void check(int rounds, int warmup, int threads) {
             StepBenchmark.require(rounds >= 1 && rounds <= 100, "--rounds must be 1..100, got " + rounds);
             StepBenchmark.require(warmup >= 0 && warmup <= 10, "--warmup must be 0..10, got " + warmup);
             StepBenchmark.require(threads >= 0 && threads <= 256, "--threads must be 0..256, got " + threads);

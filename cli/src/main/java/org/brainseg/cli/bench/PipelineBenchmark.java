@@ -62,6 +62,11 @@ public final class PipelineBenchmark {
         public Config {
             cases = List.copyOf(cases);
             StepBenchmark.require(!cases.isEmpty(), "no scans");
+            check(workers, threads);
+        }
+
+        /** Checks the counts alone, before scans or a model exist. */
+        public static void check(int workers, int threads) {
             StepBenchmark.require(workers >= 1 && workers <= 3, "--workers must be 1..3, got " + workers);
             StepBenchmark.require(threads >= 0 && threads <= 256, "--threads must be 0..256, got " + threads);
         }
