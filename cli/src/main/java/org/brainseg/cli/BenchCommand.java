@@ -32,7 +32,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
-        description = "Benchmarks, measured side by side with their peers in one run.",
+        description = "Benchmarks, one subcommand per table of docs/BENCHMARKS.md (medians over repeated runs).",
         subcommands = {BenchCommand.Nifti.class, BenchStepCommand.class, BenchInferCommand.class, BenchPipelineCommand.class})
 final class BenchCommand implements Runnable {
     @Spec

@@ -24,8 +24,9 @@ import picocli.CommandLine.Spec;
         name = "infer",
         mixinStandardHelpOptions = true,
         description = {
-            "Segment a BraTS-size synthetic case (240x240x155 at 1 mm, generated once and cached) several times and",
-            "report the median of each stage: load, preprocess, infer, postprocess, write. Without --model, a freshly",
+            "Whole-case inference latency, stage by stage.",
+            "Segments a BraTS-size synthetic case (240x240x155 at 1 mm, generated once and cached) several times and",
+            "reports the median of each stage: load, preprocess, infer, postprocess, write. Without --model, a freshly",
             "initialised default model resampling to --spacing (timing does not depend on the weights)."
         })
 final class BenchInferCommand implements Callable<Integer> {

@@ -21,8 +21,9 @@ import picocli.CommandLine.Spec;
         name = "pipeline",
         mixinStandardHelpOptions = true,
         description = {
-            "Run scans end to end through an embedded Kafka broker and worker(s) in this JVM (submit, segment, write,",
-            "score, commit) and report scans per minute and the time per scan outside the model, as a median and as a",
+            "End-to-end scans per minute and pipeline overhead through Kafka.",
+            "Runs scans end to end through an embedded Kafka broker and worker(s) in this JVM (submit, segment, write,",
+            "score, commit) and reports scans per minute and the time per scan outside the model, in seconds and as a",
             "share of the scan time. Synthetic scans at --spacing (generated once and cached); without --model, a",
             "freshly initialised default model working at that spacing."
         })

@@ -20,9 +20,10 @@ import picocli.CommandLine.Spec;
         name = "step",
         mixinStandardHelpOptions = true,
         description = {
-            "Time training steps (forward, Dice+CE loss, backward, Adam) on seeded tumour-like patches and report",
-            "the median, min and max and the process's peak RSS (VmHWM) as one Markdown row; --csv appends a CSV row.",
-            "Peak RSS is per process: run one configuration per process (bench/model_steps.sh does)."
+            "Training step time and peak RSS, as one Markdown row.",
+            "Times training steps (forward, Dice+CE loss, backward, Adam) on seeded tumour-like patches: median, min, max,",
+            "and the process's peak RSS (VmHWM); --csv appends a CSV row. Peak RSS is per process: run one",
+            "configuration per process (bench/model_steps.sh does)."
         })
 final class BenchStepCommand implements Callable<Integer> {
     static final List<String> HEADER = List.of(
