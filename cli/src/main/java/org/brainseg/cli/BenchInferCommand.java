@@ -83,19 +83,34 @@ final class BenchInferCommand implements Callable<Integer> {
             throw new BadInputException("--model " + model + ": no model.json there");
         }
         Path work = Files.createTempDirectory("brainseg-bench-infer");
-        Case scan;
-        try (ProgressBar bar = new ProgressBar("bench infer: case", 1)) {
-            scan = new BenchCases(cache != null ? cache : BenchCases.defaultCacheDir())
-                    .cohort(1, scanSpacing, r -> bar.step("generated " + r.id())).cases().get(0);
+        try {
+            Case scan;
+            try (ProgressBar bar = new ProgressBar("bench infer: case", 1)) {
+                scan = new BenchCases(cache != null ? cache : BenchCases.defaultCacheDir())
+                        .cohort(1, scanSpacing, r -> bar.step("generated " + r.id())).cases().get(0);
+            }
+            Path modelDir = model != null ? model : FreshModel.save(work.resolve("model"), mm);
+            String modelText = model != null ? model + " (" + describe(model) + ")" : FreshModel.describe(mm);
+            InferBenchmark.Config config = new InferBenchmark.Config(BenchCases.withoutLabel(scan), modelDir, tta, rounds, warmup,
+                    threads, work.resolve("out"));
+            InferBenchmark.Result r;
+            try (ProgressBar bar = new ProgressBar("bench infer", warmup + rounds)) {
+                r = new InferBenchmark(config).run(done -> bar.update(done, done <= warmup ? "warm-up" : ""));
+            }
+            report(r, scan, modelText, mm);
+            return 0;
+        } finally {
+            BenchCases.deleteRecursively(work); // the fresh model and the masks
         }
-        Path modelDir = model != null ? model : FreshModel.save(work.resolve("model"), mm);
-        String modelText = model != null ? model + " (" + describe(model) + ")" : FreshModel.describe(mm);
-        InferBenchmark.Config config = new InferBenchmark.Config(BenchCases.withoutLabel(scan), modelDir, tta, rounds, warmup,
-                threads, work.resolve("out"));
-        InferBenchmark.Result r;
-        try (ProgressBar bar = new ProgressBar("bench infer", warmup + rounds)) {
-            r = new InferBenchmark(config).run(done -> bar.update(done, done <= warmup ? "warm-up" : ""));
-        }
+    }
+
+    /** The model's working spacing, from its model.json. */
+    private static String describe(Path modelDir) throws Exception {
+        double[] s = ModelArtifact.readManifest(modelDir).preprocessing().targetSpacing();
+        return s == null ? "scan grid" : s[0] + " mm";
+    }
+
+    private void report(InferBenchmark.Result r, Case scan, String modelText, double mm) throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "case: %s %s at %s mm; model: %s; %s; %d rounds after %d warm-up, medians%n", scan.id(),
                 Arrays.toString(r.scanShape()), scanSpacing, modelText, r.device(), rounds, warmup);
@@ -119,12 +134,5 @@ final class BenchInferCommand implements Callable<Integer> {
             Csv.append(csv, "tta,model_spacing,round," + cols.stream().map(c -> c + "_s").collect(Collectors.joining(",")),
                     lines.toArray(String[]::new));
         }
-        return 0;
-    }
-
-    /** The model's working spacing, from its model.json. */
-    private static String describe(Path modelDir) throws Exception {
-        double[] s = ModelArtifact.readManifest(modelDir).preprocessing().targetSpacing();
-        return s == null ? "scan grid" : s[0] + " mm";
     }
 }

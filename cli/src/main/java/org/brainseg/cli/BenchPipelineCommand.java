@@ -83,18 +83,27 @@ final class BenchPipelineCommand implements Callable<Integer> {
             throw new BadInputException("--model " + model + ": no model.json there");
         }
         Path work = Files.createTempDirectory("brainseg-bench-pipeline");
-        BenchCases.Cohort cohort;
-        try (ProgressBar bar = new ProgressBar("bench pipeline: scans", scans)) {
-            cohort = new BenchCases(cache != null ? cache : BenchCases.defaultCacheDir())
-                    .cohort(scans, spacing, r -> bar.step("generated " + r.id()));
+        try {
+            BenchCases.Cohort cohort;
+            try (ProgressBar bar = new ProgressBar("bench pipeline: scans", scans)) {
+                cohort = new BenchCases(cache != null ? cache : BenchCases.defaultCacheDir())
+                        .cohort(scans, spacing, r -> bar.step("generated " + r.id()));
+            }
+            Path modelDir = model != null ? model : FreshModel.save(work.resolve("models").resolve("1"), spacing);
+            PipelineBenchmark.Config config = new PipelineBenchmark.Config(cohort.cases(), cohort.dir(), modelDir, workers, paced,
+                    threads, work, Duration.ofMinutes(timeoutMin));
+            PipelineBenchmark.Result r;
+            try (ProgressBar bar = new ProgressBar("bench pipeline", scans)) {
+                r = new PipelineBenchmark(config).run(done -> bar.update(done, "committed"));
+            }
+            report(r);
+            return 0;
+        } finally {
+            BenchCases.deleteRecursively(work); // the fresh model and the masks
         }
-        Path modelDir = model != null ? model : FreshModel.save(work.resolve("models").resolve("1"), spacing);
-        PipelineBenchmark.Config config = new PipelineBenchmark.Config(cohort.cases(), cohort.dir(), modelDir, workers, paced,
-                threads, work, Duration.ofMinutes(timeoutMin));
-        PipelineBenchmark.Result r;
-        try (ProgressBar bar = new ProgressBar("bench pipeline", scans)) {
-            r = new PipelineBenchmark(config).run(done -> bar.update(done, "committed"));
-        }
+    }
+
+    private void report(PipelineBenchmark.Result r) throws java.io.IOException {
         PrintWriter out = spec.commandLine().getOut();
         String mode = paced ? "paced" : "batch";
         out.printf(Locale.ROOT, "%d scans at %s mm; model: %s; %d worker(s) x 1 inference thread; embedded broker, %d partitions; "
@@ -116,6 +125,5 @@ final class BenchPipelineCommand implements Callable<Integer> {
             }
             Csv.append(csv, CSV_HEADER, lines.toArray(String[]::new));
         }
-        return 0;
     }
 }

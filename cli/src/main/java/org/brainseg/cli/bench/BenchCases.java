@@ -66,7 +66,8 @@ public final class BenchCases {
         return new Case(c.id(), c.modalities(), c.image4d(), c.channelOrder(), null, c.convention());
     }
 
-    static void deleteRecursively(Path dir) throws IOException {
+    /** Deletes a folder and everything below it (the benchmarks' scratch folders); nothing if absent. */
+    public static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }
