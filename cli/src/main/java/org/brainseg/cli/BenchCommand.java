@@ -24,14 +24,16 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code brainseg bench nifti}: NIfTI read and write times beside nibabel on the same files, measured
- * alternately in one run (medians and ratios; these machines are shared and noisy).
+ * {@code brainseg bench}: one subcommand per table of docs/BENCHMARKS.md. {@code nifti}: NIfTI read
+ * and write times beside nibabel on the same files, measured alternately in one run (medians and
+ * ratios; these machines are shared and noisy); {@code step}, {@code infer} and {@code pipeline}:
+ * training step, whole-case inference and end-to-end pipeline (their own classes).
  */
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
-        description = "Benchmarks, measured side by side with their peers in one run.",
-        subcommands = {BenchCommand.Nifti.class})
+        description = "Benchmarks, one subcommand per table of docs/BENCHMARKS.md (medians over repeated runs).",
+        subcommands = {BenchCommand.Nifti.class, BenchStepCommand.class, BenchInferCommand.class, BenchPipelineCommand.class})
 final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -3,7 +3,6 @@ package org.brainseg.worker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.brainseg.imaging.dataset.Case;
 import org.brainseg.imaging.dataset.DatasetScanner;
 import org.brainseg.imaging.preprocess.PreprocessOptions;
@@ -51,12 +50,6 @@ final class Fixtures {
     static WorkerConfig config(String bootstrap, Path inputRoot, Path outputRoot, Path model, int threads, int maxInFlight,
             String transactionalId) throws Exception {
         Files.createDirectories(outputRoot);
-        return new WorkerConfig(
-                new WorkerConfig.Kafka(bootstrap, "brainseg-workers", transactionalId, 60_000, Map.of()),
-                new WorkerConfig.Store(List.of(inputRoot), outputRoot),
-                new WorkerConfig.Model(model, "cpu"),
-                new WorkerConfig.Inference(threads, maxInFlight, false, 1),
-                new WorkerConfig.Http("127.0.0.1", 0),
-                new WorkerConfig.Retry(3, 20, 200));
+        return WorkerConfig.local(bootstrap, transactionalId, inputRoot, outputRoot, model, threads, maxInFlight, 1);
     }
 }

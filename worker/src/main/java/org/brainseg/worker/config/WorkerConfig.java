@@ -98,6 +98,24 @@ public record WorkerConfig(Kafka kafka, Store store, Model model, Inference infe
         }
     }
 
+    /**
+     * A worker on this machine reading scans under {@code inputRoot}: group {@code brainseg-workers},
+     * the model on the CPU, HTTP on a free loopback port, short retries. For the local benchmarks,
+     * the demo and the integration tests.
+     *
+     * @param intraOpThreads PyTorch threads per inference (0: cores / threads)
+     */
+    public static WorkerConfig local(String bootstrapServers, String transactionalId, Path inputRoot, Path outputRoot,
+            Path modelDir, int threads, int maxInFlight, int intraOpThreads) {
+        return new WorkerConfig(
+                new Kafka(bootstrapServers, "brainseg-workers", transactionalId, 60_000, Map.of()),
+                new Store(List.of(inputRoot), outputRoot),
+                new Model(modelDir, "cpu"),
+                new Inference(threads, maxInFlight, false, intraOpThreads),
+                new Http("127.0.0.1", 0),
+                new Retry(3, 20, 200));
+    }
+
     static void require(boolean ok, String key, String problem) {
         if (!ok) {
             throw new ConfigException(key, problem);
