@@ -18,6 +18,10 @@ import picocli.CommandLine.Command;
             TrainCommand.class,
             SegmentCommand.class,
             BenchCommand.class,
+            WorkerCommand.class,
+            SubmitCommand.class,
+            ConsumeCommand.class,
+            WatchCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -259,8 +259,10 @@ public final class DropFolderWatcher {
         JsonNode root;
         try {
             root = JSON.readTree(file.toFile());
-        } catch (IOException e) {
-            throw new StateFileException(file, "not valid JSON (" + e.getClass().getSimpleName() + ")", e);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr();
+            throw new StateFileException(file, "not valid JSON" + where, e);
         }
         if (root == null || !root.isObject() || root.path("version").asInt(-1) != STATE_VERSION
                 || !root.path("published").isObject()) {

@@ -42,6 +42,8 @@ public final class ScanSubmitter implements AutoCloseable {
     private final Clock clock;
     private final String bootstrapServers;
     private final Duration timeout;
+    /** Set once the broker failed to answer: closing then must not wait for it a second time. */
+    private volatile boolean unreachable;
 
     public ScanSubmitter(String bootstrapServers, Map<String, String> clientProperties, Clock clock) {
         this(bootstrapServers, clientProperties, clock, DEFAULT_TIMEOUT);
@@ -127,6 +129,7 @@ public final class ScanSubmitter implements AutoCloseable {
     }
 
     private BrokerUnavailableException unavailable(TimeoutException e) {
+        unreachable = true;
         return new BrokerUnavailableException("no answer from Kafka at " + bootstrapServers + " within " + timeout.toSeconds()
                 + " s (is the broker running and reachable? are the security properties right?): " + e.getMessage(), e);
     }
@@ -138,6 +141,6 @@ public final class ScanSubmitter implements AutoCloseable {
     /** Closes the producer; bounded, so that an unreachable broker cannot hold the caller forever. */
     @Override
     public void close() {
-        producer.close(timeout);
+        producer.close(unreachable ? Duration.ZERO : timeout);
     }
 }
