@@ -19,6 +19,10 @@ import picocli.CommandLine.Command;
             SegmentCommand.class,
             ExperimentCommand.class,
             BenchCommand.class,
+            WorkerCommand.class,
+            SubmitCommand.class,
+            ConsumeCommand.class,
+            WatchCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -3,14 +3,20 @@ package org.brainseg.worker.client;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.brainseg.imaging.dataset.Case;
 import org.brainseg.imaging.dataset.Modality;
@@ -22,20 +28,52 @@ import org.brainseg.schemas.Topics;
  * Publishes a ScanArrived per case (URIs of its files, ground truth when present) with an
  * idempotent producer, waiting for every acknowledgement. Used by {@code brainseg submit},
  * {@code watch}, the demo and the tests.
+ *
+ * <p>Every blocking step is bounded by the timeout given at construction (Kafka's own defaults
+ * let a send to an unreachable broker hang for a minute and a close forever): an unreachable
+ * broker surfaces as a {@link BrokerUnavailableException} naming it.
  */
 public final class ScanSubmitter implements AutoCloseable {
+    /** Long enough for a healthy cluster to elect leaders, short enough for a person waiting. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(15);
+
     private final KafkaProducer<byte[], byte[]> producer;
     private final EventCodec codec = new EventCodec();
     private final Clock clock;
+    private final String bootstrapServers;
+    private final Duration timeout;
+    /** Set once the broker failed to answer: closing then must not wait for it a second time. */
+    private volatile boolean unreachable;
 
     public ScanSubmitter(String bootstrapServers, Map<String, String> clientProperties, Clock clock) {
-        Map<String, Object> p = new HashMap<>(clientProperties);
+        this(bootstrapServers, clientProperties, clock, DEFAULT_TIMEOUT);
+    }
+
+    /**
+     * @param clientProperties passed to the producer as they are (security.protocol, ssl.*, sasl.*);
+     *     they may also override the timeouts derived from {@code timeout}
+     * @param timeout bound on reaching the broker and on each acknowledgement
+     */
+    public ScanSubmitter(String bootstrapServers, Map<String, String> clientProperties, Clock clock, Duration timeout) {
+        if (timeout.toMillis() < 1) {
+            throw new IllegalArgumentException("timeout must be positive, got " + timeout);
+        }
+        Map<String, Object> p = new HashMap<>();
+        long ms = timeout.toMillis();
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, ms);
+        // delivery.timeout.ms must be at least linger.ms + request.timeout.ms, or the producer refuses to start
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(30_000, ms));
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, ms));
+        p.putAll(clientProperties);
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, "brainseg-submit");
+        p.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "brainseg-submit");
         this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
         this.clock = clock;
+        this.bootstrapServers = bootstrapServers;
+        this.timeout = timeout;
     }
 
     /** The event announcing a case, with its scan id (the case id unless given). */
@@ -54,28 +92,55 @@ public final class ScanSubmitter implements AutoCloseable {
 
     /** Publishes the events and waits until the broker acknowledged all of them. */
     public List<ScanArrived> submit(List<ScanArrived> events) throws Exception {
-        List<java.util.concurrent.Future<?>> acks = new ArrayList<>();
-        for (ScanArrived e : events) {
-            acks.add(producer.send(new ProducerRecord<>(Topics.SCANS_ARRIVED, e.scanId().getBytes(StandardCharsets.UTF_8),
-                    codec.encode(e))));
-        }
-        for (var f : acks) {
-            f.get();
+        return submit(events, e -> {});
+    }
+
+    /**
+     * Publishes the events and waits until the broker acknowledged all of them, calling
+     * {@code acked} for each acknowledged event in order (progress display).
+     *
+     * @throws BrokerUnavailableException when the broker cannot be reached or does not acknowledge in time
+     */
+    public List<ScanArrived> submit(List<ScanArrived> events, Consumer<ScanArrived> acked) throws Exception {
+        List<Future<RecordMetadata>> acks = new ArrayList<>();
+        try {
+            for (ScanArrived e : events) {
+                acks.add(producer.send(new ProducerRecord<>(Topics.SCANS_ARRIVED, e.scanId().getBytes(StandardCharsets.UTF_8),
+                        codec.encode(e))));
+            }
+            for (int i = 0; i < acks.size(); i++) {
+                acks.get(i).get();
+                acked.accept(events.get(i));
+            }
+        } catch (TimeoutException e) {
+            throw unavailable(e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof TimeoutException t) {
+                throw unavailable(t);
+            }
+            throw e;
         }
         return events;
     }
 
     /** Publishes raw bytes (tests of poison input, replays). */
-    public org.apache.kafka.clients.producer.RecordMetadata submitRaw(byte[] key, byte[] value) throws Exception {
+    public RecordMetadata submitRaw(byte[] key, byte[] value) throws Exception {
         return producer.send(new ProducerRecord<>(Topics.SCANS_ARRIVED, key, value)).get();
+    }
+
+    private BrokerUnavailableException unavailable(TimeoutException e) {
+        unreachable = true;
+        return new BrokerUnavailableException("no answer from Kafka at " + bootstrapServers + " within " + timeout.toSeconds()
+                + " s (is the broker running and reachable? are the security properties right?): " + e.getMessage(), e);
     }
 
     private static java.net.URI uri(Path p) {
         return p.toAbsolutePath().normalize().toUri();
     }
 
+    /** Closes the producer; bounded, so that an unreachable broker cannot hold the caller forever. */
     @Override
     public void close() {
-        producer.close();
+        producer.close(unreachable ? Duration.ZERO : timeout);
     }
 }

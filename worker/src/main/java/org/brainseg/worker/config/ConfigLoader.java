@@ -65,7 +65,11 @@ public final class ConfigLoader {
         try {
             root = file == null ? JsonNodeFactory.instance.objectNode() : YAML.readTree(Files.readString(file));
         } catch (JsonProcessingException e) {
-            throw new ConfigException(String.valueOf(file), "not valid YAML: " + e.getOriginalMessage());
+            // SnakeYAML's message spans several lines with a caret drawing: keep its first line and the position
+            String first = String.valueOf(e.getOriginalMessage()).lines().findFirst().orElse("").strip();
+            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr();
+            throw new ConfigException(String.valueOf(file), "not valid YAML" + where + ": " + first);
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
             root = JsonNodeFactory.instance.objectNode();

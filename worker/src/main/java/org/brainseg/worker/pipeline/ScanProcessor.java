@@ -135,6 +135,7 @@ public final class ScanProcessor {
             Segmentation seg = model.segment(loaded, tta);
             long t2 = System.nanoTime();
             Path mask = store.maskPath(event.scanId(), model.version());
+            removeStaleTemporaries(mask);
             writer.write(mask, seg.mask(event.labelConvention()), NiftiDataType.UINT8, loaded.reference());
             String sha = sha256(mask);
             long t3 = System.nanoTime();
@@ -226,6 +227,25 @@ public final class ScanProcessor {
     private Outcome failed(String scanId, ScanFailed.Source source, ErrorCode code, String message, int attempts, byte[] raw) {
         ScanFailed f = ScanFailed.of(scanId, source, code, message == null ? code.name() : message, attempts, raw, clock.instant());
         return new Outcome(List.of(f), code, null, 0);
+    }
+
+    /**
+     * Deletes temp files a killed earlier attempt at this mask left behind ({@link NiftiWriter}
+     * writes {@code .<name>.<uuid>.tmp} and renames it): a redo must leave the output directory
+     * as if the crash never happened. The directory belongs to one scan, which one worker owns
+     * at a time; should a fenced zombie still be writing, its rename fails and it retries.
+     */
+    private static void removeStaleTemporaries(Path mask) throws IOException {
+        Path dir = mask.getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            return;
+        }
+        try (var stale = Files.newDirectoryStream(dir, "." + mask.getFileName() + ".*.tmp")) {
+            for (Path p : stale) {
+                Files.deleteIfExists(p);
+                LOG.info("removed {} left by an interrupted earlier attempt", p);
+            }
+        }
     }
 
     static String sha256(Path file) throws IOException {
