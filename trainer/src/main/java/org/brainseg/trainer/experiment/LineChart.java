@@ -46,15 +46,16 @@ final class LineChart {
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         g.drawLine(left, bottom, right, bottom);
         g.drawLine(left, top, left, bottom);
-        for (int t = 0; t <= 5; t++) {
-            double xv = xr[0] + (xr[1] - xr[0]) * t / 5;
-            int px = (int) Math.round(left + (right - left) * (double) t / 5);
+        for (double xv : xTicks(xr)) {
+            int px = (int) Math.round(left + (right - left) * (xv - xr[0]) / (xr[1] - xr[0]));
             g.setColor(new Color(230, 230, 230));
             g.drawLine(px, top, px, bottom);
             g.setColor(Color.BLACK);
             g.drawLine(px, bottom, px, bottom + 4);
-            String lx = xr[1] - xr[0] >= 5 ? String.format(Locale.ROOT, "%.0f", xv) : String.format(Locale.ROOT, "%.1f", xv);
+            String lx = xv == Math.rint(xv) ? String.format(Locale.ROOT, "%.0f", xv) : String.format(Locale.ROOT, "%.1f", xv);
             g.drawString(lx, px - g.getFontMetrics().stringWidth(lx) / 2, bottom + 18);
+        }
+        for (int t = 0; t <= 5; t++) {
             double yv = yr[0] + (yr[1] - yr[0]) * t / 5;
             int py = (int) Math.round(bottom - (bottom - top) * (double) t / 5);
             g.setColor(new Color(230, 230, 230));
@@ -96,6 +97,25 @@ final class LineChart {
             legendY += 18;
         }
         g.setStroke(new BasicStroke(1f));
+    }
+
+    /** Whole-number ticks (epochs) when the range allows, else six evenly spaced values. */
+    static double[] xTicks(double[] xr) {
+        double span = xr[1] - xr[0];
+        if (span >= 2) {
+            double step = Math.max(1, Math.ceil(span / 6));
+            int n = (int) Math.floor((xr[1] - Math.ceil(xr[0])) / step) + 1;
+            double[] t = new double[n];
+            for (int i = 0; i < n; i++) {
+                t[i] = Math.ceil(xr[0]) + i * step;
+            }
+            return t;
+        }
+        double[] t = new double[6];
+        for (int i = 0; i <= 5; i++) {
+            t[i] = xr[0] + span * i / 5;
+        }
+        return t;
     }
 
     private double[] range(boolean x) {
