@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.IntPredicate;
+import java.util.stream.IntStream;
 import org.brainseg.imaging.Volume;
 import org.brainseg.imaging.labels.Region;
 import org.brainseg.imaging.labels.TumourLabel;
@@ -33,13 +34,21 @@ public final class SegmentationMetrics {
             throw new IllegalArgumentException("prediction " + Arrays.toString(pred.shape())
                     + " and truth " + Arrays.toString(truth.shape()) + " differ in shape");
         }
+        // The six structures are independent: score them on all cores (HD95's distance
+        // transforms dominate the time of a worker's scan outside the model).
+        TumourLabel[] ls = TumourLabel.values();
+        Region[] rs = Region.values();
+        Score[] scores = new Score[ls.length + rs.length];
+        IntStream.range(0, scores.length).parallel().forEach(i -> scores[i] = i < ls.length
+                ? score(pred, truth, v -> v == ls[i].internal())
+                : score(pred, truth, rs[i - ls.length]::contains));
         Map<String, Score> labels = new LinkedHashMap<>();
-        for (TumourLabel l : TumourLabel.values()) {
-            labels.put(l.key(), score(pred, truth, v -> v == l.internal()));
+        for (int i = 0; i < ls.length; i++) {
+            labels.put(ls[i].key(), scores[i]);
         }
         Map<String, Score> regions = new LinkedHashMap<>();
-        for (Region r : Region.values()) {
-            regions.put(r.key(), score(pred, truth, r::contains));
+        for (int i = 0; i < rs.length; i++) {
+            regions.put(rs[i].key(), scores[ls.length + i]);
         }
         return new Report(labels, regions);
     }
@@ -87,12 +96,74 @@ public final class SegmentationMetrics {
             double dx = grid.nx() * s[0], dy = grid.ny() * s[1], dz = grid.nz() * s[2];
             return Math.sqrt(dx * dx + dy * dy + dz * dz);
         }
-        int nx = grid.nx(), ny = grid.ny(), nz = grid.nz();
-        boolean[] sa = surface(a, nx, ny, nz);
-        boolean[] sb = surface(b, nx, ny, nz);
+        // Only the box around both masks matters: every surface voxel and its nearest counterpart
+        // lie inside it. A one-voxel margin keeps the surface test identical to the full grid's
+        // (the margin is background, or the image edge where the box touches it).
+        int[] box = box(a, b, grid.nx(), grid.ny(), grid.nz());
+        int nx = box[3] - box[0], ny = box[4] - box[1], nz = box[5] - box[2];
+        boolean[] ca = crop(a, grid, box);
+        boolean[] cb = crop(b, grid, box);
+        boolean[] sa = surface(ca, nx, ny, nz, box, grid);
+        boolean[] sb = surface(cb, nx, ny, nz, box, grid);
         double[] toB = DistanceTransform.squared(sb, nx, ny, nz, s[0], s[1], s[2]);
         double[] toA = DistanceTransform.squared(sa, nx, ny, nz, s[0], s[1], s[2]);
         return Math.max(percentile95(sa, toB), percentile95(sb, toA));
+    }
+
+    /** {x0, y0, z0, x1, y1, z1} (end exclusive) of the foreground of a or b, one voxel wider, inside the image. */
+    private static int[] box(boolean[] a, boolean[] b, int nx, int ny, int nz) {
+        int x0 = nx, y0 = ny, z0 = nz, x1 = -1, y1 = -1, z1 = -1;
+        for (int k = 0, idx = 0; k < nz; k++) {
+            for (int j = 0; j < ny; j++) {
+                for (int i = 0; i < nx; i++, idx++) {
+                    if (a[idx] || b[idx]) {
+                        x0 = Math.min(x0, i);
+                        x1 = Math.max(x1, i);
+                        y0 = Math.min(y0, j);
+                        y1 = Math.max(y1, j);
+                        z0 = Math.min(z0, k);
+                        z1 = Math.max(z1, k);
+                    }
+                }
+            }
+        }
+        return new int[] {Math.max(0, x0 - 1), Math.max(0, y0 - 1), Math.max(0, z0 - 1),
+            Math.min(nx, x1 + 2), Math.min(ny, y1 + 2), Math.min(nz, z1 + 2)};
+    }
+
+    private static boolean[] crop(boolean[] m, Volume grid, int[] box) {
+        int nx = box[3] - box[0], ny = box[4] - box[1], nz = box[5] - box[2];
+        boolean[] out = new boolean[nx * ny * nz];
+        for (int k = 0; k < nz; k++) {
+            for (int j = 0; j < ny; j++) {
+                int src = grid.index(box[0], box[1] + j, box[2] + k);
+                System.arraycopy(m, src, out, nx * (j + ny * k), nx);
+            }
+        }
+        return out;
+    }
+
+    /** Surface voxels of a cropped mask; the crop's border counts as the image edge only where it is one. */
+    private static boolean[] surface(boolean[] m, int nx, int ny, int nz, int[] box, Volume grid) {
+        boolean[] s = new boolean[m.length];
+        for (int k = 0; k < nz; k++) {
+            for (int j = 0; j < ny; j++) {
+                for (int i = 0; i < nx; i++) {
+                    int idx = i + nx * (j + ny * k);
+                    if (!m[idx]) {
+                        continue;
+                    }
+                    boolean edge = (i == 0 && box[0] == 0) || (j == 0 && box[1] == 0) || (k == 0 && box[2] == 0)
+                            || (i == nx - 1 && box[3] == grid.nx()) || (j == ny - 1 && box[4] == grid.ny())
+                            || (k == nz - 1 && box[5] == grid.nz());
+                    s[idx] = edge
+                            || (i > 0 && !m[idx - 1]) || (i < nx - 1 && !m[idx + 1])
+                            || (j > 0 && !m[idx - nx]) || (j < ny - 1 && !m[idx + nx])
+                            || (k > 0 && !m[idx - nx * ny]) || (k < nz - 1 && !m[idx + nx * ny]);
+                }
+            }
+        }
+        return s;
     }
 
     private static boolean any(boolean[] m) {
@@ -102,25 +173,6 @@ public final class SegmentationMetrics {
             }
         }
         return false;
-    }
-
-    /** Foreground voxels with a background 6-neighbour or on the image edge. */
-    static boolean[] surface(boolean[] m, int nx, int ny, int nz) {
-        boolean[] s = new boolean[m.length];
-        for (int k = 0; k < nz; k++) {
-            for (int j = 0; j < ny; j++) {
-                for (int i = 0; i < nx; i++) {
-                    int idx = i + nx * (j + ny * k);
-                    if (!m[idx]) {
-                        continue;
-                    }
-                    s[idx] = i == 0 || j == 0 || k == 0 || i == nx - 1 || j == ny - 1 || k == nz - 1
-                            || !m[idx - 1] || !m[idx + 1] || !m[idx - nx] || !m[idx + nx]
-                            || !m[idx - nx * ny] || !m[idx + nx * ny];
-                }
-            }
-        }
-        return s;
     }
 
     /** numpy.percentile(sqrt(d2[from]), 95) with linear interpolation. */

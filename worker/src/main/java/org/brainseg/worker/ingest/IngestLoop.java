@@ -58,6 +58,8 @@ import org.slf4j.LoggerFactory;
 public final class IngestLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(IngestLoop.class);
     private static final Duration POLL = Duration.ofMillis(100);
+    /** While scans run, poll briefly so a finished scan is committed (and the next one taken) at once. */
+    private static final Duration POLL_BUSY = Duration.ofMillis(5);
     /** About a minute of capped backoff before a batch is rewound and redone. */
     private static final int MAX_COMMIT_ATTEMPTS = 12;
 
@@ -133,7 +135,7 @@ public final class IngestLoop implements Runnable {
             started = true;
             while (running) {
                 backpressure();
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(inFlight.get() > 0 ? POLL_BUSY : POLL)) {
                     dispatch(r);
                 }
                 commitFinished();
@@ -193,7 +195,9 @@ public final class IngestLoop implements Runnable {
         if (batch.isEmpty()) {
             return;
         }
+        long t0 = System.nanoTime();
         boolean committed = commit(batch, offsets);
+        LOG.debug("committed {} scans in {} ms", batch.size(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
         inFlight.addAndGet(-batch.size());
         if (committed) {
             for (Slot s : batch) {

@@ -150,6 +150,8 @@ public final class ScanProcessor {
                 events.add(new DiceReported(UUID.randomUUID(), event.scanId(), model.version(),
                         dice(r), hd95(r)));
             }
+            LOG.debug("scan {}: load {} ms, infer {} ms, write {} ms, score {} ms", event.scanId(), timings.load(),
+                    timings.infer(), timings.write(), ms(System.nanoTime() - t3));
             return new Outcome(events, null, timings, model.version());
         } finally {
             model.release();
