@@ -164,19 +164,7 @@ public final class PreviewRenderer {
                 n++;
             }
         }
-        return new float[] {quantile(hist, n, 0.005f) * max / bins, (quantile(hist, n, 0.995f) + 1) * max / bins};
-    }
-
-    private static int quantile(long[] hist, long n, float q) {
-        long target = (long) (q * n);
-        long acc = 0;
-        for (int b = 0; b < hist.length; b++) {
-            acc += hist[b];
-            if (acc > target) {
-                return b;
-            }
-        }
-        return hist.length - 1;
+        return new float[] {TissueClasses.percentile(hist, n, 0.005) * max / bins, (TissueClasses.percentile(hist, n, 0.995) + 1) * max / bins};
     }
 
     /** Text is decoration: a JDK without fonts (fontconfig) must not lose the picture. */

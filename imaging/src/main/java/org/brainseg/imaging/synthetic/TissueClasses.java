@@ -59,7 +59,8 @@ final class TissueClasses {
         return c;
     }
 
-    private static int percentile(long[] hist, long n, double q) {
+    /** The histogram bin below which a fraction {@code q} of the {@code n} counted values lie. */
+    static int percentile(long[] hist, long n, double q) {
         long target = (long) (q * n);
         long acc = 0;
         for (int b = 0; b < hist.length; b++) {
