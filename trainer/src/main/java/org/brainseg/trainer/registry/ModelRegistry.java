@@ -1,0 +1,177 @@
+package org.brainseg.trainer.registry;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The model registry on a file system: {@code <root>/<name>/<version>/}, one directory per model
+ * version (params + model.json), versions positive and monotonic per name.
+ *
+ * <p>A version is never half-written and never overwritten: {@link #publish} copies the trained
+ * model into a hidden temporary directory beside the versions, then renames it to the next free
+ * version number; a rename onto an existing version fails, and the next number is tried, so two
+ * trainers publishing at once get distinct versions. Temporary directories a crash left behind
+ * are not versions, and {@link #cleanTemporary} removes them.
+ */
+public final class ModelRegistry {
+    private static final Logger LOG = LoggerFactory.getLogger(ModelRegistry.class);
+    /** Model names become directory names. */
+    public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final Pattern VERSION = Pattern.compile("[1-9][0-9]{0,8}");
+    private static final String TMP_PREFIX = ".tmp-";
+
+    private final Path root;
+
+    public ModelRegistry(Path root) throws IOException {
+        this.root = Files.createDirectories(root);
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** The directory of a version (whether or not it exists). */
+    public Path path(String name, int version) {
+        return dir(name).resolve(Integer.toString(requireVersion(version)));
+    }
+
+    /** The published versions of a model, ascending. */
+    public List<Integer> versions(String name) throws IOException {
+        Path d = dir(name);
+        if (!Files.isDirectory(d)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(d)) {
+            return s.filter(Files::isDirectory).map(p -> p.getFileName().toString())
+                    .filter(n -> VERSION.matcher(n).matches()).map(Integer::parseInt).sorted().toList();
+        }
+    }
+
+    /** The highest published version, 0 when there is none. */
+    public int latest(String name) throws IOException {
+        List<Integer> v = versions(name);
+        return v.isEmpty() ? 0 : v.get(v.size() - 1);
+    }
+
+    /**
+     * Publishes a copy of {@code modelDir} as the next version of {@code name} and returns that
+     * version. The source is left untouched.
+     */
+    public int publish(String name, Path modelDir) throws IOException {
+        if (!Files.isDirectory(modelDir)) {
+            throw new IOException(modelDir + ": not a model directory");
+        }
+        Path d = Files.createDirectories(dir(name));
+        Path tmp = d.resolve(TMP_PREFIX + UUID.randomUUID());
+        copyTree(modelDir, tmp);
+        try {
+            for (int attempt = 0; attempt < 1000; attempt++) {
+                int version = latest(name) + 1;
+                Path target = d.resolve(Integer.toString(version));
+                try {
+                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+                    LOG.info("published {} version {} at {}", name, version, target);
+                    return version;
+                } catch (FileAlreadyExistsException | DirectoryNotEmptyException taken) {
+                    // another publisher took this number first: try the next one
+                } catch (AtomicMoveNotSupportedException e) {
+                    throw new IOException("the registry needs a file system with atomic rename: " + root, e);
+                }
+            }
+            throw new IOException("could not find a free version for " + name);
+        } finally {
+            deleteTree(tmp);
+        }
+    }
+
+    /**
+     * Deletes all versions but the {@code keepLatest} newest and those in {@code keep} (e.g. the
+     * active one); returns the versions deleted.
+     */
+    public List<Integer> prune(String name, int keepLatest, Set<Integer> keep) throws IOException {
+        if (keepLatest < 1) {
+            throw new IllegalArgumentException("keepLatest must be at least 1, got " + keepLatest);
+        }
+        List<Integer> all = versions(name);
+        List<Integer> deleted = new ArrayList<>();
+        for (int i = 0; i < all.size() - keepLatest; i++) {
+            int v = all.get(i);
+            if (!keep.contains(v)) {
+                // rename away first, so that a reader never sees a half-deleted version
+                Path gone = dir(name).resolve(TMP_PREFIX + "deleted-" + v + "-" + UUID.randomUUID());
+                Files.move(path(name, v), gone, StandardCopyOption.ATOMIC_MOVE);
+                deleteTree(gone);
+                deleted.add(v);
+            }
+        }
+        return deleted;
+    }
+
+    /** Removes temporary directories that interrupted publications or deletions left. */
+    public int cleanTemporary(String name) throws IOException {
+        Path d = dir(name);
+        if (!Files.isDirectory(d)) {
+            return 0;
+        }
+        List<Path> tmps;
+        try (Stream<Path> s = Files.list(d)) {
+            tmps = s.filter(p -> p.getFileName().toString().startsWith(TMP_PREFIX)).toList();
+        }
+        for (Path t : tmps) {
+            deleteTree(t);
+        }
+        return tmps.size();
+    }
+
+    private Path dir(String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("model name must match " + NAME.pattern() + ", got " + name);
+        }
+        return root.resolve(name);
+    }
+
+    private static int requireVersion(int v) {
+        if (v < 1) {
+            throw new IllegalArgumentException("version must be positive, got " + v);
+        }
+        return v;
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : s.toList()) {
+                Path t = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(t);
+                } else {
+                    Files.copy(p, t, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(x);
+            }
+        }
+    }
+}
