@@ -2,8 +2,7 @@ package org.brainseg.trainer.registry;
 
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -75,6 +74,12 @@ public final class ModelRegistry {
         if (!Files.isDirectory(modelDir)) {
             throw new IOException(modelDir + ": not a model directory");
         }
+        try (Stream<Path> s = Files.list(modelDir)) {
+            if (s.findAny().isEmpty()) {
+                // an empty directory could be renamed over another empty one: never publish one
+                throw new IOException(modelDir + ": empty, not a model directory");
+            }
+        }
         Path d = Files.createDirectories(dir(name));
         Path tmp = d.resolve(TMP_PREFIX + UUID.randomUUID());
         copyTree(modelDir, tmp);
@@ -86,10 +91,14 @@ public final class ModelRegistry {
                     Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
                     LOG.info("published {} version {} at {}", name, version, target);
                     return version;
-                } catch (FileAlreadyExistsException | DirectoryNotEmptyException taken) {
-                    // another publisher took this number first: try the next one
                 } catch (AtomicMoveNotSupportedException e) {
                     throw new IOException("the registry needs a file system with atomic rename: " + root, e);
+                } catch (FileSystemException e) {
+                    // rename(2) onto an existing version fails (ENOTEMPTY, reported as a plain
+                    // FileSystemException): another publisher took this number; try the next one
+                    if (!Files.exists(target)) {
+                        throw e;
+                    }
                 }
             }
             throw new IOException("could not find a free version for " + name);

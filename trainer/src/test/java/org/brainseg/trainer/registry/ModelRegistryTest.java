@@ -48,14 +48,14 @@ class ModelRegistryTest {
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             List<Future<Integer>> f = new ArrayList<>();
-            for (int i = 0; i < 12; i++) {
+            for (int i = 0; i < 40; i++) {
                 f.add(pool.submit(() -> registry.publish("brainseg", model)));
             }
             List<Integer> got = new ArrayList<>();
             for (Future<Integer> x : f) {
                 got.add(x.get());
             }
-            assertThat(got).doesNotHaveDuplicates().hasSize(12);
+            assertThat(got).doesNotHaveDuplicates().hasSize(40);
             assertThat(registry.versions("brainseg")).containsExactlyInAnyOrderElementsOf(got);
         } finally {
             pool.shutdownNow();
@@ -91,5 +91,7 @@ class ModelRegistryTest {
         assertThatThrownBy(() -> registry.path("brainseg", 0)).hasMessageContaining("positive");
         assertThatThrownBy(() -> registry.publish("brainseg", tmp.resolve("absent"))).hasMessageContaining("not a model directory");
         assertThatThrownBy(() -> registry.prune("brainseg", 0, Set.of())).hasMessageContaining("keepLatest");
+        assertThatThrownBy(() -> registry.publish("brainseg", Files.createDirectories(tmp.resolve("empty"))))
+                .hasMessageContaining("empty");
     }
 }
