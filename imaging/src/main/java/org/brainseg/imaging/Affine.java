@@ -93,11 +93,6 @@ public final class Affine {
         return multiply(of(new double[][] {{1, 0, 0, di}, {0, 1, 0, dj}, {0, 0, 1, dk}, {0, 0, 0, 1}}));
     }
 
-    /** This affine after scaling voxel indices (a coarser grid has factor > 1). */
-    public Affine scaleVoxels(double fi, double fj, double fk) {
-        return multiply(scaling(fi, fj, fk));
-    }
-
     public boolean isFinite() {
         for (double v : m) {
             if (!Double.isFinite(v)) {

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -368,15 +367,5 @@ public final class IngestLoop implements Runnable {
                 }
             }
         }
-    }
-
-    /** For tests: the remaining uncommitted offsets per partition. */
-    Map<TopicPartition, List<Long>> pendingOffsets() {
-        Map<TopicPartition, List<Long>> m = new HashMap<>();
-        for (Iterator<Map.Entry<TopicPartition, TreeMap<Long, Slot>>> it = pending.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<TopicPartition, TreeMap<Long, Slot>> e = it.next();
-            m.put(e.getKey(), List.copyOf(e.getValue().keySet()));
-        }
-        return m;
     }
 }

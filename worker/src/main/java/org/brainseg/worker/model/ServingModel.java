@@ -58,8 +58,4 @@ public final class ServingModel {
             segmenter.close();
         }
     }
-
-    public boolean isReleased() {
-        return references.get() == 0;
-    }
 }

@@ -139,9 +139,4 @@ public final class LocalFileStore implements ScanStore {
         }
         return outputRoot.resolve(scanId).resolve("v" + modelVersion).resolve(scanId + "_seg.nii.gz");
     }
-
-    /** The URI of a path, as events carry it. */
-    public static String uriOf(Path p) {
-        return p.toAbsolutePath().toUri().toString();
-    }
 }
