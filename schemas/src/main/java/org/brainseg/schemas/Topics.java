@@ -7,7 +7,7 @@ import java.util.Objects;
 /**
  * brainseg's Kafka topics in one place: name, event type, which field is the record key, and
  * the topic settings they are created with. Keys give per-scan ordering (all events of a scan
- * land in one partition) and make {@code brainseg.models} compactable per model name.
+ * land in one partition) and make {@code brainseg.models} compactable per model version.
  */
 public final class Topics {
     public static final String SCANS_ARRIVED = "brainseg.scans.arrived";
@@ -27,9 +27,9 @@ public final class Topics {
             // Failed inputs are kept for a month so that someone can look and replay.
             new Spec(SCANS_FAILED, ScanFailed.class, "scanId", 3, Map.of("retention.ms", "2592000000")),
             new Spec(TRAINING_REQUESTS, TrainingRequested.class, "requestId", 1, Map.of()),
-            // One partition: a follower reads every model's history in order; compaction keeps the
-            // latest state per model name forever.
-            new Spec(MODELS, ModelVersionPublished.class, "name", 1, Map.of("cleanup.policy", "compact")));
+            // One partition: a follower reads every model's history in order; keyed per version,
+            // compaction keeps the latest state of every version forever (see ModelCatalog).
+            new Spec(MODELS, ModelVersionPublished.class, "name@version", 1, Map.of("cleanup.policy", "compact")));
 
     private Topics() {
     }
@@ -81,6 +81,11 @@ public final class Topics {
         throw new IllegalArgumentException("no topic carries " + type.getName());
     }
 
+    /** The record key of a model version on {@code brainseg.models}: {@code <name>@<version>}. */
+    public static String modelKey(String name, int version) {
+        return name + "@" + version;
+    }
+
     /** The record key of an event: its {@link Spec#keyField()}; null only for a ScanFailed without scanId. */
     public static String key(Event event) {
         Objects.requireNonNull(event, "event");
@@ -95,7 +100,7 @@ public final class Topics {
         } else if (event instanceof TrainingRequested e) {
             return e.requestId();
         } else if (event instanceof ModelVersionPublished e) {
-            return e.name();
+            return modelKey(e.name(), e.version());
         }
         throw new IllegalArgumentException("unknown event type " + event.getClass().getName());
     }

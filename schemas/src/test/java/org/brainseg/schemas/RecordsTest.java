@@ -109,7 +109,7 @@ class RecordsTest {
     @Test
     void topicsShouldKeyEventsByTheirDeclaredField() {
         assertThat(Topics.key(Fixtures.scanWithModalities())).isEqualTo("BraTS2021_00000");
-        assertThat(Topics.key(Fixtures.model())).isEqualTo("unet-ln");
+        assertThat(Topics.key(Fixtures.model())).isEqualTo("unet-ln@4");
         assertThat(Topics.key(Fixtures.failed())).isNull();
         assertThat(Topics.byName(Topics.MODELS).configs()).containsEntry("cleanup.policy", "compact");
         assertThat(Topics.all()).extracting(Topics.Spec::eventType).doesNotHaveDuplicates().hasSize(6);
