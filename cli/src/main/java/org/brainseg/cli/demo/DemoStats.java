@@ -1,0 +1,160 @@
+package org.brainseg.cli.demo;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.brainseg.schemas.DiceReported;
+import org.brainseg.schemas.RegionValues;
+import org.brainseg.schemas.ScanFailed;
+import org.brainseg.schemas.SegmentationCompleted;
+
+/**
+ * What the demo has seen on the output topics (read_committed): completed scans with their
+ * latency and model version, Dice per model version, failures. Thread-safe; renders the live
+ * progress line and the closing summary table.
+ */
+public final class DemoStats {
+    private static final String[] DICE_KEYS = {"edema", "ncrNet", "enhancing", "WT", "TC", "ET"};
+
+    private final long startNanos;
+    private final Set<String> completedIds = new HashSet<>();
+    private final Set<String> failedIds = new HashSet<>();
+    private final Map<Integer, PerVersion> versions = new TreeMap<>();
+    private final List<String> failureLines = new ArrayList<>();
+    private int lastVersion;
+
+    private static final class PerVersion {
+        final List<Double> latencySeconds = new ArrayList<>();
+        final List<double[]> dice = new ArrayList<>();
+    }
+
+    /** @param startNanos {@link System#nanoTime()} when the first scan was submitted */
+    public DemoStats(long startNanos) {
+        this.startNanos = startNanos;
+    }
+
+    /** Counts a completed scan once (a redelivered duplicate would be ignored, and there should be none). */
+    public synchronized void completed(SegmentationCompleted e) {
+        if (completedIds.add(e.scanId() + "@" + e.modelVersion())) {
+            perVersion(e.modelVersion()).latencySeconds.add(e.timingsMs().total() / 1e3);
+            lastVersion = e.modelVersion();
+        }
+    }
+
+    public synchronized void dice(DiceReported e) {
+        RegionValues d = e.dice();
+        perVersion(e.modelVersion()).dice.add(new double[] {d.edema(), d.ncrNet(), d.enhancing(), d.wt(), d.tc(), d.et()});
+    }
+
+    public synchronized void failed(ScanFailed e) {
+        String id = e.scanId() == null ? "offset " + e.source().offset() : e.scanId();
+        if (failedIds.add(id)) {
+            failureLines.add(id + ": " + e.errorCode() + " " + e.message());
+        }
+    }
+
+    private PerVersion perVersion(int v) {
+        return versions.computeIfAbsent(v, k -> new PerVersion());
+    }
+
+    public synchronized int completedCount() {
+        return completedIds.size();
+    }
+
+    public synchronized int failedCount() {
+        return failedIds.size();
+    }
+
+    /** Completed scans per model version, ascending versions. */
+    public synchronized Map<Integer, Integer> completedByVersion() {
+        Map<Integer, Integer> out = new TreeMap<>();
+        versions.forEach((v, p) -> out.put(v, p.latencySeconds.size()));
+        return out;
+    }
+
+    /** The model version of the most recently seen output, 0 before any. */
+    public synchronized int lastVersion() {
+        return lastVersion;
+    }
+
+    public synchronized List<String> failures() {
+        return List.copyOf(failureLines);
+    }
+
+    /** One line: done/total, failures, rate, p50 latency, running mean Dice of the regions, serving version. */
+    public synchronized String progressLine(int total, int activeVersion, long nowNanos) {
+        int done = completedIds.size();
+        double minutes = Math.max(1e-9, (nowNanos - startNanos) / 60e9);
+        List<Double> lat = new ArrayList<>();
+        List<double[]> dice = new ArrayList<>();
+        for (PerVersion p : versions.values()) {
+            lat.addAll(p.latencySeconds);
+            dice.addAll(p.dice);
+        }
+        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%d/%d done · %d failed · %.1f scans/min", done, total,
+                failedIds.size(), done / minutes));
+        if (!lat.isEmpty()) {
+            s.append(String.format(Locale.ROOT, " · p50 %.2f s", percentile(lat, 50)));
+        }
+        if (!dice.isEmpty()) {
+            double[] m = mean(dice);
+            s.append(String.format(Locale.ROOT, " · Dice WT %.2f TC %.2f ET %.2f", m[3], m[4], m[5]));
+        }
+        s.append(activeVersion > 0 ? " · model v" + activeVersion : " · no model yet");
+        return s.toString();
+    }
+
+    /** The closing table: one row per model version, then all scans. */
+    public synchronized String summaryTable() {
+        StringBuilder s = new StringBuilder();
+        String head = String.format(Locale.ROOT, "%-8s %6s %8s %8s  %s", "model", "scans", "p50 s", "p95 s",
+                String.join(" ", Arrays.stream(DICE_KEYS).map(k -> String.format(Locale.ROOT, "%9s", k)).toList()));
+        s.append(head).append('\n').append("-".repeat(head.length())).append('\n');
+        List<Double> allLat = new ArrayList<>();
+        List<double[]> allDice = new ArrayList<>();
+        for (Map.Entry<Integer, PerVersion> e : versions.entrySet()) {
+            s.append(row("v" + e.getKey(), e.getValue().latencySeconds, e.getValue().dice)).append('\n');
+            allLat.addAll(e.getValue().latencySeconds);
+            allDice.addAll(e.getValue().dice);
+        }
+        s.append(row("all", allLat, allDice)).append('\n');
+        s.append(String.format(Locale.ROOT, "failed scans: %d%n", failedIds.size()));
+        return s.toString();
+    }
+
+    private static String row(String label, List<Double> lat, List<double[]> dice) {
+        String p50 = lat.isEmpty() ? "-" : String.format(Locale.ROOT, "%.2f", percentile(lat, 50));
+        String p95 = lat.isEmpty() ? "-" : String.format(Locale.ROOT, "%.2f", percentile(lat, 95));
+        StringBuilder d = new StringBuilder();
+        double[] m = dice.isEmpty() ? null : mean(dice);
+        for (int i = 0; i < DICE_KEYS.length; i++) {
+            d.append(String.format(Locale.ROOT, "%9s", m == null ? "-" : String.format(Locale.ROOT, "%.3f", m[i])));
+            if (i < DICE_KEYS.length - 1) {
+                d.append(' ');
+            }
+        }
+        return String.format(Locale.ROOT, "%-8s %6d %8s %8s  %s", label, lat.size(), p50, p95, d);
+    }
+
+    static double[] mean(List<double[]> rows) {
+        double[] m = new double[DICE_KEYS.length];
+        for (double[] r : rows) {
+            for (int i = 0; i < m.length; i++) {
+                m[i] += r[i] / rows.size();
+            }
+        }
+        return m;
+    }
+
+    /** Nearest-rank percentile (p in 0..100) of a non-empty list. */
+    static double percentile(List<Double> values, double p) {
+        double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int rank = (int) Math.ceil(p / 100 * v.length);
+        return v[Math.max(0, Math.min(v.length - 1, rank - 1))];
+    }
+}
