@@ -81,7 +81,7 @@ final class Contract {
         try {
             HttpVerticle http = new HttpVerticle("127.0.0.1", 0, registry, () -> new Ready(true, List.of()));
             vertx.deployVerticle(http).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            HttpClient client = HttpClient.newHttpClient();
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             Map<String, Integer> codes = new java.util.TreeMap<>();
             for (String p : paths) {
                 HttpResponse<Void> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.actualPort() + p))

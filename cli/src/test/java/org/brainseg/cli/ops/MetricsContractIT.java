@@ -105,7 +105,7 @@ class MetricsContractIT {
     }
 
     private static String get(String url) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+        HttpResponse<String> r = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(HttpRequest.newBuilder(URI.create(url)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(url).isEqualTo(200);
         return r.body();
