@@ -1,0 +1,111 @@
+package org.brainseg.cli.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.brainseg.cli.Main;
+import org.brainseg.worker.config.ConfigLoader;
+import org.brainseg.worker.config.WorkerConfig;
+import org.brainseg.worker.http.HttpVerticle;
+import picocli.CommandLine;
+
+/** What the deployment files may refer to, as the code defines it. */
+final class Contract {
+    /** The worker's HTTP port: ConfigLoader's default, which the container configs keep. */
+    static final int WORKER_PORT = 8080;
+    /**
+     * Contracted with the trainer work not merged on this branch: the {@code trainer} subcommand and
+     * its port. The lead drops the subcommand from this set after merging (then its arguments are
+     * parsed like the others').
+     */
+    static final Set<String> SUBCOMMANDS_AFTER_MERGE = Set.of("trainer");
+    static final int TRAINER_PORT = 8081;
+
+    private Contract() {}
+
+    /** A brainseg command line as a container runs it: a real subcommand with options it accepts. */
+    static void assertValidCommand(List<String> args) {
+        assertThat(args).as("command").isNotEmpty();
+        CommandLine cl = Main.commandLine();
+        if (SUBCOMMANDS_AFTER_MERGE.contains(args.get(0)) && !cl.getSubcommands().containsKey(args.get(0))) {
+            return;
+        }
+        assertThat(cl.getSubcommands()).as("brainseg subcommands").containsKey(args.get(0));
+        try {
+            cl.parseArgs(args.toArray(String[]::new));
+        } catch (CommandLine.ParameterException e) {
+            throw new AssertionError("brainseg " + String.join(" ", args) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Loads a worker configuration as {@code brainseg worker --config} would, with an environment. */
+    static WorkerConfig workerConfig(String yaml, Map<String, String> env) throws IOException {
+        Path f = Files.createTempFile("worker", ".yaml");
+        try {
+            Files.writeString(f, yaml);
+            return ConfigLoader.load(f, env);
+        } finally {
+            Files.delete(f);
+        }
+    }
+
+    /** Environment variables the worker reads. */
+    static Set<String> workerEnvNames() {
+        Set<String> names = new TreeSet<>();
+        for (String k : ConfigLoader.keys()) {
+            int dot = k.indexOf('.');
+            names.add(ConfigLoader.envName(k.substring(0, dot), k.substring(dot + 1)));
+        }
+        return names;
+    }
+
+    /** Status codes of GET requests to the paths on a real {@link HttpVerticle}, as services serve them. */
+    static Map<String, Integer> httpStatuses(Set<String> paths) throws Exception {
+        record Ready(boolean ready, List<String> problems) implements HttpVerticle.Status {}
+        Vertx vertx = Vertx.vertx();
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        try {
+            HttpVerticle http = new HttpVerticle("127.0.0.1", 0, registry, () -> new Ready(true, List.of()));
+            vertx.deployVerticle(http).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            Map<String, Integer> codes = new java.util.TreeMap<>();
+            for (String p : paths) {
+                HttpResponse<Void> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.actualPort() + p))
+                        .build(), HttpResponse.BodyHandlers.discarding());
+                codes.put(p, r.statusCode());
+            }
+            return codes;
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            registry.close();
+        }
+    }
+
+    /** Leaf key paths of a YAML mapping (a.b.c), for comparing a config with its documented example. */
+    static Set<String> keyPaths(com.fasterxml.jackson.databind.JsonNode node, String prefix) {
+        Set<String> keys = new TreeSet<>();
+        node.fields().forEachRemaining(e -> {
+            String k = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
+            if (e.getValue().isObject() && e.getValue().size() > 0) {
+                keys.addAll(keyPaths(e.getValue(), k));
+            } else {
+                keys.add(k);
+            }
+        });
+        return keys;
+    }
+}
