@@ -21,10 +21,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.brainseg.worker.config.ConfigException;
-import org.brainseg.worker.config.ConfigLoader;
 
 /**
- * Reads a {@link TrainerConfig} from YAML the way the worker's {@link ConfigLoader} does: then
+ * Reads a {@link TrainerConfig} from YAML the way the worker's {@code ConfigLoader} does: then
  * environment overrides ({@code section.camelCaseKey} by {@code BRAINSEG_SECTION_CAMEL_CASE_KEY},
  * lists comma-separated, Kafka client properties by {@code BRAINSEG_KAFKA_PROPERTY_<NAME>});
  * unknown sections and keys are errors, so a typo cannot silently fall back to a default.
@@ -141,9 +140,17 @@ public final class TrainerConfigLoader {
                 new TrainerConfig.Http(v.string("http", "host"), v.integer("http", "port")));
     }
 
-    /** The environment variable that overrides {@code section.key} (the worker's convention). */
+    /**
+     * The environment variable that overrides {@code section.key}: the worker's convention, with
+     * two-word sections in snake case too ({@code autoRetrain.afterLabelledScans} by
+     * {@code BRAINSEG_AUTO_RETRAIN_AFTER_LABELLED_SCANS}).
+     */
     public static String envName(String section, String key) {
-        return ConfigLoader.envName(section, key);
+        return "BRAINSEG_" + snake(section) + "_" + snake(key);
+    }
+
+    private static String snake(String camel) {
+        return camel.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
     }
 
     /** All documented keys, for help text and tests. */
