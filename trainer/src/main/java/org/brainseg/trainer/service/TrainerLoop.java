@@ -167,8 +167,7 @@ public final class TrainerLoop implements Runnable {
             return;
         }
         ModelCatalog snapshot = catalog.catchUp();
-        Set<TopicPartition> paused = new HashSet<>(consumer.assignment());
-        consumer.pause(paused);
+        consumer.pause(consumer.assignment());
         long t0 = System.nanoTime();
         current = new TrainerStatus.Current(req.requestId(), req.datasetUri().toString(), req.promotion().wire(), 0,
                 req.epochs(), clock.instant().toString());
@@ -219,7 +218,6 @@ public final class TrainerLoop implements Runnable {
         updateActive();
         current = null;
         consumer.resume(consumer.assignment());
-        paused.clear();
     }
 
     private void publish(ConsumerRecord<byte[], byte[]> r, TopicPartition tp, TrainingRequested req, RequestHandler.Trained t,
