@@ -17,7 +17,7 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
     public int handleExecutionException(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
         Throwable e = ex instanceof UncheckedIOException u ? u.getCause() : ex;
         String msg = e instanceof NoSuchFileException nsf ? nsf.getFile() + ": no such file" : e.getMessage();
-        cl.getErr().println("brainseg " + cl.getCommandName() + ": " + (msg == null ? e.getClass().getSimpleName() : msg));
+        cl.getErr().println(cl.getCommandSpec().qualifiedName(" ") + ": " + (msg == null ? e.getClass().getSimpleName() : msg));
         if ("1".equals(System.getenv("BRAINSEG_DEBUG"))) {
             e.printStackTrace(cl.getErr());
         }

@@ -1,0 +1,282 @@
+package org.brainseg.trainer.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.brainseg.imaging.dataset.DatasetScanner;
+import org.brainseg.kafka.embedded.EmbeddedKafka;
+import org.brainseg.kafka.embedded.TopicsInitializer;
+import org.brainseg.schemas.ErrorCode;
+import org.brainseg.schemas.EventCodec;
+import org.brainseg.schemas.ModelCatalog;
+import org.brainseg.schemas.ModelStatus;
+import org.brainseg.schemas.ModelVersionPublished;
+import org.brainseg.schemas.Normalization;
+import org.brainseg.schemas.Promotion;
+import org.brainseg.schemas.ScanFailed;
+import org.brainseg.schemas.Topics;
+import org.brainseg.schemas.TrainingRequested;
+import org.brainseg.trainer.registry.ModelRegistry;
+import org.brainseg.worker.client.EventReader;
+import org.brainseg.worker.client.ScanSubmitter;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The trainer service on the embedded broker, request by request, with real training: the first
+ * version becomes active; a better one is promoted and the old one retired in the same transaction;
+ * a worse one (a crippled configuration) is rejected with its figures and the active version
+ * unchanged; {@code never} keeps a candidate, {@code force} promotes regardless; a request naming
+ * a missing dataset goes to brainseg.scans.failed and the next request is still served; a repeated
+ * request id publishes nothing new. Every event is read with read_committed. Then auto-retrain
+ * turns labelled scans into a request.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 8, unit = TimeUnit.MINUTES)
+class TrainerServiceIT {
+    Path tmp;
+    Path data;
+    Path registryRoot;
+    EmbeddedKafka kafka;
+    final EventCodec codec = new EventCodec();
+    final List<TrainerService> services = new ArrayList<>();
+
+    @BeforeAll
+    void setUp(@TempDir Path dir) throws Exception {
+        tmp = dir;
+        kafka = EmbeddedKafka.startDefault();
+        try (Admin admin = kafka.createAdmin()) {
+            TopicsInitializer.createAll(admin, 3, (short) 1, Duration.ofSeconds(30));
+        }
+        data = Fixtures.cohort(tmp.resolve("data"), 8, 21);
+        registryRoot = tmp.resolve("registry");
+    }
+
+    @AfterAll
+    void tearDown() throws Exception {
+        for (TrainerService s : services) {
+            s.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    private TrainerService start(TrainerConfig.Training training) throws Exception {
+        TrainerService s = TrainerService.start(Fixtures.config(kafka.bootstrapServers(), registryRoot, training, "trainer-it"),
+                t -> {});
+        services.add(s);
+        return s;
+    }
+
+    private void stop(TrainerService s) throws Exception {
+        s.close();
+        services.remove(s);
+    }
+
+    @Test
+    void shouldPromoteRejectKeepAndForceVersionsAndFailBadRequestsWithoutBlocking() throws Exception {
+        // 1. the first version ever, from a crippled run: active, nothing to compare with
+        TrainerService crippled = start(Fixtures.crippled());
+        request("r1", data, Promotion.AUTO, 1);
+        List<ModelVersionPublished> e1 = awaitModelEvents(1);
+        assertThat(e1.get(0).version()).isEqualTo(1);
+        assertThat(e1.get(0).status()).isEqualTo(ModelStatus.ACTIVE);
+        assertThat(e1.get(0).parentVersion()).isNull();
+        stop(crippled);
+
+        // 2. a properly trained version beats it: promoted, v1 retired, in that order, one transaction
+        TrainerService good = start(Fixtures.good());
+        request("r2", data, Promotion.AUTO, 3);
+        List<ModelVersionPublished> e2 = awaitModelEvents(3);
+        assertThat(e2.subList(1, 3)).extracting(ModelVersionPublished::version, ModelVersionPublished::status)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(2, ModelStatus.ACTIVE),
+                        org.assertj.core.groups.Tuple.tuple(1, ModelStatus.RETIRED));
+        double v1Dice = meanDice(e1.get(0));
+        double v2Dice = meanDice(e2.get(1));
+        assertThat(v2Dice).as("the trained version must validate better than the crippled one").isGreaterThan(v1Dice + 0.05);
+        assertThat(e2.get(1).parentVersion()).isEqualTo(1);
+        VersionRecord r2 = VersionRecord.read(registryRoot.resolve("brainseg/2")).orElseThrow();
+        assertThat(r2.requestId()).isEqualTo("r2");
+        assertThat(r2.comparedWithVersion()).isEqualTo(1);
+        assertThat(r2.comparedWith().cases()).isEqualTo(r2.candidate().cases()).isNotEmpty();
+        assertThat(r2.candidate().meanDice()).isEqualTo(v2Dice, org.assertj.core.data.Offset.offset(1e-9));
+        String scrape = good.scrape();
+        assertThat(scrape).contains("brainseg_training_runs_total{outcome=\"promoted\"} 1.0")
+                .contains("brainseg_model_active_version{model=\"brainseg\"} 2.0")
+                .contains("brainseg_training_epoch 3.0").contains("brainseg_training_in_progress 0.0")
+                .contains("brainseg_training_validation_dice{region=\"WT\"}")
+                .contains("brainseg_training_duration_seconds_count 1");
+        stop(good);
+
+        // 3. a bad request, then a crippled run: ScanFailed, then rejected with both figures, v2 still active
+        crippled = start(Fixtures.crippled());
+        publishRaw("bad-1", codec.encode(new TrainingRequested(UUID.randomUUID(), "bad-1", "missing dataset",
+                tmp.resolve("no-such-dataset").toUri(), Normalization.LAYER, 1, 1, Promotion.AUTO)));
+        request("r3", data, Promotion.AUTO, 1);
+        List<ModelVersionPublished> e3 = awaitModelEvents(4);
+        ModelVersionPublished v3 = e3.get(3);
+        assertThat(v3.version()).isEqualTo(3);
+        assertThat(v3.status()).isEqualTo(ModelStatus.REJECTED);
+        assertThat(v3.parentVersion()).as("names the active version it lost to").isEqualTo(2);
+        VersionRecord r3 = VersionRecord.read(registryRoot.resolve("brainseg/3")).orElseThrow();
+        assertThat(meanDice(v3)).isEqualTo(r3.candidate().meanDice(), org.assertj.core.data.Offset.offset(1e-9))
+                .isLessThan(r3.comparedWith().meanDice() - 0.01);
+        assertThat(r3.comparedWith().meanDice()).as("the active version judged again on the same cases")
+                .isEqualTo(v2Dice, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(catalog().active().orElseThrow().version()).isEqualTo(2);
+        List<ScanFailed> failed = committed(Topics.SCANS_FAILED, ScanFailed.class);
+        assertThat(failed).hasSize(1);
+        assertThat(failed.get(0).scanId()).isNull();
+        assertThat(failed.get(0).errorCode()).isEqualTo(ErrorCode.FILE_MISSING);
+        assertThat(failed.get(0).source().topic()).isEqualTo(Topics.TRAINING_REQUESTS);
+        assertThat(failed.get(0).message()).contains("bad-1").contains("no such directory");
+        assertThat(failed.get(0).payload()).contains("\"requestId\":\"bad-1\"");
+
+        // 4. never keeps a candidate; force promotes even a crippled version
+        request("r4", data, Promotion.NEVER, 1);
+        request("r5", data, Promotion.FORCE, 1);
+        List<ModelVersionPublished> e5 = awaitModelEvents(7);
+        assertThat(e5.subList(4, 7)).extracting(ModelVersionPublished::version, ModelVersionPublished::status)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(4, ModelStatus.CANDIDATE),
+                        org.assertj.core.groups.Tuple.tuple(5, ModelStatus.ACTIVE),
+                        org.assertj.core.groups.Tuple.tuple(2, ModelStatus.RETIRED));
+        assertThat(catalog().active().orElseThrow().version()).isEqualTo(5);
+
+        // 5. the same request id again: nothing trained, nothing published, the offset committed
+        request("r5", data, Promotion.FORCE, 1);
+        await().atMost(Duration.ofMinutes(1)).until(() -> crippled(services).status().last() != null
+                && "duplicate".equals(crippled(services).status().last().outcome()));
+        assertThat(committedModels()).hasSize(7);
+        assertThat(new ModelRegistry(registryRoot).versions("brainseg")).containsExactly(1, 2, 3, 4, 5);
+        assertThat(crippled.scrape()).contains("brainseg_training_runs_total{outcome=\"rejected\"} 1.0")
+                .contains("brainseg_training_runs_total{outcome=\"candidate\"} 1.0")
+                .contains("brainseg_training_runs_total{outcome=\"promoted\"} 1.0")
+                .contains("brainseg_training_runs_total{outcome=\"failed\"} 1.0");
+        HttpResponse<String> status = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + crippled.httpPort() + "/v1/status")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(status.statusCode()).isEqualTo(200);
+        assertThat(status.body()).contains("\"activeVersion\":5").contains("\"ready\":true");
+        stop(crippled);
+    }
+
+    @Test
+    void shouldRequestTrainingAfterEveryNLabelledScans() throws Exception {
+        // a broker of its own: the requests it produces must not reach the other test's trainer
+        try (EmbeddedKafka own = EmbeddedKafka.startDefault()) {
+            try (Admin admin = own.createAdmin()) {
+                TopicsInitializer.createAll(admin, 3, (short) 1, Duration.ofSeconds(30));
+            }
+            TrainerConfig base = Fixtures.config(own.bootstrapServers(), tmp.resolve("auto-registry"), Fixtures.crippled(),
+                    "auto-it");
+            TrainerConfig config = new TrainerConfig(base.kafka(), base.registry(), base.promotion(), base.holdOut(),
+                    base.training(), new TrainerConfig.AutoRetrain(3, data.toUri()), base.data(), base.http());
+            // 7 labelled scans: two requests (after 3 and 6), one scan counted towards the next
+            try (ScanSubmitter s = new ScanSubmitter(own.bootstrapServers(), Map.of(), Clock.systemUTC())) {
+                List<org.brainseg.schemas.ScanArrived> events = new ArrayList<>();
+                var cases = DatasetScanner.scan(data).cases();
+                for (int i = 0; i < 7; i++) {
+                    events.add(s.eventFor(cases.get(i), "auto-scan-" + i));
+                }
+                s.submit(events);
+            }
+            try (TrainerService s = TrainerService.start(config, t -> {})) {
+                await().atMost(Duration.ofMinutes(1)).until(() -> autoRequests(own).size() >= 2);
+                await().atMost(Duration.ofSeconds(30)).until(() -> s.status().autoRetrain() == 1);
+            }
+            List<TrainingRequested> reqs = autoRequests(own);
+            assertThat(reqs).hasSize(2);
+            assertThat(reqs).allSatisfy(r -> {
+                assertThat(r.reason()).contains("3 new labelled scans");
+                assertThat(r.datasetUri()).isEqualTo(data.toUri());
+                assertThat(r.promotion()).isEqualTo(Promotion.AUTO);
+            });
+        }
+    }
+
+    private List<TrainingRequested> autoRequests(EmbeddedKafka own) throws Exception {
+        try (EventReader r = new EventReader(own.bootstrapServers(), Map.of(), Topics.TRAINING_REQUESTS)) {
+            List<TrainingRequested> out = new ArrayList<>();
+            for (ConsumerRecord<byte[], byte[]> rec : r.readAll(Duration.ofSeconds(30))) {
+                out.add(codec.decode(rec.value(), TrainingRequested.class));
+            }
+            return out;
+        }
+    }
+
+    private static TrainerService crippled(List<TrainerService> s) {
+        return s.get(s.size() - 1);
+    }
+
+    private static double meanDice(ModelVersionPublished e) {
+        var d = e.validation().dice();
+        return (d.wt() + d.tc() + d.et()) / 3;
+    }
+
+    private void request(String id, Path dataset, Promotion p, int epochs) throws Exception {
+        publishRaw(id, codec.encode(new TrainingRequested(UUID.randomUUID(), id, "test " + id, dataset.toUri(),
+                Normalization.LAYER, epochs, 7, p)));
+    }
+
+    private void publishRaw(String key, byte[] value) throws Exception {
+        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(kafka.clientProperties(Map.of()), new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            p.send(new ProducerRecord<>(Topics.TRAINING_REQUESTS, key.getBytes(StandardCharsets.UTF_8), value)).get();
+        }
+    }
+
+    private List<ModelVersionPublished> awaitModelEvents(int n) {
+        List<List<ModelVersionPublished>> box = new ArrayList<>();
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(300)).until(() -> {
+            List<ModelVersionPublished> e = committedModels();
+            box.clear();
+            box.add(e);
+            return e.size() >= n;
+        });
+        assertThat(box.get(0)).hasSize(n);
+        return box.get(0);
+    }
+
+    private List<ModelVersionPublished> committedModels() throws Exception {
+        return committed(Topics.MODELS, ModelVersionPublished.class);
+    }
+
+    private ModelCatalog catalog() throws Exception {
+        ModelCatalog c = new ModelCatalog("brainseg");
+        committedModels().forEach(c::apply);
+        return c;
+    }
+
+    private <T extends org.brainseg.schemas.Event> List<T> committed(String topic, Class<T> type) throws Exception {
+        try (EventReader r = new EventReader(kafka.bootstrapServers(), Map.of(), topic)) {
+            List<T> out = new ArrayList<>();
+            for (ConsumerRecord<byte[], byte[]> rec : r.readAll(Duration.ofSeconds(30))) {
+                out.add(codec.decode(rec.value(), type));
+            }
+            return out;
+        }
+    }
+
+}
