@@ -153,6 +153,55 @@ class NiftiBadInputTest {
     }
 
     @Test
+    void shouldRejectAValidSlopeWithANonFiniteIntercept() throws IOException {
+        // found by NiftiFuzzTest: the intercept used to be dropped silently, shifting every voxel
+        assertRejected(mutate(b -> {
+            b.putFloat(112, 2f);
+            b.putFloat(116, Float.NaN);
+        }), "scl_inter", "NaN");
+        assertRejected(mutate(b -> {
+            b.putFloat(112, 1f);
+            b.putFloat(116, Float.NEGATIVE_INFINITY);
+        }), "scl_inter", "Infinity");
+    }
+
+    @Test
+    void shouldReadAnUnscaledImageWhateverItsIntercept() throws IOException {
+        // scl_slope 0 means unscaled (NIfTI standard, nibabel): the intercept is then ignored
+        Path p = mutate(b -> {
+            b.putFloat(112, 0f);
+            b.putFloat(116, Float.NaN);
+        });
+        assertThat(NiftiReader.read(p).data()).containsExactly(NiftiReader.read(Nibabel.resource("int16.nii")).data());
+    }
+
+    @Test
+    void shouldRejectAQformQuaternionLongerThanOne() throws IOException {
+        // found by NiftiFuzzTest: b^2+c^2+d^2 > 1 used to be clamped silently to a made-up rotation
+        Path p = mutate(b -> {
+            b.putShort(254, (short) 0); // sform unset: the qform decides the geometry
+            b.putShort(252, (short) 1);
+            b.putFloat(256, 0.9f);
+            b.putFloat(260, 0.5f);
+            b.putFloat(264, 0f);
+        });
+        assertRejected(p, "quatern", "exceeds 1");
+    }
+
+    @Test
+    void shouldAcceptAHalfTurnQuaternionWithinRounding() throws IOException {
+        // b = 1 (w = 0) written as float32 is a valid 180-degree rotation
+        Path p = mutate(b -> {
+            b.putShort(254, (short) 0);
+            b.putShort(252, (short) 1);
+            b.putFloat(256, 1f);
+            b.putFloat(260, 0f);
+            b.putFloat(264, 0f);
+        });
+        assertThat(NiftiReader.read(p).affine().isFinite()).isTrue();
+    }
+
+    @Test
     void shouldRejectAGzipStreamShorterThanPromised() throws IOException {
         byte[] v = valid();
         assertRejected(write("short.nii.gz", gzip(Arrays.copyOf(v, v.length - 10))), "data", "truncated");
