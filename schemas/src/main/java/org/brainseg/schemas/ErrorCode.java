@@ -37,8 +37,9 @@ public enum ErrorCode {
     /** A 4-D image does not have exactly the four announced channels. */
     WRONG_CHANNELS,
     /**
-     * A volume's grid is not one a scanner produces: a degenerate (singular) affine, voxels under
-     * 0.01 mm, or a field of view over 1 m, which resampling would turn into a gigantic grid.
+     * A volume's grid is not a 3-D scan: fewer than 4 voxels along an axis, a degenerate (singular)
+     * affine, voxels under 0.01 mm, or a field of view over 1 m (which resampling to the model's
+     * spacing would turn into a gigantic grid).
      */
     IMPLAUSIBLE_GEOMETRY,
     /**

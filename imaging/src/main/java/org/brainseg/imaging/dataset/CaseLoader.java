@@ -11,14 +11,17 @@ import org.brainseg.imaging.nifti.NiftiReader;
 
 /**
  * Loads a {@link Case} and checks that its images belong together: same shape, affines equal
- * within {@link #AFFINE_TOLERANCE_MM}, a plausible grid (voxels of at least {@link #MIN_SPACING_MM},
- * a field of view of at most {@link #MAX_FIELD_OF_VIEW_MM} per axis, a non-degenerate affine), each
+ * within {@link #AFFINE_TOLERANCE_MM}, a plausible grid (at least {@link #MIN_VOXELS_PER_AXIS} voxels
+ * and {@link #MIN_SPACING_MM} per voxel, a field of view of at most {@link #MAX_FIELD_OF_VIEW_MM} per
+ * axis, a non-degenerate affine), each
  * modality non-empty and not all NaN, labels within the convention. Every failure names the case
  * and the file. Single non-finite voxels are allowed: preprocessing treats them as background.
  */
 public final class CaseLoader {
     /** Largest difference between two modalities' affine elements still called the same grid. */
     public static final double AFFINE_TOLERANCE_MM = 1e-3;
+    /** Fewest voxels along any axis: fewer make a point, a line or a slice, not a 3-D scan to segment. */
+    public static final int MIN_VOXELS_PER_AXIS = 4;
     /** Smallest voxel edge accepted; a zero column (a singular affine) is below it. */
     public static final double MIN_SPACING_MM = 0.01;
     /**
@@ -130,6 +133,10 @@ public final class CaseLoader {
         double[] s = v.spacing();
         int[] shape = v.shape();
         for (int a = 0; a < 3; a++) {
+            if (shape[a] < MIN_VOXELS_PER_AXIS) {
+                throw new CaseValidationException("IMPLAUSIBLE_GEOMETRY", "case " + c.id() + ": " + name + " has shape "
+                        + Arrays.toString(shape) + "; a 3-D scan needs at least " + MIN_VOXELS_PER_AXIS + " voxels along each axis");
+            }
             if (!(s[a] >= MIN_SPACING_MM)) {
                 throw new CaseValidationException("IMPLAUSIBLE_GEOMETRY", "case " + c.id() + ": " + name + " has voxel spacing "
                         + Arrays.toString(s) + " mm; each axis must be at least " + MIN_SPACING_MM + " mm (affine " + v.affine() + ")");
