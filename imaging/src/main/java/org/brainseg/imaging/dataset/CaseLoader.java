@@ -11,11 +11,11 @@ import org.brainseg.imaging.nifti.NiftiReader;
 
 /**
  * Loads a {@link Case} and checks that its images belong together: same shape, affines equal
- * within {@link #AFFINE_TOLERANCE_MM}, a plausible grid (at least {@link #MIN_VOXELS_PER_AXIS} voxels
- * and {@link #MIN_SPACING_MM} per voxel, a field of view of at most {@link #MAX_FIELD_OF_VIEW_MM} per
- * axis, a non-degenerate affine), each
- * modality non-empty and not all NaN, labels within the convention. Every failure names the case
- * and the file. Single non-finite voxels are allowed: preprocessing treats them as background.
+ * within {@link #AFFINE_TOLERANCE_MM}, a plausible grid (at least {@link #MIN_VOXELS_PER_AXIS}
+ * voxels of at least {@link #MIN_SPACING_MM} along each axis, a field of view of at most
+ * {@link #MAX_FIELD_OF_VIEW_MM}, a non-degenerate affine), each modality non-empty and not all
+ * NaN, labels within the convention. Every failure names the case and the file. Scattered
+ * non-finite voxels are allowed: preprocessing treats them as background.
  */
 public final class CaseLoader {
     /** Largest difference between two modalities' affine elements still called the same grid. */
