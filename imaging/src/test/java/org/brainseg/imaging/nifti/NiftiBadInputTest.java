@@ -202,6 +202,27 @@ class NiftiBadInputTest {
     }
 
     @Test
+    void shouldNeverQuoteHeaderTextInItsMessages() throws IOException {
+        // descrip, aux_file, db_name and intent_name may hold patient data: messages go to logs and events
+        String name = "Qwyzzle^Brunhilde";
+        java.util.List<Consumer<ByteBuffer>> damage = java.util.List.of(
+                b -> b.put(344, (byte) 'x'), b -> b.putShort(40, (short) 0), b -> b.putShort(70, (short) 32),
+                b -> b.putFloat(108, 1e9f), b -> b.putFloat(280, Float.NaN), b -> b.putFloat(116, Float.NaN));
+        for (Consumer<ByteBuffer> d : damage) {
+            Path p = mutate(b -> {
+                for (int[] field : new int[][] {{148, 80}, {228, 24}, {14, 18}, {328, 16}}) {
+                    byte[] t = name.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                    b.put(field[0], t, 0, Math.min(t.length, field[1] - 1));
+                }
+                b.putFloat(112, 1f);
+                d.accept(b);
+            });
+            assertThatThrownBy(() -> NiftiReader.read(p)).isInstanceOf(NiftiFormatException.class)
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("Qwyzzle").doesNotContain("Brunhilde"));
+        }
+    }
+
+    @Test
     void shouldRejectAGzipStreamShorterThanPromised() throws IOException {
         byte[] v = valid();
         assertRejected(write("short.nii.gz", gzip(Arrays.copyOf(v, v.length - 10))), "data", "truncated");
