@@ -36,6 +36,17 @@ public enum ErrorCode {
     NOT_3D,
     /** A 4-D image does not have exactly the four announced channels. */
     WRONG_CHANNELS,
+    /**
+     * A volume's grid is not a 3-D scan: fewer than 4 voxels along an axis, a degenerate (singular)
+     * affine, voxels under 0.01 mm, or a field of view over 1 m (which resampling to the model's
+     * spacing would turn into a gigantic grid).
+     */
+    IMPLAUSIBLE_GEOMETRY,
+    /**
+     * The record repeats the eventId of an earlier record this worker has processed (at another
+     * offset); the earlier one's outputs stand.
+     */
+    DUPLICATE_EVENT,
     /** A transient fault (I/O, broker) persisted through every allowed retry. */
     TRANSIENT_EXHAUSTED,
     /** A bug or unexpected condition in brainseg itself. */

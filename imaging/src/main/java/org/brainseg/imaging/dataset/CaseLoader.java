@@ -11,12 +11,24 @@ import org.brainseg.imaging.nifti.NiftiReader;
 
 /**
  * Loads a {@link Case} and checks that its images belong together: same shape, affines equal
- * within {@link #AFFINE_TOLERANCE_MM}, each modality non-empty and not all NaN, labels within the
- * convention. Every failure names the case and the file.
+ * within {@link #AFFINE_TOLERANCE_MM}, a plausible grid (at least {@link #MIN_VOXELS_PER_AXIS}
+ * voxels of at least {@link #MIN_SPACING_MM} along each axis, a field of view of at most
+ * {@link #MAX_FIELD_OF_VIEW_MM}, a non-degenerate affine), each modality non-empty and not all
+ * NaN, labels within the convention. Every failure names the case and the file. Scattered
+ * non-finite voxels are allowed: preprocessing treats them as background.
  */
 public final class CaseLoader {
     /** Largest difference between two modalities' affine elements still called the same grid. */
     public static final double AFFINE_TOLERANCE_MM = 1e-3;
+    /** Fewest voxels along any axis: fewer make a point, a line or a slice, not a 3-D scan to segment. */
+    public static final int MIN_VOXELS_PER_AXIS = 4;
+    /** Smallest voxel edge accepted; a zero column (a singular affine) is below it. */
+    public static final double MIN_SPACING_MM = 0.01;
+    /**
+     * Largest extent of the grid along one axis. A head is under 300 mm; a header claiming metres
+     * would make resampling to the model's spacing allocate (and infer over) a gigantic grid.
+     */
+    public static final double MAX_FIELD_OF_VIEW_MM = 1000;
 
     private final NiftiReader reader;
 
@@ -40,6 +52,7 @@ public final class CaseLoader {
             for (int t = 0; t < channels.length; t++) {
                 channels[c.channelOrder().get(t).ordinal()] = first.channel(t);
             }
+            checkPlausibleGrid(c, c.image4d().getFileName().toString(), channels[0]);
             for (Modality m : Modality.values()) {
                 checkContent(c, m.key() + " (channel " + c.channelOrder().indexOf(m) + ")", channels[m.ordinal()]);
             }
@@ -61,6 +74,7 @@ public final class CaseLoader {
                 if (ref == null) {
                     ref = v;
                     refName = p.getFileName().toString();
+                    checkPlausibleGrid(c, refName, v);
                 } else {
                     checkSameGrid(c, refName, ref, p.getFileName().toString(), v);
                 }
@@ -111,6 +125,35 @@ public final class CaseLoader {
         if (a.maxAbsDifference(b) > AFFINE_TOLERANCE_MM) {
             throw new CaseValidationException("GEOMETRY_MISMATCH", "case " + c.id() + ": " + name + " has affine "
                     + b + ", " + refName + " has " + a + " (tolerance " + AFFINE_TOLERANCE_MM + " mm)");
+        }
+    }
+
+    /** The grid must be one a scanner could produce: the others are compared with it. */
+    private static void checkPlausibleGrid(Case c, String name, Volume v) throws CaseValidationException {
+        double[] s = v.spacing();
+        int[] shape = v.shape();
+        for (int a = 0; a < 3; a++) {
+            if (shape[a] < MIN_VOXELS_PER_AXIS) {
+                throw new CaseValidationException("IMPLAUSIBLE_GEOMETRY", "case " + c.id() + ": " + name + " has shape "
+                        + Arrays.toString(shape) + "; a 3-D scan needs at least " + MIN_VOXELS_PER_AXIS + " voxels along each axis");
+            }
+            if (!(s[a] >= MIN_SPACING_MM)) {
+                throw new CaseValidationException("IMPLAUSIBLE_GEOMETRY", "case " + c.id() + ": " + name + " has voxel spacing "
+                        + Arrays.toString(s) + " mm; each axis must be at least " + MIN_SPACING_MM + " mm (affine " + v.affine() + ")");
+            }
+            if (shape[a] * s[a] > MAX_FIELD_OF_VIEW_MM) {
+                throw new CaseValidationException("IMPLAUSIBLE_GEOMETRY", "case " + c.id() + ": " + name + " spans "
+                        + shape[a] * s[a] + " mm along axis " + a + " (" + shape[a] + " voxels of " + s[a] + " mm); at most "
+                        + MAX_FIELD_OF_VIEW_MM + " mm is accepted");
+            }
+        }
+        double[][] r = v.affine().rows();
+        double det = r[0][0] * (r[1][1] * r[2][2] - r[1][2] * r[2][1]) - r[0][1] * (r[1][0] * r[2][2] - r[1][2] * r[2][0])
+                + r[0][2] * (r[1][0] * r[2][1] - r[1][1] * r[2][0]);
+        // |det| / product of column lengths is 1 for orthogonal axes, 0 for a flat (degenerate) grid
+        if (!(Math.abs(det) / (s[0] * s[1] * s[2]) >= 1e-3)) {
+            throw new CaseValidationException("IMPLAUSIBLE_GEOMETRY", "case " + c.id() + ": " + name + " has a degenerate affine "
+                    + v.affine() + " (its axes are nearly parallel)");
         }
     }
 

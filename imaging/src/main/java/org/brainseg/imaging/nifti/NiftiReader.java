@@ -240,6 +240,7 @@ public final class NiftiReader {
         NiftiHeader h = new NiftiHeader(version, order, dim, type, pixdim, voxOffset, slope, inter,
                 qformCode, sformCode, quatern, qoffset, srow, units, descrip);
         checkGeometry(file, h);
+        checkScaling(file, h);
         return h;
     }
 
@@ -257,11 +258,27 @@ public final class NiftiReader {
             }
         }
         if (h.qformCode() != 0) {
+            double norm2 = 0;
             for (int i = 0; i < 3; i++) {
                 if (!Double.isFinite(h.quatern()[i]) || !Double.isFinite(h.qoffset()[i])) {
                     throw new NiftiFormatException(file, "quatern", "qform parameters are not finite");
                 }
+                norm2 += h.quatern()[i] * h.quatern()[i];
             }
+            // b, c, d of a unit quaternion: b^2 + c^2 + d^2 <= 1 up to the stored precision (nibabel's rule)
+            double eps = h.version() == 1 ? Math.ulp(1.0f) : Math.ulp(1.0);
+            if (1.0 - norm2 < -3 * eps) {
+                throw new NiftiFormatException(file, "quatern", "quatern_b^2 + quatern_c^2 + quatern_d^2 = " + norm2
+                        + " exceeds 1: not a rotation");
+            }
+        }
+    }
+
+    /** A valid slope with a non-finite intercept makes every voxel value unknowable (nibabel refuses it too). */
+    private static void checkScaling(Path file, NiftiHeader h) throws NiftiFormatException {
+        double slope = h.sclSlope();
+        if (slope != 0 && Double.isFinite(slope) && !Double.isFinite(h.sclInter())) {
+            throw new NiftiFormatException(file, "scl_inter", "scl_slope is " + slope + " but scl_inter is " + h.sclInter());
         }
     }
 

@@ -153,6 +153,76 @@ class NiftiBadInputTest {
     }
 
     @Test
+    void shouldRejectAValidSlopeWithANonFiniteIntercept() throws IOException {
+        // found by NiftiFuzzTest: the intercept used to be dropped silently, shifting every voxel
+        assertRejected(mutate(b -> {
+            b.putFloat(112, 2f);
+            b.putFloat(116, Float.NaN);
+        }), "scl_inter", "NaN");
+        assertRejected(mutate(b -> {
+            b.putFloat(112, 1f);
+            b.putFloat(116, Float.NEGATIVE_INFINITY);
+        }), "scl_inter", "Infinity");
+    }
+
+    @Test
+    void shouldReadAnUnscaledImageWhateverItsIntercept() throws IOException {
+        // scl_slope 0 means unscaled (NIfTI standard, nibabel): the intercept is then ignored
+        Path p = mutate(b -> {
+            b.putFloat(112, 0f);
+            b.putFloat(116, Float.NaN);
+        });
+        assertThat(NiftiReader.read(p).data()).containsExactly(NiftiReader.read(Nibabel.resource("int16.nii")).data());
+    }
+
+    @Test
+    void shouldRejectAQformQuaternionLongerThanOne() throws IOException {
+        // found by NiftiFuzzTest: b^2+c^2+d^2 > 1 used to be clamped silently to a made-up rotation
+        Path p = mutate(b -> {
+            b.putShort(254, (short) 0); // sform unset: the qform decides the geometry
+            b.putShort(252, (short) 1);
+            b.putFloat(256, 0.9f);
+            b.putFloat(260, 0.5f);
+            b.putFloat(264, 0f);
+        });
+        assertRejected(p, "quatern", "exceeds 1");
+    }
+
+    @Test
+    void shouldAcceptAHalfTurnQuaternionWithinRounding() throws IOException {
+        // b = 1 (w = 0) written as float32 is a valid 180-degree rotation
+        Path p = mutate(b -> {
+            b.putShort(254, (short) 0);
+            b.putShort(252, (short) 1);
+            b.putFloat(256, 1f);
+            b.putFloat(260, 0f);
+            b.putFloat(264, 0f);
+        });
+        assertThat(NiftiReader.read(p).affine().isFinite()).isTrue();
+    }
+
+    @Test
+    void shouldNeverQuoteHeaderTextInItsMessages() throws IOException {
+        // descrip, aux_file, db_name and intent_name may hold patient data: messages go to logs and events
+        String name = "Qwyzzle^Brunhilde";
+        java.util.List<Consumer<ByteBuffer>> damage = java.util.List.of(
+                b -> b.put(344, (byte) 'x'), b -> b.putShort(40, (short) 0), b -> b.putShort(70, (short) 32),
+                b -> b.putFloat(108, 1e9f), b -> b.putFloat(280, Float.NaN), b -> b.putFloat(116, Float.NaN));
+        for (Consumer<ByteBuffer> d : damage) {
+            Path p = mutate(b -> {
+                for (int[] field : new int[][] {{148, 80}, {228, 24}, {14, 18}, {328, 16}}) {
+                    byte[] t = name.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                    b.put(field[0], t, 0, Math.min(t.length, field[1] - 1));
+                }
+                b.putFloat(112, 1f);
+                d.accept(b);
+            });
+            assertThatThrownBy(() -> NiftiReader.read(p)).isInstanceOf(NiftiFormatException.class)
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("Qwyzzle").doesNotContain("Brunhilde"));
+        }
+    }
+
+    @Test
     void shouldRejectAGzipStreamShorterThanPromised() throws IOException {
         byte[] v = valid();
         assertRejected(write("short.nii.gz", gzip(Arrays.copyOf(v, v.length - 10))), "data", "truncated");

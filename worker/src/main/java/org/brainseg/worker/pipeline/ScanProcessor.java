@@ -10,8 +10,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -57,6 +59,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ScanProcessor {
     private static final Logger LOG = LoggerFactory.getLogger(ScanProcessor.class);
+    /** How many recent eventIds are remembered to catch duplicates (about 100 bytes each). */
+    static final int RECENT_EVENT_IDS = 10_000;
 
     private final ScanStore store;
     private final ModelHolder models;
@@ -66,6 +70,21 @@ public final class ScanProcessor {
     private final Clock clock;
     private final CaseLoader loader = new CaseLoader();
     private final NiftiWriter writer = new NiftiWriter();
+    /**
+     * Where each recent eventId was first taken up. The same record seen again (a redelivery after
+     * a rebalance) has the same source and is processed; another record with that eventId is a
+     * duplicate. Memory only: a duplicate arriving after a restart is processed again, and its
+     * deterministic mask path makes that an overwrite, not a second file.
+     */
+    private final Map<UUID, ScanFailed.Source> recentEventIds = Collections.synchronizedMap(
+            new LinkedHashMap<>(1024, 0.75f, false) {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<UUID, ScanFailed.Source> eldest) {
+                    return size() > RECENT_EVENT_IDS;
+                }
+            });
 
     public ScanProcessor(ScanStore store, ModelHolder models, EventCodec codec, WorkerConfig.Retry retry, boolean tta,
             Clock clock) {
@@ -91,6 +110,13 @@ public final class ScanProcessor {
         } catch (RuntimeException e) {
             LOG.error("decoding failed unexpectedly at {}", source, e);
             return failed(null, source, ErrorCode.INTERNAL, "decoding failed: " + e, 1, value);
+        }
+        ScanFailed.Source first = recentEventIds.putIfAbsent(event.eventId(), source);
+        if (first != null && !first.equals(source)) {
+            LOG.warn("scan {} at {}: eventId {} already taken up at {}", event.scanId(), source, event.eventId(), first);
+            return failed(event.scanId(), source, ErrorCode.DUPLICATE_EVENT, "eventId " + event.eventId()
+                    + " was already taken up at " + first.topic() + "-" + first.partition() + " offset " + first.offset()
+                    + "; this copy is not processed", 1, value);
         }
         for (int attempt = 1; ; attempt++) {
             try {
