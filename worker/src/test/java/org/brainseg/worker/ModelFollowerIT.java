@@ -336,13 +336,14 @@ class ModelFollowerIT {
     void shouldKeepNativeMemoryFlatAcrossManySwaps() throws Exception {
         String name = "mem";
         String p = "m-";
-        // wider and deeper than the tiny models (about 5 MB of parameters each) so that keeping one
-        // model per swap would show in the RSS; 6 mm spacing keeps their inference cheap
+        // deeper than the tiny models (depth 6: about 21 MB of parameters each, nearly all at the
+        // 1-2 voxel levels, so inference stays cheap) so that keeping one model per swap would stand
+        // far above the RSS noise; 6 mm spacing: one window per scan
         ModelVersionPublished[] v = {
             null,
-            ModelVersions.event(name, 1, ModelVersions.untrained(registry.resolve(name + "/1"), 5, 8, 32, 6.0, 11),
+            ModelVersions.event(name, 1, ModelVersions.untrained(registry.resolve(name + "/1"), 6, 8, 32, 6.0, 11),
                     ModelStatus.ACTIVE),
-            ModelVersions.event(name, 2, ModelVersions.untrained(registry.resolve(name + "/2"), 5, 8, 32, 6.0, 12),
+            ModelVersions.event(name, 2, ModelVersions.untrained(registry.resolve(name + "/2"), 6, 8, 32, 6.0, 12),
                     ModelStatus.ACTIVE)};
         long modelBytes = Files.size(registry.resolve(name + "/1").resolve(ModelArtifact.PARAMS_FILE));
         publish(v[1]);
