@@ -74,10 +74,11 @@ class ModelFollowerIT {
         try (Admin admin = kafka.createAdmin()) {
             TopicsInitializer.createAll(admin, 1, (short) 1, Duration.ofSeconds(30));
         }
-        cases = Fixtures.cohort(tmp.resolve("scans"), 6, 17);
+        // 5 mm (coarser than the other worker ITs): these tests stream many scans and check delivery, not accuracy
+        cases = Fixtures.cohort(tmp.resolve("scans"), 6, 17, 5.0);
         // two differently seeded tiny models, trained outside the registry and installed per test
-        trained1 = Fixtures.tinyModel(cases, tmp.resolve("trained"), 1, 3);
-        trained2 = Fixtures.tinyModel(cases, tmp.resolve("trained"), 2, 3);
+        trained1 = Fixtures.tinyModel(cases, tmp.resolve("trained"), 1, 3, 5.0);
+        trained2 = Fixtures.tinyModel(cases, tmp.resolve("trained"), 2, 3, 5.0);
         registry = Files.createDirectories(tmp.resolve("registry"));
     }
 

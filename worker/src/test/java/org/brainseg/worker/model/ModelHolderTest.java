@@ -86,7 +86,7 @@ class ModelHolderTest {
             }));
         }
         List<ServingModel> all = new ArrayList<>();
-        for (int v = 2; v <= 40; v++) {
+        for (int v = 2; v <= 16; v++) {
             ServingModel m = load(v);
             all.add(m);
             h.swap(m);
