@@ -23,6 +23,9 @@ import picocli.CommandLine.Command;
             SubmitCommand.class,
             ConsumeCommand.class,
             WatchCommand.class,
+            TrainerCommand.class,
+            ModelsCommand.class,
+            RetrainCommand.class,
         })
 public final class Main implements Runnable {
 

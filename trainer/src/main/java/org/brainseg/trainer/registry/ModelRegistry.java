@@ -130,6 +130,20 @@ public final class ModelRegistry {
         return deleted;
     }
 
+    /**
+     * A fresh, empty scratch directory beside the versions of {@code name} (a training run writes
+     * its checkpoints there before {@link #publish}); never a version, and removed by
+     * {@link #cleanTemporary} if a crash leaves it behind.
+     */
+    public Path newWorkDirectory(String name) throws IOException {
+        return Files.createDirectories(dir(name).resolve(TMP_PREFIX + "work-" + UUID.randomUUID()));
+    }
+
+    /** Deletes a directory tree (a work directory after publishing); nothing if it does not exist. */
+    public static void delete(Path dir) throws IOException {
+        deleteTree(dir);
+    }
+
     /** Removes temporary directories that interrupted publications or deletions left. */
     public int cleanTemporary(String name) throws IOException {
         Path d = dir(name);

@@ -1,0 +1,183 @@
+package org.brainseg.trainer.service;
+
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.brainseg.schemas.EventCodec;
+import org.brainseg.trainer.registry.ModelRegistry;
+import org.brainseg.worker.http.HttpVerticle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running trainer: the {@link TrainerLoop} on its own thread, {@link AutoRetrain} when enabled,
+ * and the HTTP endpoints ({@code /metrics}, {@code /health/live}, {@code /health/ready},
+ * {@code /v1/status}) on a Vert.x instance. Start-up removes what an interrupted run left in the
+ * registry. {@link #close()} (idempotent) abandons a run in progress (it is redone after the next
+ * start) and releases everything.
+ */
+public final class TrainerService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainerService.class);
+
+    private final TrainerConfig config;
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private TrainerLoop loop;
+    private Thread loopThread;
+    private AutoRetrain auto;
+    private Thread autoThread;
+    private Vertx vertx;
+    private HttpVerticle http;
+    private volatile boolean closed;
+
+    private TrainerService(TrainerConfig config) {
+        this.config = config;
+    }
+
+    /** Starts a trainer; returns once its loop and HTTP endpoints run. {@code onFatal} hears of a fatal error. */
+    public static TrainerService start(TrainerConfig config, Consumer<Throwable> onFatal) throws Exception {
+        TrainerService s = new TrainerService(config);
+        try {
+            s.assemble(onFatal);
+        } catch (Exception | Error e) {
+            s.close();
+            throw e;
+        }
+        return s;
+    }
+
+    private void assemble(Consumer<Throwable> onFatal) throws Exception {
+        new JvmMemoryMetrics().bindTo(registry);
+        JvmGcMetrics gc = new JvmGcMetrics();
+        gc.bindTo(registry);
+        closeables.add(gc);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+
+        String name = config.registry().modelName();
+        ModelRegistry models = new ModelRegistry(config.registry().root());
+        int cleaned = models.cleanTemporary(name);
+        if (cleaned > 0) {
+            LOG.info("removed {} temporary director{} an interrupted run left in the registry", cleaned, cleaned == 1 ? "y" : "ies");
+        }
+        EventCodec codec = new EventCodec();
+        Clock clock = Clock.systemUTC();
+        TrainerConfig.Kafka k = config.kafka();
+        CatalogReader catalog = new CatalogReader(k.bootstrapServers(), k.properties(), name, codec, Duration.ofSeconds(60));
+        TrainerLoop[] ref = new TrainerLoop[1];
+        TrainerMetrics metrics = new TrainerMetrics(registry, name, () -> ref[0] == null ? 0 : ref[0].activeVersion(),
+                () -> ref[0] == null ? 0 : ref[0].queue());
+        loop = new TrainerLoop(TrainerKafka.consumer(k, k.groupId(), k.transactionalId() + "-consumer"),
+                TrainerKafka.producer(k, k.transactionalId()), catalog, new RequestHandler(config, models, clock), models,
+                config, codec, metrics, clock);
+        ref[0] = loop;
+        loopThread = new Thread(() -> {
+            loop.run();
+            if (loop.fatal() != null) {
+                onFatal.accept(loop.fatal());
+            }
+        }, "brainseg-trainer-loop");
+        loopThread.start();
+        if (config.autoRetrain().enabled()) {
+            auto = new AutoRetrain(TrainerKafka.consumer(k, k.groupId() + "-autoretrain", k.transactionalId() + "-auto-consumer"),
+                    TrainerKafka.producer(k, k.transactionalId() + "-auto"), config, codec, clock);
+            autoThread = new Thread(() -> {
+                auto.run();
+                if (auto.fatal() != null) {
+                    onFatal.accept(auto.fatal());
+                }
+            }, "brainseg-auto-retrain");
+            autoThread.start();
+            LOG.info("auto-retrain: a request for {} after every {} labelled scans", config.autoRetrain().datasetUri(),
+                    config.autoRetrain().afterLabelledScans());
+        }
+        vertx = Vertx.vertx();
+        http = new HttpVerticle(config.http().host(), config.http().port(), registry, this::status);
+        vertx.deployVerticle(http).toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES);
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (!loop.isRunning()) {
+            if (loop.fatal() != null) {
+                throw new IllegalStateException("trainer loop failed to start: " + loop.fatal(), loop.fatal());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("trainer loop did not start within 2 minutes");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    public int httpPort() {
+        return http == null ? -1 : http.actualPort();
+    }
+
+    /** What /v1/status and /health/ready report. */
+    public TrainerStatus status() {
+        List<String> problems = new ArrayList<>();
+        TrainerLoop l = loop;
+        if (l == null || !l.isRunning()) {
+            problems.add(l != null && l.fatal() != null ? "trainer loop stopped: " + l.fatal() : "trainer loop not running");
+        }
+        if (auto != null && auto.fatal() != null) {
+            problems.add("auto-retrain stopped: " + auto.fatal());
+        }
+        return new TrainerStatus(config.registry().modelName(), l == null ? 0 : l.activeVersion(), l == null ? null : l.current(),
+                l == null ? 0 : l.queue(), l == null ? null : l.last(), auto == null ? -1 : auto.pending(), problems.isEmpty(),
+                problems);
+    }
+
+    @Override
+    public synchronized void close() throws Exception {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (auto != null) {
+            auto.stop();
+        }
+        if (loop != null) {
+            loop.stop();
+        }
+        join(autoThread);
+        join(loopThread);
+        if (vertx != null) {
+            vertx.close().toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES);
+        }
+        for (AutoCloseable c : closeables) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("closing {}: {}", c, e.toString());
+            }
+        }
+        registry.close();
+    }
+
+    private static void join(Thread t) throws InterruptedException {
+        if (t != null) {
+            t.join(TimeUnit.MINUTES.toMillis(2));
+            if (t.isAlive()) {
+                LOG.warn("{} did not stop within 2 minutes", t.getName());
+            }
+        }
+    }
+}
