@@ -27,6 +27,23 @@ final class KafkaClients {
         return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
+    /**
+     * The model follower's consumer of brainseg.models: no group (it assigns the partition and
+     * reads from the beginning every time), read_committed (a promotion's events arrive together),
+     * and never creates the topic (auto-created, it would not be compacted).
+     */
+    static KafkaConsumer<byte[], byte[]> modelsConsumer(WorkerConfig.Kafka k) {
+        Map<String, Object> p = new HashMap<>(k.properties());
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, k.bootstrapServers());
+        p.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, k.transactionalId() + "-models");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
     static KafkaProducer<byte[], byte[]> producer(WorkerConfig.Kafka k) {
         Map<String, Object> p = new HashMap<>(k.properties());
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, k.bootstrapServers());

@@ -17,7 +17,9 @@ import org.brainseg.schemas.SegmentationCompleted;
  * {@code brainseg_scans_failed_total{reason}}, {@code brainseg_scan_stage_seconds{stage}}
  * (histogram; stages queue, load, infer, write, total), {@code brainseg_scans_in_flight},
  * {@code brainseg_model_version}, {@code brainseg_dice{region,model_version}} (summary: mean =
- * sum / count).
+ * sum / count), {@code brainseg_model_swaps_total{outcome="swapped|refused"}} (versions taken into
+ * service or refused by the model follower), {@code brainseg_model_load_seconds} (timer: load,
+ * verification and warm-up of each version taken into service).
  */
 public final class WorkerMetrics {
     public static final String RECEIVED = "brainseg.scans.received";
@@ -27,6 +29,10 @@ public final class WorkerMetrics {
     public static final String IN_FLIGHT = "brainseg.scans.in.flight";
     public static final String MODEL_VERSION = "brainseg.model.version";
     public static final String DICE = "brainseg.dice";
+    public static final String MODEL_SWAPS = "brainseg.model.swaps";
+    public static final String MODEL_LOAD = "brainseg.model.load";
+    public static final String SWAPPED = "swapped";
+    public static final String REFUSED = "refused";
     public static final String[] STAGES = {"queue", "load", "infer", "write", "total"};
 
     private final MeterRegistry registry;
@@ -47,6 +53,9 @@ public final class WorkerMetrics {
         for (String s : STAGES) {
             stageTimer(s);
         }
+        swaps(SWAPPED);
+        swaps(REFUSED);
+        loadTimer();
     }
 
     public MeterRegistry registry() {
@@ -81,6 +90,37 @@ public final class WorkerMetrics {
     private void record(String region, String version, double value) {
         DistributionSummary.builder(DICE).description("Dice of scans with ground truth")
                 .tags("region", region, "model_version", version).register(registry).record(value);
+    }
+
+    /** A model version taken into service after {@code load} (load, verification, warm-up). */
+    public void modelSwapped(Duration load) {
+        swaps(SWAPPED).increment();
+        loadTimer().record(load);
+    }
+
+    /** The time to load a version served pinned (no swap). */
+    public void modelLoaded(Duration load) {
+        loadTimer().record(load);
+    }
+
+    /** A published model version refused. */
+    public void modelRefused() {
+        swaps(REFUSED).increment();
+    }
+
+    /** Model versions swapped in ({@code swapped}) or refused ({@code refused}) so far. */
+    public long swapCount(String outcome) {
+        return (long) swaps(outcome).count();
+    }
+
+    private Counter swaps(String outcome) {
+        return Counter.builder(MODEL_SWAPS).description("published model versions taken into service or refused")
+                .tag("outcome", outcome).register(registry);
+    }
+
+    private Timer loadTimer() {
+        return Timer.builder(MODEL_LOAD).description("loading, verifying and warming up a model version")
+                .register(registry);
     }
 
     private Counter failedCounter(ErrorCode c) {

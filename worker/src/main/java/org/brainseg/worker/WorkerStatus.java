@@ -2,6 +2,7 @@ package org.brainseg.worker;
 
 import java.util.List;
 import java.util.Map;
+import org.brainseg.worker.model.ModelFollowStatus;
 
 /**
  * What {@code /v1/status} reports.
@@ -15,7 +16,10 @@ import java.util.Map;
  * @param partitions assigned partitions of brainseg.scans.arrived
  * @param ready whether the worker takes scans (model loaded, loop running, partitions assigned)
  * @param problems why it is not ready, or what went wrong last
+ * @param modelSource where the served model comes from: following brainseg.models (active, loading,
+ *     last refused version, broker error) or pinned to a directory
  */
 public record WorkerStatus(int modelVersion, String device, long inFlight, long received, long completed,
-        Map<String, Long> failed, List<String> partitions, boolean ready, List<String> problems)
+        Map<String, Long> failed, List<String> partitions, boolean ready, List<String> problems,
+        ModelFollowStatus modelSource)
         implements org.brainseg.worker.http.HttpVerticle.Status {}

@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -29,11 +30,16 @@ import org.brainseg.model.engine.EngineSettings;
 import org.brainseg.model.infer.Segmenter;
 import org.brainseg.schemas.ErrorCode;
 import org.brainseg.schemas.EventCodec;
+import org.brainseg.schemas.Topics;
 import org.brainseg.worker.config.WorkerConfig;
 import org.brainseg.worker.http.HttpVerticle;
 import org.brainseg.worker.ingest.IngestLoop;
 import org.brainseg.worker.ingest.IngestVerticle;
+import org.brainseg.worker.model.ModelFollowStatus;
+import org.brainseg.worker.model.ModelFollower;
 import org.brainseg.worker.model.ModelHolder;
+import org.brainseg.worker.model.RegistryRoot;
+import org.brainseg.worker.model.VersionLoader;
 import org.brainseg.worker.model.ServingModel;
 import org.brainseg.worker.pipeline.ScanProcessor;
 import org.brainseg.worker.store.LocalFileStore;
@@ -41,9 +47,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The worker's main verticle: loads the model (off the event loop), then deploys the ingest
- * loop and the HTTP endpoints. Start fails, with the reason, when the model or Kafka is not
- * usable: a worker that cannot work stops, and the orchestrator restarts it.
+ * The worker's main verticle: assembles the pipeline (off the event loop), then deploys the ingest
+ * loop and the HTTP endpoints. With {@code model.directory} set it loads that version first and
+ * start fails, with the reason, when the model or Kafka is not usable (a worker that cannot work
+ * stops, and the orchestrator restarts it). Following {@code brainseg.models} instead, start
+ * completes with HTTP up and the worker not ready; the ingest loop is deployed once the
+ * {@link ModelFollower} has swapped in the first active version, so no scan is taken before a
+ * model can serve it.
  */
 public final class WorkerVerticle extends AbstractVerticle {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerVerticle.class);
@@ -55,7 +65,9 @@ public final class WorkerVerticle extends AbstractVerticle {
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private volatile IngestLoop loop;
     private volatile HttpVerticle http;
-    private volatile String device = "";
+    private volatile ModelFollower follower;
+    private volatile boolean ingestDeployed;
+    private volatile boolean stopping;
 
     public WorkerVerticle(WorkerConfig config, Consumer<Throwable> onFatal) {
         this.config = config;
@@ -74,17 +86,42 @@ public final class WorkerVerticle extends AbstractVerticle {
     @Override
     public void start(Promise<Void> started) {
         vertx.executeBlocking(this::assemble)
-                .compose(l -> vertx.deployVerticle(new IngestVerticle(l, Duration.ofSeconds(60), onFatal)))
-                .compose(id -> {
+                .compose(l -> config.model().follows() ? Future.succeededFuture() : deployIngest(l))
+                .compose(x -> {
                     http = new HttpVerticle(config.http().host(), config.http().port(), registry, this::status);
                     return vertx.deployVerticle(http);
                 })
                 .onSuccess(id -> {
-                    LOG.info("worker ready: model v{} on {}, {} inference threads, at most {} scans in flight",
-                            models.version(), device, config.inference().threads(), config.inference().maxInFlight());
+                    if (follower != null) {
+                        LOG.info("worker up, following model '{}' on {}: ready once a version is loaded",
+                                config.model().name(), Topics.MODELS);
+                        follower.start();
+                    } else {
+                        logReady();
+                    }
                     started.complete();
                 })
                 .onFailure(started::fail);
+    }
+
+    private Future<String> deployIngest(IngestLoop l) {
+        return vertx.deployVerticle(new IngestVerticle(l, Duration.ofSeconds(60), onFatal))
+                .onSuccess(id -> ingestDeployed = true);
+    }
+
+    /** Called on the follower's thread once the first version serves: start taking scans. */
+    private void startIngest() {
+        context.runOnContext(v -> {
+            if (stopping) {
+                return;
+            }
+            deployIngest(loop).onSuccess(id -> logReady()).onFailure(onFatal::accept);
+        });
+    }
+
+    private void logReady() {
+        LOG.info("worker ready: model v{} on {}, {} inference threads, at most {} scans in flight", models.version(),
+                models.device(), config.inference().threads(), config.inference().maxInFlight());
     }
 
     /** Builds everything the loop needs; runs on a worker thread (model loading takes seconds). */
@@ -97,15 +134,24 @@ public final class WorkerVerticle extends AbstractVerticle {
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
+        WorkerMetrics metrics = new WorkerMetrics(registry, () -> loop == null ? 0 : loop.inFlight(), models::version);
 
         WorkerConfig.Inference inf = config.inference();
         int intra = inf.intraOpThreads() > 0 ? inf.intraOpThreads()
                 : Math.max(1, Runtime.getRuntime().availableProcessors() / inf.threads());
         EngineSettings engine = EngineSettings.of(DeviceChoice.parse(config.model().device()), intra);
-        Path dir = config.model().directory();
-        Segmenter segmenter = Segmenter.load(dir, engine);
-        models.swap(new ServingModel(segmenter, versionOf(dir)));
-        device = segmenter.model().device().toString();
+        if (config.model().follows()) {
+            RegistryRoot registryRoot = new RegistryRoot(config.model().registryRoot());
+            follower = new ModelFollower(KafkaClients.modelsConsumer(config.kafka()), config.model().name(),
+                    new VersionLoader(registryRoot, engine)::load, models, metrics, this::startIngest, Clock.systemUTC());
+            closeables.add(follower); // stops swapping before the holder below releases the model
+        } else {
+            Path dir = config.model().directory();
+            long t0 = System.nanoTime();
+            Segmenter segmenter = Segmenter.load(dir, engine);
+            models.swap(new ServingModel(segmenter, versionOf(dir)));
+            metrics.modelLoaded(Duration.ofNanos(System.nanoTime() - t0));
+        }
         closeables.add(models);
 
         LocalFileStore store = new LocalFileStore(config.store().inputRoots(), config.store().outputRoot());
@@ -125,7 +171,6 @@ public final class WorkerVerticle extends AbstractVerticle {
             t.setDaemon(true);
             return t;
         });
-        WorkerMetrics metrics = new WorkerMetrics(registry, () -> loop == null ? 0 : loop.inFlight(), models::version);
         loop = new IngestLoop(consumer, producer, pool, processor, codec, metrics, inf.maxInFlight(), Duration.ofSeconds(120));
         return loop;
     }
@@ -147,11 +192,18 @@ public final class WorkerVerticle extends AbstractVerticle {
     /** The status /v1/status and /health/ready report. */
     public WorkerStatus status() {
         IngestLoop l = loop;
+        ModelFollower f = follower;
+        ModelFollowStatus source = f == null ? ModelFollowStatus.pinned(config.model().name()) : f.status();
         List<String> problems = new ArrayList<>();
         if (!models.loaded()) {
-            problems.add("no model loaded");
+            problems.add(f == null ? "no model loaded" : "no active model version " + waitingFor(source));
         }
-        if (l == null || !l.isRunning()) {
+        if (source.brokerError() != null) {
+            problems.add(Topics.MODELS + ": " + source.brokerError());
+        }
+        if (f != null && !ingestDeployed) {
+            problems.add("ingest waits for the first model version");
+        } else if (l == null || !l.isRunning()) {
             problems.add(l != null && l.fatal() != null ? "ingest stopped: " + l.fatal() : "ingest loop not running");
         }
         List<String> parts = l == null ? List.of() : l.assignment().stream().map(Object::toString).toList();
@@ -166,8 +218,26 @@ public final class WorkerVerticle extends AbstractVerticle {
                 failed.put(c.name(), (long) v);
             }
         }
-        return new WorkerStatus(models.version(), device, l == null ? 0 : l.inFlight(), count(WorkerMetrics.RECEIVED),
-                count(WorkerMetrics.COMPLETED), failed, parts, problems.isEmpty(), problems);
+        return new WorkerStatus(models.version(), models.device(), l == null ? 0 : l.inFlight(),
+                count(WorkerMetrics.RECEIVED), count(WorkerMetrics.COMPLETED), failed, parts, problems.isEmpty(), problems,
+                source);
+    }
+
+    /** Why a following worker has no model yet. */
+    private static String waitingFor(ModelFollowStatus s) {
+        if (s.loadingVersion() != null) {
+            return "loaded yet: loading v" + s.loadingVersion();
+        }
+        if (!s.caughtUp()) {
+            return "yet: reading " + Topics.MODELS;
+        }
+        if (s.activeVersion() == null) {
+            return "of '" + s.name() + "' on " + Topics.MODELS + " yet";
+        }
+        if (s.lastRefused() != null && s.lastRefused().version() == s.activeVersion()) {
+            return "loaded: v" + s.activeVersion() + " was refused (" + s.lastRefused().reason() + ")";
+        }
+        return "loaded yet: v" + s.activeVersion() + " pending";
     }
 
     private long count(String name) {
@@ -177,6 +247,7 @@ public final class WorkerVerticle extends AbstractVerticle {
 
     @Override
     public void stop() {
+        stopping = true;
         // The ingest and HTTP verticles are undeployed by Vert.x before this runs.
         for (AutoCloseable c : closeables) {
             try {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -41,7 +42,7 @@ public final class ConfigLoader {
         d.put("kafka", ordered("bootstrapServers", null, "groupId", "brainseg-workers", "transactionalId", null,
                 "maxPollIntervalMs", 600_000, "properties", Map.of()));
         d.put("store", ordered("inputRoots", null, "outputRoot", null));
-        d.put("model", ordered("directory", null, "device", "auto"));
+        d.put("model", ordered("name", "brainseg", "registryRoot", null, "directory", null, "device", "auto"));
         d.put("inference", ordered("threads", 1, "maxInFlight", 2, "tta", false, "intraOpThreads", 0));
         d.put("http", ordered("host", "127.0.0.1", "port", 8080));
         d.put("retry", ordered("maxAttempts", 5, "initialBackoffMs", 200, "maxBackoffMs", 10_000));
@@ -111,7 +112,8 @@ public final class ConfigLoader {
                 new WorkerConfig.Kafka(v.string("kafka", "bootstrapServers"), v.string("kafka", "groupId"),
                         txId == null ? "brainseg-worker-" + hostname() : txId, v.integer("kafka", "maxPollIntervalMs"), kafkaProps),
                 new WorkerConfig.Store(v.paths("store", "inputRoots"), v.path("store", "outputRoot")),
-                new WorkerConfig.Model(v.path("model", "directory"), v.string("model", "device")),
+                new WorkerConfig.Model(v.string("model", "name"), v.path("model", "directory"), v.path("model", "registryRoot"),
+                        v.string("model", "device")),
                 new WorkerConfig.Inference(v.integer("inference", "threads"), v.integer("inference", "maxInFlight"),
                         v.bool("inference", "tta"), v.integer("inference", "intraOpThreads")),
                 new WorkerConfig.Http(v.string("http", "host"), v.integer("http", "port")),
@@ -184,7 +186,15 @@ public final class ConfigLoader {
 
         Path path(String s, String k) {
             String r = raw(s, k);
-            return r == null || r.isBlank() ? null : Path.of(r);
+            return r == null || r.isBlank() ? null : toPath(s + "." + k, r);
+        }
+
+        private static Path toPath(String key, String r) {
+            try {
+                return Path.of(r);
+            } catch (InvalidPathException e) {
+                throw new ConfigException(key, "not a valid path: " + e.getReason());
+            }
         }
 
         List<Path> paths(String s, String k) {
@@ -193,20 +203,20 @@ public final class ConfigLoader {
             if (e != null) {
                 for (String p : e.split(",")) {
                     if (!p.isBlank()) {
-                        out.add(Path.of(p.trim()));
+                        out.add(toPath(s + "." + k, p.trim()));
                     }
                 }
                 return out;
             }
             JsonNode n = root.path(s).path(k);
             if (n.isTextual()) {
-                out.add(Path.of(n.asText()));
+                out.add(toPath(s + "." + k, n.asText()));
             } else if (n.isArray()) {
                 for (JsonNode x : n) {
                     if (!x.isTextual()) {
                         throw new ConfigException(s + "." + k, "must be a list of paths");
                     }
-                    out.add(Path.of(x.asText()));
+                    out.add(toPath(s + "." + k, x.asText()));
                 }
             } else if (!n.isMissingNode() && !n.isNull()) {
                 throw new ConfigException(s + "." + k, "must be a path or a list of paths");

@@ -3,6 +3,7 @@ package org.brainseg.worker.config;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The worker's whole configuration, validated at start-up (each record checks its own keys and
@@ -42,14 +43,51 @@ public record WorkerConfig(Kafka kafka, Store store, Model model, Inference infe
     }
 
     /**
-     * @param directory a model version directory to serve (params + model.json)
+     * Which model the worker serves. Exactly one mode: with {@code directory} set, that version
+     * directory is served pinned (nothing is followed); otherwise the worker follows
+     * {@code brainseg.models} for {@code name} and loads each active version from under
+     * {@code registryRoot} (artifact URIs outside it are refused).
+     *
+     * @param name model name followed on brainseg.models (default brainseg)
+     * @param directory a model version directory to serve pinned (params + model.json), or null to follow
+     * @param registryRoot directory every followed version must lie under, or null when pinned
      * @param device cpu, gpu or auto
      */
-    public record Model(Path directory, String device) {
+    public record Model(String name, Path directory, Path registryRoot, String device) {
+        /** Model names as on brainseg.models and in the registry's directory names. */
+        public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+        public static final String DEFAULT_NAME = "brainseg";
+
         public Model {
-            require(directory != null, "model.directory", "is required");
+            require(name != null && NAME.matcher(name).matches(), "model.name",
+                    "must be 1-64 characters [A-Za-z0-9._-] starting with a letter or digit, got " + quote(name));
+            require(directory != null || registryRoot != null, "model.registryRoot",
+                    "is required to follow brainseg.models (or set model.directory to serve one version pinned)");
+            require(directory == null || registryRoot == null, "model.directory",
+                    "and model.registryRoot are exclusive: model.directory serves one version pinned, model.registryRoot "
+                            + "follows brainseg.models; set only one");
+            if (registryRoot != null) {
+                Path abs = registryRoot.toAbsolutePath().normalize();
+                require(abs.getParent() != null, "model.registryRoot",
+                        "must not be the file system root (it would confine nothing), got " + registryRoot);
+            }
             require(device != null && List.of("cpu", "gpu", "auto").contains(device), "model.device",
                     "must be cpu, gpu or auto, got " + device);
+        }
+
+        /** Serves {@code directory} pinned under the default name. */
+        public Model(Path directory, String device) {
+            this(DEFAULT_NAME, directory, null, device);
+        }
+
+        /** Follows {@code name} on brainseg.models, loading versions from under {@code registryRoot}. */
+        public static Model following(String name, Path registryRoot, String device) {
+            return new Model(name, null, registryRoot, device);
+        }
+
+        /** Whether the worker follows brainseg.models (else it serves {@link #directory()} pinned). */
+        public boolean follows() {
+            return directory == null;
         }
     }
 
@@ -114,6 +152,15 @@ public record WorkerConfig(Kafka kafka, Store store, Model model, Inference infe
                 new Inference(threads, maxInFlight, false, intraOpThreads),
                 new Http("127.0.0.1", 0),
                 new Retry(3, 20, 200));
+    }
+
+    /** The same configuration serving {@code m}. */
+    public WorkerConfig withModel(Model m) {
+        return new WorkerConfig(kafka, store, m, inference, http, retry);
+    }
+
+    private static String quote(String s) {
+        return s == null ? "nothing" : "'" + s + "'";
     }
 
     static void require(boolean ok, String key, String problem) {

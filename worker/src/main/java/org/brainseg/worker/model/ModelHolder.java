@@ -6,6 +6,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * The model version currently served. A scan {@link #acquire()}s the current model and releases
  * it when done, so a {@link #swap} between scans lets in-flight scans finish on the old version,
  * whose memory is freed after the last of them.
+ *
+ * <p>Acquisitions are ordered with swaps: an acquisition that returns the new version happens
+ * after the swap, and none that returns the old version does.
  */
 public final class ModelHolder implements AutoCloseable {
     private final AtomicReference<ServingModel> current = new AtomicReference<>();
@@ -18,7 +21,13 @@ public final class ModelHolder implements AutoCloseable {
                 return null;
             }
             if (m.tryAcquire()) {
-                return m;
+                if (current.get() == m) {
+                    return m;
+                }
+                // swapped between get and acquire: the reference we took is on a model that is no
+                // longer served. Give it back and take the new one, so that once any scan started
+                // on the new version no scan starts on the old one.
+                m.release();
             }
             // released between get and acquire: a swap happened, read the new one
         }
@@ -36,6 +45,12 @@ public final class ModelHolder implements AutoCloseable {
     public int version() {
         ServingModel m = current.get();
         return m == null ? 0 : m.version();
+    }
+
+    /** Where the served version runs, e.g. {@code cpu()}, or "" when none. */
+    public String device() {
+        ServingModel m = current.get();
+        return m == null ? "" : m.device();
     }
 
     public boolean loaded() {

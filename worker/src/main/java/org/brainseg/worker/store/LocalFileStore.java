@@ -1,16 +1,12 @@
 package org.brainseg.worker.store;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -54,39 +50,13 @@ public final class LocalFileStore implements ScanStore {
 
     @Override
     public Path resolveInput(String uriText) throws StoreAccessException {
-        if (uriText == null || uriText.isEmpty()) {
-            throw refused("empty URI");
-        }
-        URI uri;
+        Path p;
         try {
-            uri = new URI(uriText);
-        } catch (URISyntaxException e) {
-            throw refused("malformed URI: " + e.getReason());
+            p = FileUris.localPath(uriText);
+        } catch (IllegalArgumentException e) {
+            throw refused(e.getMessage());
         }
-        String scheme = uri.getScheme();
-        if (scheme == null || !scheme.toLowerCase(Locale.ROOT).equals("file")) {
-            throw refused("only file: URIs are read, not " + (scheme == null ? "a relative reference" : scheme + ":"));
-        }
-        if (uri.isOpaque() || uri.getPath() == null || !uri.getPath().startsWith("/")) {
-            throw refused("file URI must be absolute (file:///path)");
-        }
-        String authority = uri.getRawAuthority();
-        if (authority != null && !authority.isEmpty() && !authority.equalsIgnoreCase("localhost")) {
-            throw refused("file URI names another host: " + authority);
-        }
-        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-            throw refused("file URI must not have a query or fragment");
-        }
-        String path = uri.getPath(); // decoded: %2e%2e is '..' here
-        for (String segment : path.split("/")) {
-            if (segment.equals("..") || segment.equals(".")) {
-                throw refused("path contains '" + segment + "'");
-            }
-        }
-        if (path.indexOf('\0') >= 0) {
-            throw refused("path contains a NUL character");
-        }
-        Path p = Paths.get(path);
+        String path = p.toString();
         if (!underRoot(p)) {
             throw refused(path + " is outside the allowed roots " + roots);
         }

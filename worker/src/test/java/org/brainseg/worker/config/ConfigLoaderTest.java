@@ -77,6 +77,13 @@ class ConfigLoaderTest {
         "kafak:\\n  x: 1\\n|kafak: unknown section",
         "kafka:\\n  bootstrapServer: x\\n|kafka.bootstrapServer: unknown key",
         "store: [1, 2]\\n|store: must be a mapping",
+        "model:\\n  device: cpu\\n|model.registryRoot: is required to follow brainseg.models",
+        "model:\\n  directory: /m\\n  registryRoot: /models\\n|model.directory: and model.registryRoot are exclusive",
+        "model:\\n  registryRoot: /\\n|model.registryRoot: must not be the file system root",
+        "model:\\n  registryRoot: /models\\n  name: ../etc\\n|model.name: must be 1-64 characters",
+        "model:\\n  registryRoot: /models\\n  name: ''\\n|model.name",
+        "model:\\n  registryRoot: /models\\n  name: [a]\\n|model.name: must be a single value",
+        "model:\\n  registryRoot: /models\\n  follow: true\\n|model.follow: unknown key",
     })
     void shouldStopStartUpNamingTheBadKey(String override, String expected) throws Exception {
         String yaml = override.replace("\\n", "\n");
@@ -92,6 +99,45 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(f, Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining(expected);
+    }
+
+    @Test
+    void shouldFollowTheModelsTopicWhenNoDirectoryIsPinned() throws Exception {
+        WorkerConfig c = ConfigLoader.load(file(MINIMAL.replace("  directory: /models/brainseg/1", "  registryRoot: /models")),
+                Map.of());
+        assertThat(c.model().follows()).isTrue();
+        assertThat(c.model().name()).isEqualTo("brainseg");
+        assertThat(c.model().registryRoot()).isEqualTo(Path.of("/models"));
+        assertThat(c.model().directory()).isNull();
+        WorkerConfig pinned = ConfigLoader.load(file(MINIMAL), Map.of());
+        assertThat(pinned.model().follows()).isFalse();
+        assertThat(pinned.model().registryRoot()).isNull();
+    }
+
+    @Test
+    void shouldSwitchModesFromTheEnvironment() throws Exception {
+        // the example file follows; a blank registryRoot and a directory pin one version instead
+        WorkerConfig c = ConfigLoader.load(file(MINIMAL.replace("  directory: /models/brainseg/1", "  registryRoot: /models")),
+                Map.of("BRAINSEG_MODEL_REGISTRY_ROOT", "", "BRAINSEG_MODEL_DIRECTORY", "/pinned/3", "BRAINSEG_MODEL_NAME", "tumour"));
+        assertThat(c.model().follows()).isFalse();
+        assertThat(c.model().directory()).isEqualTo(Path.of("/pinned/3"));
+        assertThat(c.model().name()).isEqualTo("tumour");
+    }
+
+    @Test
+    void shouldNameTheKeyOfAPathThatCannotExist() throws Exception {
+        Path f = file(MINIMAL);
+        assertThatThrownBy(() -> ConfigLoader.load(f, Map.of("BRAINSEG_MODEL_DIRECTORY", "", "BRAINSEG_MODEL_REGISTRY_ROOT",
+                "/models\0/x"))).isInstanceOf(ConfigException.class).hasMessageContaining("model.registryRoot: not a valid path");
+        assertThatThrownBy(() -> ConfigLoader.load(f, Map.of("BRAINSEG_STORE_INPUT_ROOTS", "/a,/b\0c")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("store.inputRoots: not a valid path");
+    }
+
+    @Test
+    void shouldLoadTheExampleConfiguration() throws Exception {
+        WorkerConfig c = ConfigLoader.load(Path.of("../deploy/worker.example.yaml"), Map.of());
+        assertThat(c.model().follows()).isTrue();
+        assertThat(c.model().name()).isEqualTo("brainseg");
     }
 
     @Test
