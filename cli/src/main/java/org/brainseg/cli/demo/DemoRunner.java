@@ -5,13 +5,27 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.brainseg.model.artifact.ModelArtifact;
+import org.brainseg.model.artifact.ModelArtifactException;
+import org.brainseg.model.artifact.ModelManifest;
+import org.brainseg.schemas.ModelStatus;
+import org.brainseg.trainer.registry.ModelRegistry;
+import org.brainseg.trainer.service.ModelEvents;
+import org.brainseg.trainer.service.VersionRecord;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
@@ -215,8 +229,12 @@ public final class DemoRunner {
         ModelsAdmin admin = new ModelsAdmin(bootstrap, o.kafkaProperties(), MODEL, Duration.ofSeconds(30));
         ModelCatalog catalog = admin.catalog();
         Optional<ModelVersionPublished> active = catalog.active();
+        Optional<ModelVersionPublished> earlier = active.isPresent() ? Optional.empty() : earlierVersion(registryRoot);
         if (active.isPresent()) {
             step("Model: v%d is active on %s", active.get().version(), Topics.MODELS);
+        } else if (earlier.isPresent()) {
+            step("Model: v%d from an earlier run is in the registry; publishing it as active", earlier.get().version());
+            publish(bootstrap, earlier.get());
         } else {
             step("Model: training the initial layer model (%d epochs x %d steps) through the trainer", o.epochs(),
                     o.stepsPerEpoch());
@@ -234,6 +252,39 @@ public final class DemoRunner {
         int v = worker.status().modelVersion();
         line("worker serves v%d (loaded, verified, warmed up in %.1f s)", v, (System.nanoTime() - t0) / 1e9);
         return v;
+    }
+
+    /** The newest complete version in the registry as an active-version event, if there is one. */
+    private static Optional<ModelVersionPublished> earlierVersion(Path registryRoot) throws Exception {
+        ModelRegistry registry = new ModelRegistry(registryRoot);
+        List<Integer> versions = new ArrayList<>(registry.versions(MODEL));
+        java.util.Collections.reverse(versions);
+        for (int v : versions) {
+            Path dir = registry.path(MODEL, v);
+            Optional<VersionRecord> rec = VersionRecord.read(dir);
+            if (rec.isEmpty()) {
+                continue;
+            }
+            try {
+                ModelManifest m = ModelArtifact.readManifest(dir);
+                return Optional.of(ModelEvents.version(MODEL, v, dir.toAbsolutePath().toUri(), m, rec.get(), ModelStatus.ACTIVE,
+                        null, Instant.now()));
+            } catch (ModelArtifactException e) {
+                // not loadable: try an older one
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void publish(String bootstrap, ModelVersionPublished e) throws Exception {
+        Map<String, Object> p = new java.util.HashMap<>(o.kafkaProperties());
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topics.MODELS, Topics.key(e).getBytes(StandardCharsets.UTF_8), codec.encode(e)))
+                    .get(30, TimeUnit.SECONDS);
+        }
     }
 
     private Summary stream(String bootstrap, List<Case> cases, Path dataDir, TrainerService trainer, Worker worker, int initial,
@@ -261,7 +312,8 @@ public final class DemoRunner {
                 int serving = worker.status().modelVersion();
                 TrainerStatus ts = trainer.status();
                 if (retrainId == null && done >= cases.size() / 2) {
-                    TrainingRequested req = request("demo: retrain part-way through the stream", dataDir, o.promotion(), 2);
+                    // a new seed per retrain (the serving version + 1): the same seed on the same data would reproduce the model exactly
+                    TrainingRequested req = request("demo: retrain part-way through the stream", dataDir, o.promotion(), serving + 1L);
                     RetrainRequests.publish(bootstrap, o.kafkaProperties(), req, Duration.ofSeconds(30));
                     retrainId = req.requestId();
                     live.println(String.format(Locale.ROOT, "retrain requested after %d scans (request %s, promotion %s)", done,
@@ -341,7 +393,7 @@ public final class DemoRunner {
     }
 
     private TrainingRequested request(String reason, Path dataDir, Promotion promotion, long seed) {
-        return new TrainingRequested(UUID.randomUUID(), "demo-" + runId + "-" + seed, reason, dataDir.toUri(), Normalization.LAYER,
+        return new TrainingRequested(UUID.randomUUID(), "demo-" + runId + "-seed" + seed, reason, dataDir.toUri(), Normalization.LAYER,
                 o.epochs(), seed, promotion);
     }
 
