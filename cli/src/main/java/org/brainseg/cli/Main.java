@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         description = "Brain tumour segmentation in multi-modal MRI, streamed through Kafka.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            DemoCommand.class,
             NiftiInfoCommand.class,
             DatasetInfoCommand.class,
             GenerateCommand.class,

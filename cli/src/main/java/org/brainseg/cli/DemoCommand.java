@@ -1,0 +1,102 @@
+package org.brainseg.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.brainseg.cli.demo.DemoRunner;
+import org.brainseg.schemas.Promotion;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code brainseg demo}: the whole system on this machine, see {@link DemoRunner}. */
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run the whole system on this machine with no external service: an embedded Kafka (KRaft) broker, a cached",
+            "synthetic cohort, the trainer (trains the initial layer model when none is active) and a worker that follows",
+            "brainseg.models. Streams the scans with live progress, requests a retrain half-way, shows the worker swapping to",
+            "the new version while scans flow, and ends with a summary per model version.",
+            "About 5-8 minutes on 2 cores; --quick about 2-3."
+        })
+final class DemoCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--quick", description = "Fewer scans and training steps (about 2-3 minutes on 2 cores).")
+    boolean quick;
+
+    @Option(names = "--keep-running", description = "Stay up after the summary (Kafka, worker, trainer) until Ctrl-C.")
+    boolean keepRunning;
+
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Use this Kafka instead of the embedded broker.")
+    String bootstrap;
+
+    @Option(names = "--property", paramLabel = "KEY=VALUE", description = "Kafka client property for --bootstrap (TLS, SASL), repeatable.")
+    Map<String, String> properties = new LinkedHashMap<>();
+
+    @Option(names = "--data", paramLabel = "DIR", description = "A BraTS or MSD dataset folder instead of the synthetic cohort "
+            + "(labelled cases are used for training and scored).")
+    Path data;
+
+    @Option(names = "--cases", paramLabel = "N", description = "Synthetic cases (default: 16, --quick 8); each is streamed twice.")
+    Integer cases;
+
+    @Option(names = "--spacing", defaultValue = "3", paramLabel = "MM",
+            description = "Voxel size of the synthetic cohort and of training (default: ${DEFAULT-VALUE}).")
+    double spacing;
+
+    @Option(names = "--work-dir", defaultValue = "runs/demo", paramLabel = "DIR",
+            description = "Registry, masks and broker log (default: ${DEFAULT-VALUE}); the registry is reused by later runs.")
+    Path workDir;
+
+    @Option(names = "--cache-dir", defaultValue = "data/demo", paramLabel = "DIR",
+            description = "Where the synthetic cohort is cached (default: ${DEFAULT-VALUE}).")
+    Path cacheDir;
+
+    @Option(names = "--worker-port", defaultValue = "8080", paramLabel = "PORT", description = "Worker HTTP port (default: ${DEFAULT-VALUE}; 0: any).")
+    int workerPort;
+
+    @Option(names = "--trainer-port", defaultValue = "8081", paramLabel = "PORT", description = "Trainer HTTP port (default: ${DEFAULT-VALUE}; 0: any).")
+    int trainerPort;
+
+    @Option(names = "--promotion", defaultValue = "force", paramLabel = "POLICY",
+            description = "Promotion policy of the half-way retrain: auto, never or force (default: ${DEFAULT-VALUE}, so that the swap is shown).")
+    String promotion;
+
+    @Option(names = "--timeout", defaultValue = "30", paramLabel = "MINUTES", description = "Give up after this long (default: ${DEFAULT-VALUE}).")
+    int timeoutMinutes;
+
+    @Override
+    public Integer call() throws Exception {
+        DemoRunner.Options options;
+        try {
+            Promotion p = Promotion.parse(promotion);
+            if (timeoutMinutes < 1) {
+                throw new IllegalArgumentException("--timeout must be at least 1 minute, got " + timeoutMinutes);
+            }
+            if (workerPort < 0 || workerPort > 65535 || trainerPort < 0 || trainerPort > 65535) {
+                throw new IllegalArgumentException("ports must be 0..65535");
+            }
+            options = new DemoRunner.Options(workDir, cacheDir, data, bootstrap, properties == null ? Map.of() : properties,
+                    cases != null ? cases : quick ? 8 : 16, spacing, quick ? 20 : 40, quick ? 3 : 5, workerPort, trainerPort, p,
+                    keepRunning, Duration.ofMinutes(timeoutMinutes));
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(e.getMessage());
+        }
+        if (data != null && !java.nio.file.Files.isDirectory(data)) {
+            throw new BadInputException("--data " + data + ": not a directory");
+        }
+        java.nio.file.Files.createDirectories(workDir);
+        org.brainseg.cli.demo.DemoLogging.toFile(workDir.resolve("demo.log"));
+        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
+                java.nio.charset.StandardCharsets.UTF_8);
+        out.println("brainseg demo: service logs go to " + workDir.resolve("demo.log"));
+        DemoRunner.Summary s = new DemoRunner(options, out).run();
+        return s.failed() == 0 && s.completed() == s.submitted() ? 0 : 1;
+    }
+}

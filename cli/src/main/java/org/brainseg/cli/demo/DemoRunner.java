@@ -1,0 +1,463 @@
+package org.brainseg.cli.demo;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.brainseg.model.artifact.ModelArtifact;
+import org.brainseg.model.artifact.ModelArtifactException;
+import org.brainseg.model.artifact.ModelManifest;
+import org.brainseg.schemas.ModelStatus;
+import org.brainseg.trainer.registry.ModelRegistry;
+import org.brainseg.trainer.service.ModelEvents;
+import org.brainseg.trainer.service.VersionRecord;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.brainseg.imaging.dataset.Case;
+import org.brainseg.imaging.dataset.DatasetScanner;
+import org.brainseg.kafka.embedded.EmbeddedKafka;
+import org.brainseg.kafka.embedded.TopicsInitializer;
+import org.brainseg.schemas.DiceReported;
+import org.brainseg.schemas.EventCodec;
+import org.brainseg.schemas.EventDecodingException;
+import org.brainseg.schemas.ModelCatalog;
+import org.brainseg.schemas.ModelVersionPublished;
+import org.brainseg.schemas.Normalization;
+import org.brainseg.schemas.Promotion;
+import org.brainseg.schemas.ScanArrived;
+import org.brainseg.schemas.ScanFailed;
+import org.brainseg.schemas.SegmentationCompleted;
+import org.brainseg.schemas.Topics;
+import org.brainseg.schemas.TrainingRequested;
+import org.brainseg.trainer.admin.ModelsAdmin;
+import org.brainseg.trainer.admin.RetrainRequests;
+import org.brainseg.trainer.service.TrainerConfig;
+import org.brainseg.trainer.service.TrainerService;
+import org.brainseg.trainer.service.TrainerStatus;
+import org.brainseg.worker.Worker;
+import org.brainseg.worker.client.EventReader;
+import org.brainseg.worker.client.ScanSubmitter;
+import org.brainseg.worker.config.WorkerConfig;
+
+/**
+ * {@code brainseg demo}: the whole system on one machine. Starts the embedded KRaft broker (or
+ * uses {@code --bootstrap}), a cached synthetic cohort (or {@code --data}), the trainer service
+ * and a worker that follows {@code brainseg.models}; trains the initial {@code layer} model
+ * through the trainer, streams the scans, asks for a retrain part-way and shows the worker
+ * swapping to the new version while scans flow; ends with a per-version summary.
+ */
+public final class DemoRunner {
+    /** The model name the demo's trainer and worker share. */
+    public static final String MODEL = "brainseg";
+
+    /**
+     * @param workDir registry, masks and broker log live here
+     * @param cacheRoot where the synthetic cohort is cached
+     * @param data a BraTS/MSD dataset folder to use instead of the synthetic cohort (null: synthetic)
+     * @param bootstrap an external Kafka (null: the embedded broker)
+     * @param kafkaProperties client properties for the external Kafka (TLS, SASL)
+     * @param cases synthetic cases (ignored with {@code data})
+     * @param spacingMm synthetic cohort spacing and training spacing
+     * @param stepsPerEpoch training steps per epoch
+     * @param epochs epochs of the initial model and of the retrain
+     * @param workerPort worker HTTP port (0: any free one)
+     * @param trainerPort trainer HTTP port (0: any free one)
+     * @param promotion policy of the part-way retrain
+     * @param keepRunning stay up after the summary until interrupted
+     * @param timeout limit for the whole run
+     */
+    public record Options(Path workDir, Path cacheRoot, Path data, String bootstrap, Map<String, String> kafkaProperties,
+            int cases, double spacingMm, int stepsPerEpoch, int epochs, int workerPort, int trainerPort, Promotion promotion,
+            boolean keepRunning, Duration timeout) {
+        public Options {
+            kafkaProperties = Map.copyOf(kafkaProperties);
+            if (cases < 2 || cases > 500) {
+                throw new IllegalArgumentException("--cases must be 2..500, got " + cases);
+            }
+            if (!(spacingMm >= 1 && spacingMm <= 6)) {
+                throw new IllegalArgumentException("--spacing must be 1..6 mm, got " + spacingMm);
+            }
+            if (stepsPerEpoch < 1 || epochs < 1) {
+                throw new IllegalArgumentException("training steps and epochs must be at least 1");
+            }
+        }
+    }
+
+    /** What a finished run reports; the tests read it. */
+    public record Summary(int submitted, int completed, int failed, Map<Integer, Integer> completedByVersion, int initialVersion,
+            int finalVersion, String table) {}
+
+    private final Options o;
+    private final PrintStream out;
+    private final EventCodec codec = new EventCodec();
+    private final String runId = Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
+    private int stepNo;
+    private final long started = System.nanoTime();
+
+    public DemoRunner(Options options, PrintStream out) {
+        this.o = options;
+        this.out = out;
+    }
+
+    public Summary run() throws Exception {
+        long deadline = System.nanoTime() + o.timeout().toNanos();
+        Files.createDirectories(o.workDir());
+        EmbeddedKafka kafka = null;
+        List<AutoCloseable> open = new ArrayList<>();
+        try {
+            // 1. Kafka
+            String bootstrap;
+            if (o.bootstrap() == null) {
+                Path logDir = o.workDir().resolve("kafka");
+                DemoCohort.deleteTree(logDir); // a fresh broker per run; the registry is kept
+                step("Kafka: starting the embedded single-node KRaft broker");
+                kafka = EmbeddedKafka.builder().logDir(logDir).build().start();
+                bootstrap = kafka.bootstrapServers();
+                line("broker at %s (log %s), ready in %.1f s", bootstrap, logDir, kafka.lastStartupTime().toMillis() / 1e3);
+            } else {
+                bootstrap = o.bootstrap();
+                step("Kafka: using %s", bootstrap);
+            }
+            createTopics(bootstrap);
+            line("topics: %s", String.join(", ", Topics.all().stream().map(Topics.Spec::name).toList()));
+
+            // 2. Data
+            List<Case> cases;
+            Path dataDir;
+            if (o.data() == null) {
+                step("Data: synthetic cohort of %d cases at %s mm", o.cases(), o.spacingMm());
+                DemoCohort.Result cohort = DemoCohort.ensure(o.cacheRoot(), o.cases(), o.spacingMm(), 42,
+                        id -> line("generated %s", id));
+                cases = cohort.cases();
+                dataDir = cohort.dir();
+                line("%s %s", cohort.cached() ? "cached in" : "written to", dataDir);
+            } else {
+                dataDir = o.data().toAbsolutePath().normalize();
+                step("Data: %s", dataDir);
+                cases = DatasetScanner.scan(dataDir).cases();
+                line("%d cases", cases.size());
+            }
+            List<Case> labelled = cases.stream().filter(Case::hasLabel).toList();
+            if (labelled.size() < 3) {
+                throw new IllegalArgumentException(dataDir + ": the demo trains on labelled cases and needs at least 3, found "
+                        + labelled.size());
+            }
+
+            // 3. Trainer, worker
+            Path registryRoot = Files.createDirectories(o.workDir().resolve("registry"));
+            Path masks = Files.createDirectories(o.workDir().resolve("masks"));
+            step("Services: trainer and worker");
+            TrainerService trainer = TrainerService.start(trainerConfig(bootstrap, registryRoot, dataDir), this::fatal);
+            open.add(trainer);
+            line("trainer: http://127.0.0.1:%d/v1/status (registry %s)", trainer.httpPort(), registryRoot);
+            Worker worker = Worker.start(workerConfig(bootstrap, dataDir, masks, registryRoot), this::fatal);
+            open.add(0, worker);
+            line("worker:  http://127.0.0.1:%d/v1/status (masks %s)", worker.httpPort(), masks);
+
+            // 4. Initial model
+            int initial = initialModel(bootstrap, registryRoot, dataDir, trainer, worker, deadline);
+
+            // 5. Stream, retrain part-way, swap
+            Summary s = stream(bootstrap, cases, dataDir, trainer, worker, initial, deadline);
+
+            step("Summary (%d scans, %d failed)", s.completed(), s.failed());
+            out.print(s.table());
+            line("masks:    %s", masks.toAbsolutePath());
+            line("registry: %s", registryRoot.toAbsolutePath());
+            line("metrics:  http://127.0.0.1:%d/metrics (worker), http://127.0.0.1:%d/metrics (trainer)", worker.httpPort(),
+                    trainer.httpPort());
+            if (o.keepRunning()) {
+                line("");
+                line("Kafka bootstrap: %s — e.g. ./brainseg consume --bootstrap %s --topic brainseg.segmentations --from-beginning",
+                        bootstrap, bootstrap);
+                line("./brainseg models list --bootstrap %s     ./brainseg retrain --bootstrap %s --dataset %s", bootstrap,
+                        bootstrap, dataDir);
+                line("Running until Ctrl-C.");
+                out.flush();
+                CountDownLatch stop = new CountDownLatch(1);
+                Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+                stop.await();
+            }
+            return s;
+        } finally {
+            for (AutoCloseable c : open) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    line("closing %s: %s", c.getClass().getSimpleName(), e);
+                }
+            }
+            if (kafka != null) {
+                kafka.close();
+            }
+        }
+    }
+
+    private void createTopics(String bootstrap) throws Exception {
+        Map<String, Object> p = new java.util.HashMap<>(o.kafkaProperties());
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(p)) {
+            TopicsInitializer.createAll(admin, Topics.DEFAULT_SCAN_PARTITIONS, (short) 1, Duration.ofSeconds(30));
+        }
+    }
+
+    /**
+     * Makes sure a version is active: the one already active on the topic, else the newest in the
+     * registry (left by an earlier run) published as active, else a first model trained through
+     * the trainer. Returns its version once the worker serves it.
+     */
+    private int initialModel(String bootstrap, Path registryRoot, Path dataDir, TrainerService trainer, Worker worker, long deadline)
+            throws Exception {
+        ModelsAdmin admin = new ModelsAdmin(bootstrap, o.kafkaProperties(), MODEL, Duration.ofSeconds(30));
+        ModelCatalog catalog = admin.catalog();
+        Optional<ModelVersionPublished> active = catalog.active();
+        Optional<ModelVersionPublished> earlier = active.isPresent() ? Optional.empty() : earlierVersion(registryRoot);
+        if (active.isPresent()) {
+            step("Model: v%d is active on %s", active.get().version(), Topics.MODELS);
+        } else if (earlier.isPresent()) {
+            step("Model: v%d from an earlier run is in the registry; publishing it as active", earlier.get().version());
+            publish(bootstrap, earlier.get());
+        } else {
+            step("Model: training the initial layer model (%d epochs x %d steps) through the trainer", o.epochs(),
+                    o.stepsPerEpoch());
+            TrainingRequested req = request("demo: initial model", dataDir, Promotion.FORCE, 1);
+            RetrainRequests.publish(bootstrap, o.kafkaProperties(), req, Duration.ofSeconds(30));
+            line("published TrainingRequested %s on %s", req.requestId(), Topics.TRAINING_REQUESTS);
+            awaitTraining(trainer, req.requestId(), deadline);
+        }
+        // the worker loads, verifies and warms up the active version, then becomes ready
+        long t0 = System.nanoTime();
+        while (!worker.status().ready()) {
+            checkDeadline(deadline, "the worker did not become ready: " + worker.status().problems());
+            Thread.sleep(100);
+        }
+        int v = worker.status().modelVersion();
+        line("worker serves v%d (loaded, verified, warmed up in %.1f s)", v, (System.nanoTime() - t0) / 1e9);
+        return v;
+    }
+
+    /** The newest complete version in the registry as an active-version event, if there is one. */
+    private static Optional<ModelVersionPublished> earlierVersion(Path registryRoot) throws Exception {
+        ModelRegistry registry = new ModelRegistry(registryRoot);
+        List<Integer> versions = new ArrayList<>(registry.versions(MODEL));
+        java.util.Collections.reverse(versions);
+        for (int v : versions) {
+            Path dir = registry.path(MODEL, v);
+            Optional<VersionRecord> rec = VersionRecord.read(dir);
+            if (rec.isEmpty()) {
+                continue;
+            }
+            try {
+                ModelManifest m = ModelArtifact.readManifest(dir);
+                return Optional.of(ModelEvents.version(MODEL, v, dir.toAbsolutePath().toUri(), m, rec.get(), ModelStatus.ACTIVE,
+                        null, Instant.now()));
+            } catch (ModelArtifactException e) {
+                // not loadable: try an older one
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void publish(String bootstrap, ModelVersionPublished e) throws Exception {
+        Map<String, Object> p = new java.util.HashMap<>(o.kafkaProperties());
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topics.MODELS, Topics.key(e).getBytes(StandardCharsets.UTF_8), codec.encode(e)))
+                    .get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private Summary stream(String bootstrap, List<Case> cases, Path dataDir, TrainerService trainer, Worker worker, int initial,
+            long deadline) throws Exception {
+        long start = System.nanoTime();
+        DemoStats stats = new DemoStats(start);
+        AtomicBoolean following = new AtomicBoolean(true);
+        List<Thread> followers = List.of(
+                follower(bootstrap, Topics.SEGMENTATIONS, r -> stats.completed(codec.decode(r.value(), SegmentationCompleted.class)), following),
+                follower(bootstrap, Topics.DICE, r -> stats.dice(codec.decode(r.value(), DiceReported.class)), following),
+                follower(bootstrap, Topics.SCANS_FAILED, r -> stats.failed(codec.decode(r.value(), ScanFailed.class)), following));
+        followers.forEach(Thread::start);
+        int total = cases.size() * 2;
+        try (ScanSubmitter submitter = new ScanSubmitter(bootstrap, o.kafkaProperties(), Clock.systemUTC());
+                LiveLine live = new LiveLine(out)) {
+            step("Streaming %d scans: %d now, a retrain at half-way, %d more once the worker has swapped", total, cases.size(),
+                    cases.size());
+            submitter.submit(wave(submitter, cases, 1));
+            String retrainId = null;
+            boolean retrainSettled = false; // swapped to the new version, or the trainer did not promote it
+            boolean secondWave = false;
+            int lastVersion = initial;
+            while (true) {
+                int done = stats.completedCount() + stats.failedCount();
+                int serving = worker.status().modelVersion();
+                TrainerStatus ts = trainer.status();
+                if (retrainId == null && done >= cases.size() / 2) {
+                    // a new seed per retrain (the serving version + 1): the same seed on the same data would reproduce the model exactly
+                    TrainingRequested req = request("demo: retrain part-way through the stream", dataDir, o.promotion(), serving + 1L);
+                    RetrainRequests.publish(bootstrap, o.kafkaProperties(), req, Duration.ofSeconds(30));
+                    retrainId = req.requestId();
+                    live.println(String.format(Locale.ROOT, "retrain requested after %d scans (request %s, promotion %s)", done,
+                            retrainId, o.promotion()));
+                }
+                if (serving != lastVersion) {
+                    live.println(String.format(Locale.ROOT, "hot swap: v%d -> v%d after %d scans; the stream did not stop",
+                            lastVersion, serving, done));
+                    lastVersion = serving;
+                    retrainSettled = true;
+                }
+                TrainerStatus.Last last = ts.last();
+                if (!retrainSettled && retrainId != null && last != null && retrainId.equals(last.requestId())
+                        && !"promoted".equals(last.outcome())) {
+                    live.println(String.format(Locale.ROOT, "retrain %s (%s): v%d keeps serving", last.outcome(), last.message(),
+                            serving));
+                    retrainSettled = true;
+                }
+                if (!secondWave && retrainSettled && done >= cases.size()) {
+                    submitter.submit(wave(submitter, cases, 2));
+                    secondWave = true;
+                }
+                String training = trainingNote(ts, retrainId);
+                live.update(stats.progressLine(total, serving, System.nanoTime()) + (training == null ? "" : " · " + training));
+                if (secondWave && done >= total) {
+                    break;
+                }
+                checkDeadline(deadline, stats.progressLine(total, serving, System.nanoTime()));
+                Thread.sleep(250);
+            }
+        } finally {
+            following.set(false);
+            for (Thread t : followers) {
+                t.join(10_000);
+            }
+        }
+        return new Summary(total, stats.completedCount(), stats.failedCount(), stats.completedByVersion(), initial,
+                worker.status().modelVersion(), stats.summaryTable());
+    }
+
+    /** "training e/E" while the retrain runs, null otherwise. */
+    private static String trainingNote(TrainerStatus s, String requestId) {
+        TrainerStatus.Current c = s.current();
+        if (c == null || requestId == null || !requestId.equals(c.requestId())) {
+            return null;
+        }
+        return "training epoch " + c.epoch() + "/" + c.epochs();
+    }
+
+    private List<ScanArrived> wave(ScanSubmitter submitter, List<Case> cases, int wave) {
+        List<ScanArrived> events = new ArrayList<>();
+        for (Case c : cases) {
+            events.add(submitter.eventFor(c, "demo-" + runId + "-w" + wave + "-" + c.id()));
+        }
+        return events;
+    }
+
+    private void awaitTraining(TrainerService trainer, String requestId, long deadline) throws Exception {
+        try (LiveLine live = new LiveLine(out)) {
+            while (true) {
+                TrainerStatus s = trainer.status();
+                TrainerStatus.Last last = s.last();
+                if (last != null && requestId.equals(last.requestId())) {
+                    live.println(String.format(Locale.ROOT, "%s: v%d, held-out mean Dice %.3f", last.outcome(), last.version(),
+                            last.candidateMeanDice()));
+                    if (!"promoted".equals(last.outcome())) {
+                        throw new IllegalStateException("the initial model was not promoted: " + last.outcome() + " " + last.message());
+                    }
+                    return;
+                }
+                String note = trainingNote(s, requestId);
+                live.update(note == null ? "waiting for the trainer" : note);
+                checkDeadline(deadline, "training did not finish: " + s);
+                Thread.sleep(250);
+            }
+        }
+    }
+
+    private TrainingRequested request(String reason, Path dataDir, Promotion promotion, long seed) {
+        return new TrainingRequested(UUID.randomUUID(), "demo-" + runId + "-seed" + seed, reason, dataDir.toUri(), Normalization.LAYER,
+                o.epochs(), seed, promotion);
+    }
+
+    private TrainerConfig trainerConfig(String bootstrap, Path registryRoot, Path dataDir) {
+        return new TrainerConfig(
+                new TrainerConfig.Kafka(bootstrap, "brainseg-trainer", "brainseg-demo-trainer", 600_000, o.kafkaProperties()),
+                new TrainerConfig.Registry(registryRoot, MODEL, 5),
+                new TrainerConfig.Gate(0.01),
+                new TrainerConfig.HoldOut(0.25, 7),
+                new TrainerConfig.Training(o.spacingMm(), 32, 3, 8, 2, o.stepsPerEpoch(), 3e-3, o.epochs(), "layer", 1, "cpu", 0),
+                new TrainerConfig.AutoRetrain(0, null),
+                new TrainerConfig.Data(List.of(dataDir)),
+                new TrainerConfig.Http("127.0.0.1", o.trainerPort()));
+    }
+
+    private WorkerConfig workerConfig(String bootstrap, Path dataDir, Path masks, Path registryRoot) {
+        return new WorkerConfig(
+                new WorkerConfig.Kafka(bootstrap, "brainseg-workers", "brainseg-demo-worker", 600_000, o.kafkaProperties()),
+                new WorkerConfig.Store(List.of(dataDir), masks),
+                new WorkerConfig.Model(MODEL, null, registryRoot, "cpu"),
+                new WorkerConfig.Inference(1, 2, false, 0),
+                new WorkerConfig.Http("127.0.0.1", o.workerPort()),
+                new WorkerConfig.Retry(3, 200, 2000));
+    }
+
+    private interface RecordSink {
+        void accept(ConsumerRecord<byte[], byte[]> r) throws EventDecodingException;
+    }
+
+    private Thread follower(String bootstrap, String topic, RecordSink sink, AtomicBoolean keepGoing) {
+        EventReader reader = new EventReader(bootstrap, o.kafkaProperties(), topic, false, Duration.ofSeconds(30));
+        Thread t = new Thread(() -> {
+            try (reader) {
+                reader.follow(r -> {
+                    try {
+                        sink.accept(r);
+                    } catch (EventDecodingException e) {
+                        out.println("undecodable event on " + topic + ": " + e.getMessage());
+                    }
+                }, keepGoing::get);
+            }
+        }, "demo-" + topic);
+        t.setDaemon(true);
+        return t;
+    }
+
+    private void fatal(Throwable t) {
+        out.println("fatal: " + t);
+    }
+
+    private static void checkDeadline(long deadline, String what) throws TimeoutException {
+        if (System.nanoTime() > deadline) {
+            throw new TimeoutException("the demo ran past its --timeout: " + what);
+        }
+    }
+
+    private void step(String fmt, Object... args) {
+        long s = (System.nanoTime() - started) / 1_000_000_000L;
+        out.printf(Locale.ROOT, "[%d %d:%02d] %s%n", ++stepNo, s / 60, s % 60, String.format(Locale.ROOT, fmt, args));
+        out.flush();
+    }
+
+    private void line(String fmt, Object... args) {
+        out.printf(Locale.ROOT, "    " + fmt + "%n", args);
+        out.flush();
+    }
+}

@@ -1,0 +1,66 @@
+package org.brainseg.cli.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.brainseg.schemas.Promotion;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The demo end to end at the smallest size that still shows everything: embedded broker, cohort,
+ * the trainer training v1, a following worker, the stream, a forced retrain half-way, the hot
+ * swap to v2, and a second wave served by v2. Then a second run on the same work directory
+ * reuses the registry instead of training from scratch.
+ */
+@Timeout(value = 8, unit = TimeUnit.MINUTES)
+class DemoIT {
+    @TempDir
+    Path tmp;
+
+    private DemoRunner.Options options(Path work) {
+        return new DemoRunner.Options(work, tmp.resolve("cache"), null, null, Map.of(), 4, 3.0, 3, 1, 0, 0, Promotion.FORCE, false,
+                Duration.ofMinutes(7));
+    }
+
+    @Test
+    void trainsStreamsRetrainsAndSwapsWithoutLosingAScan() throws Exception {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        DemoRunner.Summary s = new DemoRunner(options(tmp.resolve("work")), new PrintStream(buf, true, StandardCharsets.UTF_8)).run();
+        String out = buf.toString(StandardCharsets.UTF_8);
+
+        assertThat(s.submitted()).isEqualTo(8);
+        assertThat(s.completed()).as(out).isEqualTo(8);
+        assertThat(s.failed()).as(out).isZero();
+        assertThat(s.initialVersion()).isEqualTo(1);
+        assertThat(s.finalVersion()).as(out).isEqualTo(2);
+        // the second wave is submitted after the swap, so v2 served at least those 4 scans
+        assertThat(s.completedByVersion().getOrDefault(2, 0)).as(out).isGreaterThanOrEqualTo(4);
+        assertThat(s.completedByVersion().values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(8);
+        assertThat(out).contains("training the initial layer model").contains("retrain requested")
+                .contains("hot swap: v1 -> v2").contains("Summary (8 scans, 0 failed)");
+        assertThat(s.table()).contains("v1").contains("v2").contains("all");
+        try (Stream<Path> masks = Files.walk(tmp.resolve("work/masks"))) {
+            assertThat(masks.filter(p -> p.toString().endsWith("_seg.nii.gz")).count()).isEqualTo(8);
+        }
+
+        // a second run on the same work directory: the registry's newest version is published, no training
+        ByteArrayOutputStream buf2 = new ByteArrayOutputStream();
+        DemoRunner.Summary again = new DemoRunner(options(tmp.resolve("work")), new PrintStream(buf2, true, StandardCharsets.UTF_8))
+                .run();
+        String out2 = buf2.toString(StandardCharsets.UTF_8);
+        assertThat(out2).as(out2).contains("cached in").contains("from an earlier run").doesNotContain("training the initial");
+        assertThat(again.completed()).isEqualTo(8);
+        assertThat(again.initialVersion()).isEqualTo(2);
+        assertThat(again.finalVersion()).isEqualTo(3);
+    }
+}
