@@ -30,16 +30,25 @@ final class Fixtures {
     private Fixtures() {}
 
     static List<Case> cohort(Path dir, int cases, long seed) throws Exception {
-        new CohortGenerator(CohortConfig.of(cases, seed).withSpacing(SPACING_MM)).generate(dir, r -> {});
+        return cohort(dir, cases, seed, SPACING_MM);
+    }
+
+    static List<Case> cohort(Path dir, int cases, long seed, double spacingMm) throws Exception {
+        new CohortGenerator(CohortConfig.of(cases, seed).withSpacing(spacingMm)).generate(dir, r -> {});
         return DatasetScanner.scan(dir).cases();
     }
 
     /** Trains into {@code modelsRoot/<version>} and returns that directory. */
     static Path tinyModel(List<Case> cases, Path modelsRoot, int version, int steps) throws Exception {
+        return tinyModel(cases, modelsRoot, version, steps, SPACING_MM);
+    }
+
+    /** As {@link #tinyModel(List, Path, int, int)}, for scans and a model at another spacing. */
+    static Path tinyModel(List<Case> cases, Path modelsRoot, int version, int steps, double spacingMm) throws Exception {
         Path out = modelsRoot.resolve(Integer.toString(version));
         TrainingConfig config = TrainingConfig.builder().normalization(Normalization.LAYER).epochs(1).stepsPerEpoch(steps)
                 .seed(version).patch(32).depth(2).baseWidth(4).batch(1)
-                .preprocessing(PreprocessOptions.isotropic(SPACING_MM)).build();
+                .preprocessing(PreprocessOptions.isotropic(spacingMm)).build();
         List<PreprocessedCase> data = TrainingData.load(cases.subList(0, Math.min(4, cases.size())), config.preprocessing(), null);
         DataSplit split = DataSplit.of(data.stream().map(PreprocessedCase::id).toList(), 0.25, 1);
         new Trainer(config, EngineSettings.of(DeviceChoice.CPU, 1)).fit(split.trainOf(data, PreprocessedCase::id),

@@ -146,11 +146,25 @@ public final class IngestLoop implements Runnable {
         } catch (WakeupException e) {
             LOG.info("ingest loop woken up to stop");
         } catch (Throwable t) {
-            fatal = t;
-            LOG.error("ingest loop stopped by a fatal error", t);
+            fatal = explain(t);
+            LOG.error("ingest loop stopped by a fatal error", fatal);
         } finally {
             close();
         }
+    }
+
+    /**
+     * A refused login or TLS handshake is a configuration fault, not a transient one: say so
+     * plainly, naming where the settings come from, instead of Kafka's bare exception.
+     */
+    static Throwable explain(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof AuthenticationException a) {
+                return new IllegalStateException("Kafka authentication failed: " + a.getMessage()
+                        + " (check kafka.properties: security.protocol, sasl.mechanism, sasl.jaas.config, ssl.truststore.*)", t);
+            }
+        }
+        return t;
     }
 
     private void dispatch(ConsumerRecord<byte[], byte[]> r) {
