@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
 class WorkerFaultsIT {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerFaultsIT.class);
     /** How long the broker stays down: longer than the worker's max.block.ms, so its commits time out and retry. */
-    static final Duration OUTAGE = Duration.ofSeconds(8);
+    static final Duration OUTAGE = Duration.ofSeconds(12);
 
     Path tmp;
     EmbeddedKafka kafka;
@@ -73,10 +73,10 @@ class WorkerFaultsIT {
     @Test
     void shouldRideOutABrokerRestartAndCompleteEveryScanExactlyOnce() throws Exception {
         String p = "bounce-";
-        // max.block.ms 3 s: with the broker away for 8 s, sendOffsetsToTransaction/commitTransaction
+        // max.block.ms 2 s: with the broker away for 12 s, sendOffsetsToTransaction, commitTransaction and abortTransaction
         // time out and the worker's retry path runs (with the 60 s default they would just block).
         WorkerConfig config = withKafkaProperties(config("faults-bounce", tmp.resolve("masks-bounce")),
-                Map.of("max.block.ms", "3000", "request.timeout.ms", "3000"));
+                Map.of("max.block.ms", "2000", "request.timeout.ms", "2000"));
         AtomicReference<Throwable> fatal = new AtomicReference<>();
         Set<String> expected = new TreeSet<>();
         try (Worker w = Worker.start(config, fatal::set)) {

@@ -156,7 +156,7 @@ class WorkerKillIT {
                     && committed(Topics.DICE, DiceReported.class).size() >= SCANS;
         });
         // SIGTERM: the graceful path, so that a late duplicate would have been committed by now
-        assertThat(last.terminate()).as("exit code after SIGTERM").isZero();
+        assertThat(last.terminate()).as("exit code after SIGTERM (143: the JVM's own for SIGTERM)").isIn(0, 143);
 
         List<SegmentationCompleted> done = committed(Topics.SEGMENTATIONS, SegmentationCompleted.class);
         assertThat(done).hasSize(SCANS);
