@@ -184,6 +184,11 @@ class WorkerKillIT {
                 // the same id for both runs: the restarted producer's initTransactions aborts the killed one's transaction
                 "  transactionalId: kill-it-worker",
                 "  maxPollIntervalMs: 60000",
+                // the killed member holds its partitions until its session times out (45 s by default):
+                // the broker's minimum, so that each restart resumes within seconds
+                "  properties:",
+                "    session.timeout.ms: 6000",
+                "    heartbeat.interval.ms: 1000",
                 "store:",
                 "  inputRoots: [" + tmp.resolve("scans") + "]",
                 "  outputRoot: " + tmp.resolve("masks"),
