@@ -121,7 +121,7 @@ class WorkerFaultsIT {
         try (Worker w = Worker.start(config("faults-ro", masks), fatal::set)) {
             Files.move(masks, aside);
             Files.writeString(masks, "the output root is not writable");
-            Set<String> blocked = submit(p + "blocked-", cases.subList(0, 4));
+            Set<String> blocked = submit(p + "blocked-", cases.subList(0, 2));
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(300))
                     .until(() -> committed(Topics.SCANS_FAILED, ScanFailed.class, p).size() >= blocked.size());
             assertThat(w.status().ready()).isTrue();
@@ -129,20 +129,20 @@ class WorkerFaultsIT {
 
             Files.delete(masks); // writable again
             Files.move(aside, masks);
-            Set<String> after = submit(p + "after-", cases.subList(4, 8));
+            Set<String> after = submit(p + "after-", cases.subList(2, 4));
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(300))
                     .until(() -> committed(Topics.SEGMENTATIONS, SegmentationCompleted.class, p).size() >= after.size());
             assertThat(Outputs.scanIds(committed(Topics.SEGMENTATIONS, SegmentationCompleted.class, p))).isEqualTo(after);
         }
         assertThat(fatal.get()).isNull();
         List<ScanFailed> failed = committed(Topics.SCANS_FAILED, ScanFailed.class, p);
-        assertThat(failed).hasSize(4).allSatisfy(f -> {
+        assertThat(failed).hasSize(2).allSatisfy(f -> {
             assertThat(f.errorCode()).isEqualTo(ErrorCode.TRANSIENT_EXHAUSTED);
             assertThat(f.attempts()).isEqualTo(3); // retry.maxAttempts of WorkerConfig.local
             assertThat(f.retriable()).isFalse();
         });
         assertThat(failed.stream().map(ScanFailed::scanId).toList()).containsExactlyInAnyOrderElementsOf(
-                new ArrayList<>(submittedIds(p + "blocked-", cases.subList(0, 4))));
+                new ArrayList<>(submittedIds(p + "blocked-", cases.subList(0, 2))));
         // no partial mask, no temp file: nothing of the failed scans exists under the output root
         try (var files = Files.walk(masks)) {
             assertThat(files.map(Path::toString).toList()).noneMatch(n -> n.contains(p + "blocked-"));
