@@ -29,10 +29,17 @@ public final class WorkerMain {
     public static int run(WorkerConfig config) throws Exception {
         CountDownLatch done = new CountDownLatch(1);
         Throwable[] fatal = new Throwable[1];
-        Worker worker = Worker.start(config, t -> {
-            fatal[0] = t;
-            done.countDown();
-        });
+        Worker worker;
+        try {
+            worker = Worker.start(config, t -> {
+                fatal[0] = t;
+                done.countDown();
+            });
+        } catch (Exception e) {
+            // model or Kafka unusable at start (unreachable, authentication refused): fatal, exit 3
+            LOG.error("fatal: cannot start: {}", e.getMessage(), e);
+            return 3;
+        }
         Thread hook = new Thread(() -> {
             LOG.info("stopping: finishing in-flight scans");
             try {

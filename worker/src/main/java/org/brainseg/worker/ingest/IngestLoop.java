@@ -25,6 +25,7 @@ import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.brainseg.schemas.DiceReported;
@@ -61,6 +62,8 @@ public final class IngestLoop implements Runnable {
     private static final Duration POLL_BUSY = Duration.ofMillis(5);
     /** About a minute of capped backoff before a batch is rewound and redone. */
     private static final int MAX_COMMIT_ATTEMPTS = 12;
+    /** How long a commit or abort whose outcome is unknown (timed out) is retried before the loop stops. */
+    private static final Duration UNKNOWN_OUTCOME_PATIENCE = Duration.ofMinutes(5);
 
     private final Consumer<byte[], byte[]> consumer;
     private final Producer<byte[], byte[]> producer;
@@ -143,11 +146,25 @@ public final class IngestLoop implements Runnable {
         } catch (WakeupException e) {
             LOG.info("ingest loop woken up to stop");
         } catch (Throwable t) {
-            fatal = t;
-            LOG.error("ingest loop stopped by a fatal error", t);
+            fatal = explain(t);
+            LOG.error("ingest loop stopped by a fatal error", fatal);
         } finally {
             close();
         }
+    }
+
+    /**
+     * A refused login or TLS handshake is a configuration fault, not a transient one: say so
+     * plainly, naming where the settings come from, instead of Kafka's bare exception.
+     */
+    static Throwable explain(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof AuthenticationException a) {
+                return new IllegalStateException("Kafka authentication failed: " + a.getMessage()
+                        + " (check kafka.properties: security.protocol, sasl.mechanism, sasl.jaas.config, ssl.truststore.*)", t);
+            }
+        }
+        return t;
     }
 
     private void dispatch(ConsumerRecord<byte[], byte[]> r) {
@@ -207,9 +224,17 @@ public final class IngestLoop implements Runnable {
 
     /**
      * One transaction: outputs of {@code batch} and the offsets past them. Transient broker
-     * errors are retried with capped backoff; when the transaction cannot be committed (the
-     * broker stays away, or the group moved on), nothing of it is visible, and the partitions
-     * are rewound so the scans are redone: never lost, never committed twice.
+     * errors are retried with capped backoff. Until {@code commitTransaction} is called, a
+     * failed attempt is aborted (the abort itself retried until the broker confirms it) and
+     * redone; when the transaction cannot be committed (the broker stays away, or the group
+     * moved on), nothing of it is visible, and the partitions are rewound so the scans are
+     * redone: never lost, never committed twice.
+     *
+     * <p>A {@code commitTransaction} that times out has an unknown outcome: the broker may
+     * commit it once it answers. It is therefore never aborted nor rewound (a redo could then
+     * publish twice) but retried, which resumes the same request, until it completes; past
+     * {@link #UNKNOWN_OUTCOME_PATIENCE} the loop stops as fatal and the restarted worker's
+     * {@code initTransactions} settles the transaction.
      */
     private boolean commit(List<Slot> batch, Map<TopicPartition, OffsetAndMetadata> offsets) {
         for (int attempt = 1; ; attempt++) {
@@ -221,26 +246,105 @@ public final class IngestLoop implements Runnable {
                     }
                 }
                 producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
-                producer.commitTransaction();
-                return true;
-            } catch (ProducerFencedException | OutOfOrderSequenceException | InvalidProducerEpochException
-                    | AuthorizationException | AuthenticationException | UnsupportedVersionException e) {
-                // Another instance owns our transactional id, or we may not write: fatal. Nothing
-                // was committed, so whoever owns the partitions next redoes the scans.
-                throw e;
             } catch (KafkaException e) {
-                abortQuietly();
-                if (e instanceof CommitFailedException || attempt >= MAX_COMMIT_ATTEMPTS) {
-                    LOG.warn("giving up committing {} scans after {} attempts ({}); rewinding to redo them",
-                            batch.size(), attempt, e.toString());
-                    rewind(batch);
+                throwIfFatal(e);
+                abortCompletely(e);
+                if (!retryOrRewind(batch, attempt, e)) {
                     return false;
                 }
-                long wait = Math.min(10_000, 100L << Math.min(7, attempt));
-                LOG.warn("commit of {} scans failed (attempt {}): {}; retrying in {} ms", batch.size(), attempt, e.toString(), wait);
+                continue;
+            }
+            try {
+                finishCommit(batch.size());
+                return true;
+            } catch (KafkaException e) {
+                // refused (not timed out): nothing of the transaction is visible
+                throwIfFatal(e);
+                abortCompletely(e);
+                if (!retryOrRewind(batch, attempt, e)) {
+                    return false;
+                }
+            }
+        }
+    }
+
+    /** After an aborted attempt: true to try again (after a backoff), false once the batch was rewound. */
+    private boolean retryOrRewind(List<Slot> batch, int attempt, KafkaException e) {
+        if (e instanceof CommitFailedException || attempt >= MAX_COMMIT_ATTEMPTS) {
+            LOG.warn("giving up committing {} scans after {} attempts ({}); rewinding to redo them", batch.size(), attempt,
+                    e.toString());
+            rewind(batch);
+            return false;
+        }
+        long wait = backoffMs(attempt);
+        LOG.warn("commit of {} scans failed (attempt {}): {}; retrying in {} ms", batch.size(), attempt, e.toString(), wait);
+        sleep(wait);
+        return true;
+    }
+
+    /** {@code commitTransaction}, retried while it times out (same request resumed), bounded by the patience. */
+    private void finishCommit(int scans) {
+        long deadline = System.nanoTime() + UNKNOWN_OUTCOME_PATIENCE.toNanos();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                producer.commitTransaction();
+                return;
+            } catch (TimeoutException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("commit of " + scans + " scans still unconfirmed after "
+                            + UNKNOWN_OUTCOME_PATIENCE.toSeconds() + " s; stopping so that a restart settles it", e);
+                }
+                long wait = backoffMs(attempt);
+                LOG.warn("commit of {} scans not confirmed yet (attempt {}: {}); retrying the commit in {} ms", scans, attempt,
+                        e.getMessage(), wait);
                 sleep(wait);
             }
         }
+    }
+
+    /**
+     * Aborts the open transaction and waits until the broker confirmed it: a timed-out abort
+     * must be retried before the producer accepts a new transaction.
+     */
+    private void abortCompletely(KafkaException cause) {
+        long deadline = System.nanoTime() + UNKNOWN_OUTCOME_PATIENCE.toNanos();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                producer.abortTransaction();
+                return;
+            } catch (TimeoutException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("abort not confirmed after " + UNKNOWN_OUTCOME_PATIENCE.toSeconds()
+                            + " s (first failure: " + cause + ")", e);
+                }
+                sleep(backoffMs(attempt));
+            } catch (KafkaException e) {
+                throwIfFatal(e);
+                LOG.debug("abort after {}: {}", cause.toString(), e.toString());
+                return;
+            } catch (IllegalStateException e) {
+                // no transaction was open (beginTransaction itself failed): nothing to abort
+                LOG.debug("nothing to abort after {}: {}", cause.toString(), e.getMessage());
+                return;
+            }
+        }
+    }
+
+    /**
+     * Another instance owns our transactional id, we may not write, or the producer is in an
+     * unrecoverable state: fatal. Nothing uncommitted is visible, so whoever owns the partitions
+     * next redoes the scans.
+     */
+    private static void throwIfFatal(KafkaException e) {
+        if (e instanceof ProducerFencedException || e instanceof OutOfOrderSequenceException
+                || e instanceof InvalidProducerEpochException || e instanceof AuthorizationException
+                || e instanceof AuthenticationException || e instanceof UnsupportedVersionException) {
+            throw e;
+        }
+    }
+
+    private static long backoffMs(int attempt) {
+        return Math.min(10_000, 100L << Math.min(7, attempt));
     }
 
     /** Seeks each partition of {@code batch} back to its first uncommitted scan and drops what runs there. */
@@ -275,14 +379,6 @@ public final class IngestLoop implements Runnable {
             if (ev instanceof DiceReported d) {
                 metrics.dice(d);
             }
-        }
-    }
-
-    private void abortQuietly() {
-        try {
-            producer.abortTransaction();
-        } catch (KafkaException e) {
-            LOG.debug("abort failed: {}", e.toString());
         }
     }
 
