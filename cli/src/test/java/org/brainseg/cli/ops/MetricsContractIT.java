@@ -145,9 +145,32 @@ class MetricsContractIT {
             }
         }
         assertThat(unmatched).as("label matchers in monitoring/ that select no exported series").isEmpty();
+
+        // every label an expression groups or matches on (by, on) is carried by a series it reads
+        Set<String> ungrouped = new TreeSet<>();
+        for (String expr : exprs) {
+            Set<String> names = PromQl.metricNames(expr);
+            names.retainAll(exported);
+            Matcher g = GROUPING.matcher(expr);
+            while (g.find()) {
+                for (String label : g.group(1).split(",")) {
+                    String l = label.strip();
+                    if (l.isEmpty() || l.equals("le") || TARGET_LABELS.contains(l) || names.isEmpty()) {
+                        continue;
+                    }
+                    boolean carried = both.lines().anyMatch(line -> names.stream().anyMatch(n -> line.startsWith(n + "{"))
+                            && line.contains(l + "=\""));
+                    if (!carried) {
+                        ungrouped.add(l + " in " + expr.strip());
+                    }
+                }
+            }
+        }
+        assertThat(ungrouped).as("grouping labels in monitoring/ that no series read there carries").isEmpty();
     }
 
     private static final Pattern SELECTOR = Pattern.compile("([A-Za-z_:][A-Za-z0-9_:]*)\\{([^{}]*)}");
+    private static final Pattern GROUPING = Pattern.compile("\\b(?:by|on)\\s*\\(([^()]*)\\)");
     private static final Pattern LABEL_MATCHER = Pattern.compile("(\\w+)\\s*=\\s*\"([^\"]*)\"");
 
     /** Version 1 and 2 forced active; the smallest real run (one step of a depth-2, width-4 U-Net at 3 mm). */
