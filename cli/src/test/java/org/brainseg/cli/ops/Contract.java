@@ -18,6 +18,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.brainseg.cli.Main;
+import org.brainseg.trainer.service.TrainerConfig;
+import org.brainseg.trainer.service.TrainerConfigLoader;
 import org.brainseg.worker.config.ConfigLoader;
 import org.brainseg.worker.config.WorkerConfig;
 import org.brainseg.worker.http.HttpVerticle;
@@ -27,12 +29,7 @@ import picocli.CommandLine;
 final class Contract {
     /** The worker's HTTP port: ConfigLoader's default, which the container configs keep. */
     static final int WORKER_PORT = 8080;
-    /**
-     * Contracted with the trainer work not merged on this branch: the {@code trainer} subcommand and
-     * its port. The lead drops the subcommand from this set after merging (then its arguments are
-     * parsed like the others').
-     */
-    static final Set<String> SUBCOMMANDS_AFTER_MERGE = Set.of("trainer");
+    /** The trainer's HTTP port: TrainerConfigLoader's default, which the container configs keep. */
     static final int TRAINER_PORT = 8081;
 
     private Contract() {}
@@ -41,9 +38,6 @@ final class Contract {
     static void assertValidCommand(List<String> args) {
         assertThat(args).as("command").isNotEmpty();
         CommandLine cl = Main.commandLine();
-        if (SUBCOMMANDS_AFTER_MERGE.contains(args.get(0)) && !cl.getSubcommands().containsKey(args.get(0))) {
-            return;
-        }
         assertThat(cl.getSubcommands()).as("brainseg subcommands").containsKey(args.get(0));
         try {
             cl.parseArgs(args.toArray(String[]::new));
@@ -58,6 +52,17 @@ final class Contract {
         try {
             Files.writeString(f, yaml);
             return ConfigLoader.load(f, env);
+        } finally {
+            Files.delete(f);
+        }
+    }
+
+    /** Loads a trainer configuration as {@code brainseg trainer --config} would, with an environment. */
+    static TrainerConfig trainerConfig(String yaml, Map<String, String> env) throws IOException {
+        Path f = Files.createTempFile("trainer", ".yaml");
+        try {
+            Files.writeString(f, yaml);
+            return TrainerConfigLoader.load(f, env);
         } finally {
             Files.delete(f);
         }

@@ -1,7 +1,6 @@
 package org.brainseg.cli.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
@@ -18,6 +17,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.Uuid;
 import org.brainseg.schemas.Topics;
+import org.brainseg.trainer.service.TrainerConfig;
+import org.brainseg.trainer.service.TrainerConfigLoader;
 import org.brainseg.worker.config.WorkerConfig;
 import org.junit.jupiter.api.Test;
 
@@ -125,32 +126,63 @@ class DeployFilesTest {
             assertThat(mounts).as("input root %s is a volume", p).contains(p.toString());
         }
         assertThat(wc.store().outputRoot().startsWith("/var/lib/brainseg/scans")).isTrue();
-        assertThat(wc.model().directory().startsWith("/var/lib/brainseg/registry")).as("model in the registry volume").isTrue();
+        assertThat(wc.model().follows()).as("workers follow brainseg.models (no pinned directory)").isTrue();
+        assertThat(wc.model().registryRoot().toString()).as("registry volume").isEqualTo("/var/lib/brainseg/registry");
+        assertThat(mounts(worker)).containsEntry("registry", wc.model().registryRoot().toString());
 
         JsonNode trainer = services.path("trainer");
         List<String> targs = strings(trainer.path("command"));
         Contract.assertValidCommand(targs);
-        mountedFile(trainer, targs.get(targs.indexOf("--config") + 1));
+        TrainerConfig tc = Contract.trainerConfig(Files.readString(mountedFile(trainer, targs.get(targs.indexOf("--config") + 1))),
+                Map.of());
+        assertThat(tc.http().host()).isEqualTo("0.0.0.0");
+        assertThat(tc.http().port()).isEqualTo(Contract.TRAINER_PORT);
         assertThat(strings(trainer.path("ports"))).contains(Contract.TRAINER_PORT + ":" + Contract.TRAINER_PORT);
-
-        // the seed-model script's brainseg commands, and the model directory it writes
-        String seed = services.path("seed-model").path("command").get(0).asText();
-        List<String> lines = seed.lines().map(String::strip).filter(l -> l.startsWith("brainseg ")).toList();
-        assertThat(lines).hasSize(2);
-        for (String l : lines) {
-            Contract.assertValidCommand(List.of(l.substring("brainseg ".length()).split("\\s+")));
+        assertThat(tc.kafka().bootstrapServers()).isEqualTo(wc.kafka().bootstrapServers());
+        // the trainer writes where the workers read, under the name they follow
+        assertThat(tc.registry().root()).isEqualTo(wc.model().registryRoot());
+        assertThat(tc.registry().modelName()).isEqualTo(wc.model().name());
+        assertThat(mounts(trainer)).containsEntry("registry", tc.registry().root().toString());
+        Set<String> trainerMounts = mountTargets(trainer);
+        for (Path root : tc.data().roots()) {
+            assertThat(trainerMounts).as("data root %s is a volume", root).contains(root.toString());
         }
-        assertThat(seed).contains("mv /var/lib/brainseg/registry/.seed-unet " + wc.model().directory());
+
+        // the first model: a retrain request the trainer serves, on a dataset it may read, mounted where it reads it
+        JsonNode boot = services.path("bootstrap-model");
+        List<String> bargs = strings(boot.path("command")).stream().map(DeployFilesTest::withDefaults).toList();
+        Contract.assertValidCommand(bargs);
+        assertThat(bargs.get(0)).isEqualTo("retrain");
+        assertThat(bargs.get(bargs.indexOf("--bootstrap") + 1)).isEqualTo(wc.kafka().bootstrapServers());
+        assertThat(bargs).contains("--request-id");
+        Path dataset = Path.of(bargs.get(bargs.indexOf("--dataset") + 1));
+        assertThat(tc.data().roots()).as("the trainer may read %s", dataset).anyMatch(dataset::startsWith);
+        assertThat(mounts(boot)).as("retrain checks the dataset where the trainer reads it")
+                .containsEntry("../data", "/var/lib/brainseg/data").containsEntry("../data", mounts(trainer).get("../data"));
+        assertThat(boot.path("depends_on").has("topics")).isTrue();
+        for (String s : List.of("worker", "trainer")) {
+            assertThat(services.path(s).path("depends_on").has("bootstrap-model")).as("%s waits for no one-shot model", s).isFalse();
+        }
     }
 
     @Test
     void shouldKeepTheTrainerConfigsToTheDocumentedKeys() throws Exception {
-        Path example = Repo.root().resolve("deploy/trainer.example.yaml");
-        assumeTrue(Files.exists(example), "deploy/trainer.example.yaml comes with the trainer service (merge)");
+        Path example = Repo.file("deploy/trainer.example.yaml");
         Set<String> documented = Contract.keyPaths(Repo.YAML.readTree(example.toFile()), "");
+        assertThat(documented).as("every key the trainer reads is documented").containsAll(
+                TrainerConfigLoader.keys().stream().filter(k -> !k.equals("autoRetrain.datasetUri")).toList());
+        Contract.trainerConfig(Files.readString(example), Map.of()); // the example itself loads
         for (String f : List.of("deploy/config/trainer.yaml", "deploy/k8s/base/trainer.yaml")) {
             assertThat(documented).as("keys of %s documented in %s", f, example).containsAll(Contract.keyPaths(Repo.yaml(f), ""));
+            TrainerConfig c = Contract.trainerConfig(Files.readString(Repo.file(f)), Map.of());
+            assertThat(c.registry().modelName()).as(f).isEqualTo("brainseg");
+            assertThat(c.http().port()).as(f).isEqualTo(Contract.TRAINER_PORT);
         }
+    }
+
+    /** A compose ${VAR:-default} as compose resolves it without VAR set. */
+    private static String withDefaults(String s) {
+        return s.replaceAll("\\$\\{\\w+:-([^}]*)}", "$1");
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.brainseg.schemas.Topics;
+import org.brainseg.trainer.service.TrainerConfig;
 import org.brainseg.worker.config.ConfigLoader;
 import org.brainseg.worker.config.WorkerConfig;
 import org.junit.jupiter.api.BeforeAll;
@@ -108,16 +109,54 @@ class KustomizeTest {
     }
 
     @Test
-    void shouldRunTheTrainerWithItsPortAndProbes() {
+    void shouldRunTheTrainerWithItsConfigPortAndProbes() throws Exception {
         JsonNode d = find(base, "Deployment", "brainseg-trainer");
         JsonNode c = container(d);
         List<String> args = new ArrayList<>();
         c.path("args").forEach(a -> args.add(a.asText()));
         Contract.assertValidCommand(args);
-        configFile(base, d);
-        assertThat(c.path("ports").get(0).path("containerPort").asInt()).isEqualTo(Contract.TRAINER_PORT);
+        TrainerConfig config = Contract.trainerConfig(configFile(base, d), Map.of());
+        assertThat(config.http().host()).isEqualTo("0.0.0.0");
+        assertThat(c.path("ports").get(0).path("containerPort").asInt()).isEqualTo(config.http().port())
+                .isEqualTo(Contract.TRAINER_PORT);
         assertProbes(c);
         assertVolumesExist(base, d);
+        // the trainer writes versions where the workers load them, under the name they follow
+        WorkerConfig worker = Contract.workerConfig(configFile(base, find(base, "Deployment", "brainseg-worker")), Map.of());
+        assertThat(config.registry().root()).isEqualTo(worker.model().registryRoot());
+        assertThat(config.registry().modelName()).isEqualTo(worker.model().name());
+        assertThat(config.kafka().bootstrapServers()).isEqualTo(worker.kafka().bootstrapServers());
+        Map<String, String> mounts = mountPaths(c);
+        assertThat(config.registry().root().startsWith(mounts.get("registry"))).isTrue();
+        for (var root : config.data().roots()) {
+            assertThat(root.startsWith(mounts.get("scans"))).as("data root %s on the scans PVC", root).isTrue();
+        }
+    }
+
+    @Test
+    void shouldAskTheTrainerForTheFirstModelOnADatasetItMayRead() throws Exception {
+        JsonNode job = find(base, "Job", "brainseg-bootstrap-model");
+        JsonNode c = job.path("spec").path("template").path("spec").path("containers").get(0);
+        List<String> args = new ArrayList<>();
+        c.path("args").forEach(a -> args.add(a.asText()));
+        Contract.assertValidCommand(args);
+        assertThat(args.get(0)).isEqualTo("retrain");
+        assertThat(args).contains("--request-id");
+        TrainerConfig trainer = Contract.trainerConfig(configFile(base, find(base, "Deployment", "brainseg-trainer")), Map.of());
+        assertThat(args.get(args.indexOf("--bootstrap") + 1)).isEqualTo(trainer.kafka().bootstrapServers());
+        java.nio.file.Path dataset = java.nio.file.Path.of(args.get(args.indexOf("--dataset") + 1));
+        assertThat(trainer.data().roots()).as("the trainer may read %s", dataset).anyMatch(dataset::startsWith);
+        // retrain checks the dataset under the path the trainer reads it: the same PVC at the same path
+        Map<String, String> trainerMounts = mountPaths(container(find(base, "Deployment", "brainseg-trainer")));
+        assertThat(dataset.startsWith(mountPaths(c).get("scans"))).isTrue();
+        assertThat(mountPaths(c).get("scans")).isEqualTo(trainerMounts.get("scans"));
+        assertThat(job.path("spec").path("template").path("spec").path("securityContext").path("runAsNonRoot").asBoolean()).isTrue();
+    }
+
+    private static Map<String, String> mountPaths(JsonNode c) {
+        Map<String, String> mounts = new java.util.HashMap<>();
+        c.path("volumeMounts").forEach(m -> mounts.put(m.path("name").asText(), m.path("mountPath").asText()));
+        return mounts;
     }
 
     @Test
@@ -213,6 +252,7 @@ class KustomizeTest {
             assertThat(p.startsWith(mounts.get("scans"))).as("input root %s on the scans PVC", p).isTrue();
         }
         assertThat(config.store().outputRoot().startsWith(mounts.get("scans"))).isTrue();
-        assertThat(config.model().directory().startsWith(mounts.get("registry"))).isTrue();
+        assertThat(config.model().follows()).as("workers follow brainseg.models (no pinned directory)").isTrue();
+        assertThat(config.model().registryRoot().startsWith(mounts.get("registry"))).isTrue();
     }
 }
