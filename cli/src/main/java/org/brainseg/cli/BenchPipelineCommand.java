@@ -119,7 +119,8 @@ final class BenchPipelineCommand implements Callable<Integer> {
                     threads, work, Duration.ofMinutes(timeoutMin), memoryEvery);
             PipelineBenchmark.Result r;
             try (ProgressBar bar = new ProgressBar("bench pipeline", scans)) {
-                r = new PipelineBenchmark(config).run(done -> bar.update(done, "committed"));
+                PipelineBenchmark bench = new PipelineBenchmark(config);
+                r = bench.run(done -> bar.update(done, ("committed " + bench.memoryStatus()).strip()));
             }
             report(r);
             return 0;

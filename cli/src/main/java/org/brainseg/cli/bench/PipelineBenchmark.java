@@ -141,7 +141,7 @@ public final class PipelineBenchmark {
     private final Config config;
     private final EventCodec codec = new EventCodec();
     private final Map<String, Seen> seen = new ConcurrentHashMap<>();
-    private final List<MemorySample> memory = new ArrayList<>();
+    private final List<MemorySample> memory = new java.util.concurrent.CopyOnWriteArrayList<>();
     private int nextSample;
 
     private record Seen(long nanos, SegmentationCompleted event) {}
@@ -211,6 +211,17 @@ public final class PipelineBenchmark {
         }
         long end = scans.stream().mapToLong(s -> seen.get(s.scanId()).nanos()).max().orElseThrow();
         return new Result(config, (end - start) / 1e9, scans, PeakRss.megabytes(), List.copyOf(memory));
+    }
+
+    /** The latest memory sample as progress text ("" before the first), so a run cut short still shows the trend. */
+    public String memoryStatus() {
+        List<MemorySample> m = List.copyOf(memory);
+        if (m.isEmpty()) {
+            return "";
+        }
+        MemorySample last = m.get(m.size() - 1);
+        return String.format(java.util.Locale.ROOT, "after %d: RSS %.0f MB, heap %.0f MB, %d NDArrays", last.scans(), last.rssMb(),
+                last.heapUsedMb(), last.liveNdArrays());
     }
 
     /**
