@@ -27,13 +27,15 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code brainseg bench}: one subcommand per table of docs/BENCHMARKS.md. {@code nifti}: NIfTI read
  * and write times beside nibabel on the same files, measured alternately in one run (medians and
  * ratios; these machines are shared and noisy); {@code step}, {@code infer} and {@code pipeline}:
- * training step, whole-case inference and end-to-end pipeline (their own classes).
+ * training step, whole-case inference and end-to-end pipeline (their own classes); {@code peer}:
+ * our U-Net beside the identical PyTorch network.
  */
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Benchmarks, one subcommand per table of docs/BENCHMARKS.md (medians over repeated runs).",
-        subcommands = {BenchCommand.Nifti.class, BenchStepCommand.class, BenchInferCommand.class, BenchPipelineCommand.class})
+        subcommands = {BenchCommand.Nifti.class, BenchStepCommand.class, BenchPeerCommand.class, BenchInferCommand.class,
+            BenchPipelineCommand.class})
 final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -73,7 +75,7 @@ final class BenchCommand implements Runnable {
                 throw new BadInputException("--rounds must be 1..1000, got " + rounds);
             }
             Path dir = Files.createTempDirectory("brainseg-bench");
-            Path script = findScript();
+            Path script = Scripts.find("bench/nibabel_io.py");
             Path input = file != null ? file : brainLikeInt16(dir.resolve("brats_size_int16.nii.gz"));
             NiftiImage src = NiftiReader.read(input);
             Volume vol = src.volume();
@@ -127,16 +129,6 @@ final class BenchCommand implements Runnable {
                 throw new IOException("nibabel run failed: " + text);
             }
             return Double.parseDouble(text.substring(text.lastIndexOf('\n') + 1));
-        }
-
-        private static Path findScript() {
-            for (Path base = Path.of("").toAbsolutePath(); base != null; base = base.getParent()) {
-                Path s = base.resolve("bench/nibabel_io.py");
-                if (Files.isRegularFile(s)) {
-                    return s;
-                }
-            }
-            throw new BadInputException("bench/nibabel_io.py not found: run from the brainseg repository");
         }
 
         /** A 240x240x155 int16 volume whose compressibility resembles a skull-stripped MRI: a noisy ellipsoid on zeros. */

@@ -14,6 +14,8 @@ import org.brainseg.cli.bench.FreshModel;
 import org.brainseg.cli.bench.InferBenchmark;
 import org.brainseg.imaging.dataset.Case;
 import org.brainseg.model.artifact.ModelArtifact;
+import org.brainseg.model.engine.DeviceChoice;
+import org.brainseg.model.infer.Segmenter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -46,6 +48,13 @@ final class BenchInferCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "1", description = "unmeasured rounds first (default: ${DEFAULT-VALUE})")
     int warmup;
 
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or auto (default: ${DEFAULT-VALUE}); gpu needs a build with -Pcuda")
+    String device;
+
+    @Option(names = "--window-batch", defaultValue = "" + Segmenter.DEFAULT_WINDOW_BATCH,
+            description = "sliding windows per forward pass (default: ${DEFAULT-VALUE})")
+    int windowBatch;
+
     @Option(names = "--threads", defaultValue = "0", description = "PyTorch intra-op threads, 0: all cores (default: ${DEFAULT-VALUE})")
     int threads;
 
@@ -74,8 +83,13 @@ final class BenchInferCommand implements Callable<Integer> {
         if (!(scanSpacing >= 0.5 && scanSpacing <= 8)) {
             throw new BadInputException("--scan-spacing must be 0.5..8 mm, got " + scanSpacing);
         }
+        DeviceChoice deviceChoice;
         try {
+            deviceChoice = DeviceChoice.parse(device);
             InferBenchmark.Config.check(rounds, warmup, threads);
+            if (windowBatch < 1 || windowBatch > 64) {
+                throw new IllegalArgumentException("--window-batch must be 1..64, got " + windowBatch);
+            }
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage());
         }
@@ -92,7 +106,7 @@ final class BenchInferCommand implements Callable<Integer> {
             Path modelDir = model != null ? model : FreshModel.save(work.resolve("model"), mm);
             String modelText = model != null ? model + " (" + describe(model) + ")" : FreshModel.describe(mm);
             InferBenchmark.Config config = new InferBenchmark.Config(BenchCases.withoutLabel(scan), modelDir, tta, rounds, warmup,
-                    threads, work.resolve("out"));
+                    threads, work.resolve("out"), deviceChoice, windowBatch);
             InferBenchmark.Result r;
             try (ProgressBar bar = new ProgressBar("bench infer", warmup + rounds)) {
                 r = new InferBenchmark(config).run(done -> bar.update(done, done <= warmup ? "warm-up" : ""));

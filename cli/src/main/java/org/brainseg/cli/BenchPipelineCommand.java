@@ -10,7 +10,9 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.brainseg.cli.bench.BenchCases;
 import org.brainseg.cli.bench.FreshModel;
+import org.brainseg.cli.bench.MemorySample;
 import org.brainseg.cli.bench.PipelineBenchmark;
+import org.brainseg.imaging.dataset.Case;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -60,13 +62,32 @@ final class BenchPipelineCommand implements Callable<Integer> {
     @Option(names = "--csv", paramLabel = "FILE", description = "append every scan's timings to this CSV")
     Path csv;
 
+    @Option(names = "--distinct", paramLabel = "N",
+            description = "generate at most N distinct scans and submit them again under new scan ids up to --scans "
+                    + "(default: --scans)")
+    Integer distinct;
+
+    @Option(names = "--memory-every", paramLabel = "N", defaultValue = "0",
+            description = "sample RSS, Java heap and live NDArrays after every N committed scans, 0: off (default: ${DEFAULT-VALUE})")
+    int memoryEvery;
+
+    @Option(names = "--memory-csv", paramLabel = "FILE", description = "write the memory samples to this CSV")
+    Path memoryCsv;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        if (scans < 1 || scans > 1000) {
-            throw new BadInputException("--scans must be 1..1000, got " + scans);
+        if (scans < 1 || scans > 10000) {
+            throw new BadInputException("--scans must be 1..10000, got " + scans);
+        }
+        int generated = distinct == null ? scans : distinct;
+        if (generated < 1 || generated > Math.min(scans, 1000)) {
+            throw new BadInputException("--distinct must be 1..min(--scans, 1000), got " + generated);
+        }
+        if (memoryEvery < 0) {
+            throw new BadInputException("--memory-every must be at least 0, got " + memoryEvery);
         }
         if (!(spacing >= 0.5 && spacing <= 8)) {
             throw new BadInputException("--spacing must be 0.5..8 mm, got " + spacing);
@@ -85,16 +106,21 @@ final class BenchPipelineCommand implements Callable<Integer> {
         Path work = Files.createTempDirectory("brainseg-bench-pipeline");
         try {
             BenchCases.Cohort cohort;
-            try (ProgressBar bar = new ProgressBar("bench pipeline: scans", scans)) {
+            try (ProgressBar bar = new ProgressBar("bench pipeline: scans", generated)) {
                 cohort = new BenchCases(cache != null ? cache : BenchCases.defaultCacheDir())
-                        .cohort(scans, spacing, r -> bar.step("generated " + r.id()));
+                        .cohort(generated, spacing, r -> bar.step("generated " + r.id()));
+            }
+            List<Case> submitted = new ArrayList<>();
+            for (int i = 0; i < scans; i++) {
+                submitted.add(cohort.cases().get(i % cohort.cases().size())); // each submission gets its own scan id
             }
             Path modelDir = model != null ? model : FreshModel.save(work.resolve("models").resolve("1"), spacing);
-            PipelineBenchmark.Config config = new PipelineBenchmark.Config(cohort.cases(), cohort.dir(), modelDir, workers, paced,
-                    threads, work, Duration.ofMinutes(timeoutMin));
+            PipelineBenchmark.Config config = new PipelineBenchmark.Config(submitted, cohort.dir(), modelDir, workers, paced,
+                    threads, work, Duration.ofMinutes(timeoutMin), memoryEvery);
             PipelineBenchmark.Result r;
             try (ProgressBar bar = new ProgressBar("bench pipeline", scans)) {
-                r = new PipelineBenchmark(config).run(done -> bar.update(done, "committed"));
+                PipelineBenchmark bench = new PipelineBenchmark(config);
+                r = bench.run(done -> bar.update(done, ("committed " + bench.memoryStatus()).strip()));
             }
             report(r);
             return 0;
@@ -115,6 +141,9 @@ final class BenchPipelineCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "| %d | %s | %d | %.1f | %.2f | %.2f | %.2f | %.2f | %.2f | %.1f %% |%n", workers, mode, scans,
                 r.scansPerMinute(), r.medianModelSeconds(), r.medianWorkerIoSeconds(), r.medianLatencySeconds(), r.scanSeconds(),
                 r.overheadSeconds(), 100 * r.overheadShare());
+        if (!r.memory().isEmpty()) {
+            reportMemory(out, r.memory());
+        }
         out.flush();
         if (csv != null) {
             List<String> lines = new ArrayList<>();
@@ -124,6 +153,32 @@ final class BenchPipelineCommand implements Callable<Integer> {
                         t.queue(), t.load(), t.infer(), t.write(), t.total()));
             }
             Csv.append(csv, CSV_HEADER, lines.toArray(String[]::new));
+        }
+    }
+
+    private void reportMemory(PrintWriter out, List<MemorySample> samples) throws java.io.IOException {
+        MemorySample first = samples.get(0);
+        MemorySample last = samples.get(samples.size() - 1);
+        double maxRss = samples.stream().mapToDouble(MemorySample::rssMb).max().orElseThrow();
+        int maxArrays = samples.stream().mapToInt(MemorySample::liveNdArrays).max().orElseThrow();
+        out.println();
+        out.println("| memory after scans | RSS MB | Java heap used MB | live NDArrays |");
+        out.println("|---|---|---|---|");
+        int step = Math.max(1, samples.size() / 10); // at most ~10 rows plus the last
+        for (int i = 0; i < samples.size(); i++) {
+            if (i % step == 0 || i == samples.size() - 1) {
+                MemorySample m = samples.get(i);
+                out.printf(Locale.ROOT, "| %d | %.0f | %.0f | %d |%n", m.scans(), m.rssMb(), m.heapUsedMb(), m.liveNdArrays());
+            }
+        }
+        out.printf(Locale.ROOT, "RSS %.0f -> %.0f MB (max %.0f) over %d scans; live NDArrays %d -> %d (max %d)%n", first.rssMb(),
+                last.rssMb(), maxRss, last.scans() - first.scans(), first.liveNdArrays(), last.liveNdArrays(), maxArrays);
+        if (memoryCsv != null) {
+            List<String> lines = new ArrayList<>(List.of("scans,rss_mb,heap_used_mb,live_ndarrays"));
+            for (MemorySample m : samples) {
+                lines.add(String.format(Locale.ROOT, "%d,%.1f,%.1f,%d", m.scans(), m.rssMb(), m.heapUsedMb(), m.liveNdArrays()));
+            }
+            Files.write(memoryCsv, lines);
         }
     }
 }

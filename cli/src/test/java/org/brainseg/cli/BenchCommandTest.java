@@ -1,6 +1,7 @@
 package org.brainseg.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,6 +55,27 @@ class BenchCommandTest {
         assertThat(cells[5]).as("total s").isGreaterThanOrEqualTo(cells[2]);
     }
 
+    @Test
+    void shouldTimeOursBesideTheTorchPeerAndThePeak() throws Exception {
+        assumeTrue(torchAvailable(), "/usr/bin/python3 with torch is not installed (CI installs python3-torch)");
+        Path csv = tmp.resolve("peer.csv");
+        CliTest.Run r = CliTest.run("bench", "peer", "--patches", "8", "--batches", "1", "--norms", "layer", "--depth", "2",
+                "--width", "2", "--rounds", "1", "--warmup", "0", "--matmul", "64", "--matmul-rounds", "1", "--csv", csv.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("| median GFLOP/s |").contains("| mode | patch | batch | normalization | GFLOP | ours ms |");
+        List<String> rows = Files.readAllLines(csv);
+        assertThat(rows).hasSize(3);
+        assertThat(rows.get(0)).isEqualTo(BenchPeerCommand.CSV_HEADER);
+        assertThat(rows.get(1)).startsWith("forward,8,1,layer,");
+        assertThat(rows.get(2)).startsWith("train,8,1,layer,");
+        for (String row : rows.subList(1, 3)) {
+            String[] f = row.split(",");
+            assertThat(Double.parseDouble(f[5])).as("ours ms").isPositive();
+            assertThat(Double.parseDouble(f[6])).as("peer ms").isPositive();
+            assertThat(Double.parseDouble(f[10])).as("peak GFLOP/s").isPositive();
+        }
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = ';', value = {
         "step --patch 18;--patch must be a multiple of 4",
@@ -63,14 +85,32 @@ class BenchCommandTest {
         "infer --rounds 0;--rounds must be 1..100",
         "infer --spacing 2 --model /nonexistent;--spacing applies to the fresh model only",
         "infer --model /nonexistent;no model.json",
-        "pipeline --scans 0;--scans must be 1..1000",
+        "pipeline --scans 0;--scans must be 1..10000",
+        "pipeline --scans 5 --distinct 6;--distinct must be 1..min(--scans, 1000)",
+        "pipeline --memory-every -1;--memory-every must be at least 0",
+        "infer --device tpu;unknown device 'tpu'",
+        "infer --window-batch 0;--window-batch must be 1..64",
+        "peer --skip train-128-2;--skip: 'train-128-2' is not mode:patch:batch",
+        "peer --patches 66;--patches: 66 is not a multiple of 4",
+        "peer --modes backward;unknown mode 'backward'",
+        "peer --norms layernorm;unknown normalization 'layernorm'",
+        "peer --rounds 0;--rounds must be 1..100",
         "pipeline --workers 4;--workers must be 1..3",
         "pipeline --spacing 0.1;--spacing must be 0.5..8"})
     void shouldRejectBadArgumentsWithOneLineAndExitCode2(String args, String message) {
-        String cache = args.startsWith("step") ? "" : " --cache " + tmp; // nothing may be generated before the check
+        String cache = args.startsWith("step") || args.startsWith("peer") ? "" : " --cache " + tmp; // nothing may be generated before the check
         CliTest.Run r = CliTest.run(("bench " + args + cache).split(" "));
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err().strip()).contains(message).doesNotContain("\n");
         assertThat(r.out()).isEmpty();
+    }
+
+    private static boolean torchAvailable() throws Exception {
+        if (!Files.isExecutable(Path.of("/usr/bin/python3"))) {
+            return false;
+        }
+        Process p = new ProcessBuilder("/usr/bin/python3", "-c", "import torch, numpy").redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        return p.waitFor() == 0;
     }
 }

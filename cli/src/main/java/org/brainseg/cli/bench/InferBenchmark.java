@@ -11,6 +11,7 @@ import org.brainseg.imaging.dataset.CaseLoader;
 import org.brainseg.imaging.dataset.LoadedCase;
 import org.brainseg.imaging.nifti.NiftiDataType;
 import org.brainseg.imaging.nifti.NiftiWriter;
+import org.brainseg.model.artifact.ModelArtifact;
 import org.brainseg.model.engine.DeviceChoice;
 import org.brainseg.model.engine.EngineSettings;
 import org.brainseg.model.infer.Segmentation;
@@ -34,10 +35,14 @@ public final class InferBenchmark {
      * @param warmup unmeasured rounds first, 0..10
      * @param threads PyTorch intra-op threads (0: all cores)
      * @param outDir where the masks are written
+     * @param device cpu, gpu or auto
+     * @param windowBatch sliding windows per forward pass
      */
-    public record Config(Case scan, Path modelDir, boolean tta, int rounds, int warmup, int threads, Path outDir) {
+    public record Config(Case scan, Path modelDir, boolean tta, int rounds, int warmup, int threads, Path outDir,
+            DeviceChoice device, int windowBatch) {
         public Config {
             check(rounds, warmup, threads);
+            StepBenchmark.require(windowBatch >= 1 && windowBatch <= 64, "--window-batch must be 1..64, got " + windowBatch);
         }
 
         /** Checks the counts alone, before a case or model exists. */
@@ -76,7 +81,8 @@ public final class InferBenchmark {
         List<double[]> rounds = new ArrayList<>();
         int[] shape = null;
         String device;
-        try (Segmenter segmenter = Segmenter.load(config.modelDir(), EngineSettings.of(DeviceChoice.CPU, config.threads()))) {
+        try (Segmenter segmenter = new Segmenter(ModelArtifact.load(config.modelDir(),
+                EngineSettings.of(config.device(), config.threads())), config.windowBatch())) {
             device = segmenter.model().device().toString();
             for (int r = 0; r < config.warmup() + config.rounds(); r++) {
                 long t0 = System.nanoTime();

@@ -56,13 +56,20 @@ public final class PipelineBenchmark {
      * @param threads PyTorch intra-op threads per worker (0: cores / workers)
      * @param workDir where masks are written
      * @param timeout limit for the whole run
+     * @param memoryEvery sample memory ({@link MemorySample}) after every this many committed scans, 0: never
      */
     public record Config(List<Case> cases, Path inputRoot, Path modelDir, int workers, boolean paced, int threads, Path workDir,
-            Duration timeout) {
+            Duration timeout, int memoryEvery) {
         public Config {
             cases = List.copyOf(cases);
             StepBenchmark.require(!cases.isEmpty(), "no scans");
             check(workers, threads);
+            StepBenchmark.require(memoryEvery >= 0, "--memory-every must be at least 0, got " + memoryEvery);
+        }
+
+        public Config(List<Case> cases, Path inputRoot, Path modelDir, int workers, boolean paced, int threads, Path workDir,
+                Duration timeout) {
+            this(cases, inputRoot, modelDir, workers, paced, threads, workDir, timeout, 0);
         }
 
         /** Checks the counts alone, before scans or a model exist. */
@@ -92,8 +99,9 @@ public final class PipelineBenchmark {
      * @param wallSeconds first submit to last committed
      * @param scans per measured scan
      * @param peakRssMb the process's peak resident set size (broker, workers and models included)
+     * @param memory samples after the warm-up and then every {@code memoryEvery} scans (empty if off)
      */
-    public record Result(Config config, double wallSeconds, List<Scan> scans, double peakRssMb) {
+    public record Result(Config config, double wallSeconds, List<Scan> scans, double peakRssMb, List<MemorySample> memory) {
         public double scansPerMinute() {
             return scans.size() / wallSeconds * 60;
         }
@@ -133,6 +141,8 @@ public final class PipelineBenchmark {
     private final Config config;
     private final EventCodec codec = new EventCodec();
     private final Map<String, Seen> seen = new ConcurrentHashMap<>();
+    private final List<MemorySample> memory = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private int nextSample;
 
     private record Seen(long nanos, SegmentationCompleted event) {}
 
@@ -174,8 +184,9 @@ public final class PipelineBenchmark {
         List<ScanArrived> events = new ArrayList<>();
         for (int i = 0; i < config.cases().size(); i++) {
             Case c = config.cases().get(i);
-            events.add(submitter.eventFor(c, idOnPartition("bench-" + c.id(), i % PARTITIONS)));
+            events.add(submitter.eventFor(c, idOnPartition("bench-" + i + "-" + c.id(), i % PARTITIONS)));
         }
+        sampleMemory(0);
         long start = System.nanoTime();
         List<Scan> scans = new ArrayList<>();
         if (config.paced()) {
@@ -185,17 +196,46 @@ public final class PipelineBenchmark {
                 Seen s = await(List.of(e.scanId()), workers, deadline).get(0);
                 scans.add(new Scan(e.scanId(), (s.nanos() - t0) / 1e9, s.event().timingsMs()));
                 onScan.accept(scans.size());
+                sampleMemory(scans.size());
             }
         } else {
             submitter.submit(events);
             List<String> ids = events.stream().map(ScanArrived::scanId).toList();
-            List<Seen> all = await(ids, workers, deadline, onScan);
+            List<Seen> all = await(ids, workers, deadline, n -> {
+                onScan.accept(n);
+                sampleMemory(n);
+            });
             for (int i = 0; i < ids.size(); i++) {
                 scans.add(new Scan(ids.get(i), (all.get(i).nanos() - start) / 1e9, all.get(i).event().timingsMs()));
             }
         }
         long end = scans.stream().mapToLong(s -> seen.get(s.scanId()).nanos()).max().orElseThrow();
-        return new Result(config, (end - start) / 1e9, scans, PeakRss.megabytes());
+        return new Result(config, (end - start) / 1e9, scans, PeakRss.megabytes(), List.copyOf(memory));
+    }
+
+    /** The latest memory sample as progress text ("" before the first), so a run cut short still shows the trend. */
+    public String memoryStatus() {
+        List<MemorySample> m = List.copyOf(memory);
+        if (m.isEmpty()) {
+            return "";
+        }
+        MemorySample last = m.get(m.size() - 1);
+        return String.format(java.util.Locale.ROOT, "after %d: RSS %.0f MB, heap %.0f MB, %d NDArrays", last.scans(), last.rssMb(),
+                last.heapUsedMb(), last.liveNdArrays());
+    }
+
+    /**
+     * A memory sample once {@code committed} reaches the next multiple of memoryEvery (counts can jump
+     * by more than one between polls), and at the last scan.
+     */
+    private void sampleMemory(int committed) {
+        int every = config.memoryEvery();
+        int lastSampled = memory.isEmpty() ? -1 : memory.get(memory.size() - 1).scans();
+        if (every > 0 && committed > lastSampled
+                && (committed >= nextSample || committed == config.cases().size())) {
+            memory.add(MemorySample.take(committed));
+            nextSample = (committed / every + 1) * every;
+        }
     }
 
     /** One scan per worker, on one of its partitions, to load the JIT and PyTorch's allocator. */

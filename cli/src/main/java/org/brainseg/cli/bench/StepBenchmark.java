@@ -118,7 +118,7 @@ public final class StepBenchmark {
         return new Result(config, times, PeakRss.megabytes(), JniUtils.getNumThreads(), device.toString());
     }
 
-    private static void step(Model model, Trainer trainer, float[][] input, Shape shape, Shape targetShape) {
+    static void step(Model model, Trainer trainer, float[][] input, Shape shape, Shape targetShape) {
         try (NDManager sm = model.getNDManager().newSubManager()) {
             NDArray x = sm.create(input[0], shape);
             NDArray y = sm.create(input[1], targetShape);

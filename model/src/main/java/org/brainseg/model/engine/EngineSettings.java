@@ -59,11 +59,24 @@ public record EngineSettings(DeviceChoice device, int intraOpThreads, int interO
         if (JniUtils.getNumThreads() != intraOpThreads) {
             JniUtils.setNumThreads(intraOpThreads);
         }
-        int gpus = engine.getGpuCount();
-        Device resolved = switch (device) {
+        Device resolved = resolve(device, engine.getGpuCount());
+        LOG.debug("PyTorch engine {} on {}, {} intra-op / {} inter-op threads", engine.getVersion(), resolved,
+                JniUtils.getNumThreads(), JniUtils.getNumInteropThreads());
+        return resolved;
+    }
+
+    /**
+     * The device a choice means when PyTorch sees {@code gpus} GPUs: {@code cpu} always the CPU,
+     * {@code gpu} the first GPU (CUDA with the {@code cuda} profile's natives), {@code auto} the first
+     * GPU if there is one, else the CPU.
+     *
+     * @throws IllegalArgumentException for {@code gpu} when there is none, saying how to get one
+     */
+    public static Device resolve(DeviceChoice choice, int gpus) {
+        return switch (choice) {
             case CPU -> Device.cpu();
             case GPU -> {
-                if (gpus == 0) {
+                if (gpus <= 0) {
                     throw new IllegalArgumentException("device gpu requested but PyTorch sees no GPU (CPU natives on the "
                             + "class path? build with -Pcuda)");
                 }
@@ -71,9 +84,6 @@ public record EngineSettings(DeviceChoice device, int intraOpThreads, int interO
             }
             case AUTO -> gpus > 0 ? Device.gpu() : Device.cpu();
         };
-        LOG.debug("PyTorch engine {} on {}, {} intra-op / {} inter-op threads", engine.getVersion(), resolved,
-                JniUtils.getNumThreads(), JniUtils.getNumInteropThreads());
-        return resolved;
     }
 
     /**

@@ -2,6 +2,7 @@ package org.brainseg.model.net;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -13,9 +14,9 @@ import ai.djl.util.PairList;
  * (ICCIDS 2022) as brainseg reads it ({@link Normalization#LAYER}); one group per channel is
  * instance normalization. Statistics never depend on the batch or the spatial size.
  *
- * <p>Built from NDArray ops (biased variance, epsilon {@value Normalization#EPSILON}), as
- * {@code torch.nn.functional.group_norm}. The PyTorch engine's {@code mean} takes a single axis,
- * hence the reshape to (N, G, -1).
+ * <p>Biased variance, epsilon {@value Normalization#EPSILON}, as
+ * {@code torch.nn.functional.group_norm}; computed by PyTorch's batch-norm kernel on a (1, N·G, -1)
+ * view (see {@link #normalize}).
  */
 public final class GroupNormBlock extends AffineNormBlock {
     private final int groups;
@@ -37,11 +38,25 @@ public final class GroupNormBlock extends AffineNormBlock {
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         checkInput(x);
+        return new NDList(scaleShift(ps, normalize(x, groups), training));
+    }
+
+    /**
+     * Normalizes each sample's groups of (N, C, D, H, W) {@code x} to zero mean and unit (biased)
+     * variance, without γ, β. As PyTorch does for {@code instance_norm}: the input is viewed as
+     * (1, N·G, rest) and normalized by the fused batch-norm kernel with batch statistics, one
+     * "channel" per (sample, group). One native operator, forward and backward, where composing it
+     * from mean, subtract, square, mean, add, sqrt and divide took seven passes over the activations
+     * and kept their intermediates for backward (docs/BENCHMARKS.md, Optimizations).
+     */
+    static NDArray normalize(NDArray x, int groups) {
         Shape shape = x.getShape();
-        NDArray g = x.reshape(shape.get(0), groups, -1);
-        NDArray centered = g.sub(g.mean(new int[] {2}, true));
-        NDArray var = centered.square().mean(new int[] {2}, true);
-        NDArray normalized = centered.div(var.add(Normalization.EPSILON).sqrt()).reshape(shape);
-        return new NDList(scaleShift(ps, normalized, training));
+        long rows = shape.get(0) * groups;
+        NDManager m = x.getManager();
+        Shape stats = new Shape(rows);
+        // Running statistics are required by the kernel but unused: momentum 0 (DJL's 1) leaves them as they are.
+        NDArray normalized = x.getNDArrayInternal().batchNorm(x.reshape(1, rows, -1), m.zeros(stats), m.ones(stats),
+                m.ones(stats), m.zeros(stats), -1, 1f, Normalization.EPSILON, true).singletonOrThrow();
+        return normalized.reshape(shape);
     }
 }
