@@ -108,6 +108,18 @@ class TrainerConfigLoaderTest {
     }
 
     @Test
+    void shouldNameTheKeyOfAPathThatCannotExist() throws Exception {
+        Path f = file("kafka:\n  bootstrapServers: b:1\nregistry:\n  root: /m\n");
+        assertThatThrownBy(() -> TrainerConfigLoader.load(f, Map.of("BRAINSEG_REGISTRY_ROOT", "/models\0/x")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("registry.root: not a valid path");
+        assertThatThrownBy(() -> TrainerConfigLoader.load(f, Map.of("BRAINSEG_DATA_ROOTS", "/a,/b\0c")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("data.roots: not a valid path");
+        Path yamlNul = file("kafka:\n  bootstrapServers: b:1\nregistry:\n  root: /m\ndata:\n  roots: [\"/a\\0b\"]\n");
+        assertThatThrownBy(() -> TrainerConfigLoader.load(yamlNul, Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("data.roots: not a valid path");
+    }
+
+    @Test
     void shouldRefuseAYamlAliasBombAndBinaryGarbageWithAClearError() throws Exception {
         StringBuilder bomb = new StringBuilder("a: &a [x,x,x,x,x,x,x,x,x,x]\n");
         for (char c = 'b'; c <= 'k'; c++) {

@@ -149,6 +149,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void shouldRefuseBinaryAndOversizedFilesButTakeAnEmptySectionAsDefaults() throws Exception {
+        Path bin = Files.write(tmp.resolve("bin.yaml"), new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1, 2, (byte) 0xc3});
+        assertThatThrownBy(() -> ConfigLoader.load(bin, Map.of())).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("not UTF-8 text");
+        Path big = file(MINIMAL + "#" + "x".repeat(1 << 20) + "\n");
+        assertThatThrownBy(() -> ConfigLoader.load(big, Map.of())).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("not a configuration file");
+        WorkerConfig c = ConfigLoader.load(file(MINIMAL + "retry:\n"), Map.of());
+        assertThat(c.retry().maxAttempts()).isEqualTo(5);
+        assertThatThrownBy(() -> ConfigLoader.load(file(MINIMAL.replace("kafka:\n  bootstrapServers: localhost:9092\n",
+                "kafka:\n  bootstrapServers: localhost:9092\n  properties:\n    sasl.jaas.config: [a]\n")), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("kafka.properties.sasl.jaas.config: must be a single value");
+    }
+
+    @Test
     void shouldNameEnvironmentVariablesPredictably() {
         assertThat(ConfigLoader.envName("kafka", "bootstrapServers")).isEqualTo("BRAINSEG_KAFKA_BOOTSTRAP_SERVERS");
         assertThat(ConfigLoader.envName("inference", "maxInFlight")).isEqualTo("BRAINSEG_INFERENCE_MAX_IN_FLIGHT");
