@@ -51,10 +51,9 @@ public final class TrainerConfigLoader {
     }
 
     private static TrainerConfig map(ConfigFile v) {
-        String txId = v.string("kafka", "transactionalId");
         return new TrainerConfig(
                 new TrainerConfig.Kafka(v.string("kafka", "bootstrapServers"), v.string("kafka", "groupId"),
-                        txId == null ? "brainseg-trainer-" + v.hostname() : txId, v.integer("kafka", "maxPollIntervalMs"),
+                        v.transactionalId("brainseg-trainer-"), v.integer("kafka", "maxPollIntervalMs"),
                         v.kafkaProperties()),
                 new TrainerConfig.Registry(v.path("registry", "root"), v.string("registry", "modelName"),
                         v.integer("registry", "keepLatest")),

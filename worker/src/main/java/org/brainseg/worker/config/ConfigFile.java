@@ -139,8 +139,16 @@ public final class ConfigFile {
         return keys;
     }
 
-    /** This host's name for default transactional ids: {@code HOSTNAME} (a pod's name) if set. */
-    public String hostname() {
+    /**
+     * {@code kafka.transactionalId}, or when unset {@code prefix} and this host's name, so that
+     * each replica (a pod: {@code HOSTNAME}) gets its own id across restarts.
+     */
+    public String transactionalId(String prefix) {
+        String id = string("kafka", "transactionalId");
+        return id == null ? prefix + hostname() : id;
+    }
+
+    private String hostname() {
         String h = env.get("HOSTNAME");
         if (h != null && !h.isBlank()) {
             return h;

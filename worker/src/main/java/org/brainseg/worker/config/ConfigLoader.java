@@ -44,10 +44,9 @@ public final class ConfigLoader {
     }
 
     private static WorkerConfig map(ConfigFile v) {
-        String txId = v.string("kafka", "transactionalId");
         return new WorkerConfig(
                 new WorkerConfig.Kafka(v.string("kafka", "bootstrapServers"), v.string("kafka", "groupId"),
-                        txId == null ? "brainseg-worker-" + v.hostname() : txId, v.integer("kafka", "maxPollIntervalMs"),
+                        v.transactionalId("brainseg-worker-"), v.integer("kafka", "maxPollIntervalMs"),
                         v.kafkaProperties()),
                 new WorkerConfig.Store(v.paths("store", "inputRoots"), v.path("store", "outputRoot")),
                 new WorkerConfig.Model(v.string("model", "name"), v.path("model", "directory"), v.path("model", "registryRoot"),

@@ -33,7 +33,7 @@ class ConfigLoaderTest {
     void shouldFillDefaultsAroundTheEssentials() throws Exception {
         WorkerConfig c = ConfigLoader.load(file(MINIMAL), Map.of("HOSTNAME", "w1"));
         assertThat(c.kafka().groupId()).isEqualTo("brainseg-workers");
-        assertThat(c.kafka().transactionalId()).startsWith("brainseg-worker-");
+        assertThat(c.kafka().transactionalId()).isEqualTo("brainseg-worker-w1");
         assertThat(c.kafka().maxPollIntervalMs()).isEqualTo(600_000);
         assertThat(c.inference().threads()).isEqualTo(1);
         assertThat(c.inference().maxInFlight()).isEqualTo(2);
