@@ -21,13 +21,13 @@ import picocli.CommandLine.Option;
             "synthetic cohort, the trainer (trains the initial layer model when none is active) and a worker that follows",
             "brainseg.models. Streams the scans with live progress, requests a retrain half-way, shows the worker swapping to",
             "the new version while scans flow, and ends with a summary per model version.",
-            "About 5-8 minutes on 2 cores; --quick about 2-3."
+            "About 5 minutes on 2 cores; --quick about 2."
         })
 final class DemoCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--quick", description = "Fewer scans and training steps (about 2-3 minutes on 2 cores).")
+    @Option(names = "--quick", description = "Fewer scans and training steps (about 2 minutes on 2 cores).")
     boolean quick;
 
     @Option(names = "--keep-running", description = "Stay up after the summary (Kafka, worker, trainer) until Ctrl-C.")
@@ -83,7 +83,7 @@ final class DemoCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("ports must be 0..65535");
             }
             options = new DemoRunner.Options(workDir, cacheDir, data, bootstrap, properties == null ? Map.of() : properties,
-                    cases != null ? cases : quick ? 8 : 16, spacing, quick ? 20 : 40, quick ? 3 : 5, workerPort, trainerPort, p,
+                    cases != null ? cases : quick ? 8 : 16, spacing, quick ? 30 : 50, quick ? 5 : 8, workerPort, trainerPort, p,
                     keepRunning, Duration.ofMinutes(timeoutMinutes));
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage());
@@ -96,7 +96,11 @@ final class DemoCommand implements Callable<Integer> {
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
                 java.nio.charset.StandardCharsets.UTF_8);
         out.println("brainseg demo: service logs go to " + workDir.resolve("demo.log"));
-        DemoRunner.Summary s = new DemoRunner(options, out).run();
+        DemoRunner runner = new DemoRunner(options, out);
+        Thread hook = new Thread(runner::shutdown, "brainseg-demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        DemoRunner.Summary s = runner.run();
+        Runtime.getRuntime().removeShutdownHook(hook);
         return s.failed() == 0 && s.completed() == s.submitted() ? 0 : 1;
     }
 }

@@ -110,6 +110,8 @@ public final class DemoRunner {
     private final EventCodec codec = new EventCodec();
     private final String runId = Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
     private int stepNo;
+    private final List<AutoCloseable> open = new ArrayList<>();
+    private boolean shutDown;
     private final long started = System.nanoTime();
 
     public DemoRunner(Options options, PrintStream out) {
@@ -120,8 +122,6 @@ public final class DemoRunner {
     public Summary run() throws Exception {
         long deadline = System.nanoTime() + o.timeout().toNanos();
         Files.createDirectories(o.workDir());
-        EmbeddedKafka kafka = null;
-        List<AutoCloseable> open = new ArrayList<>();
         try {
             // 1. Kafka
             String bootstrap;
@@ -129,7 +129,9 @@ public final class DemoRunner {
                 Path logDir = o.workDir().resolve("kafka");
                 DemoCohort.deleteTree(logDir); // a fresh broker per run; the registry is kept
                 step("Kafka: starting the embedded single-node KRaft broker");
-                kafka = EmbeddedKafka.builder().logDir(logDir).build().start();
+                EmbeddedKafka kafka = EmbeddedKafka.builder().logDir(logDir).build();
+                opened(kafka);
+                kafka.start();
                 bootstrap = kafka.bootstrapServers();
                 line("broker at %s (log %s), ready in %.1f s", bootstrap, logDir, kafka.lastStartupTime().toMillis() / 1e3);
             } else {
@@ -166,10 +168,10 @@ public final class DemoRunner {
             Path masks = Files.createDirectories(o.workDir().resolve("masks"));
             step("Services: trainer and worker");
             TrainerService trainer = TrainerService.start(trainerConfig(bootstrap, registryRoot, dataDir), this::fatal);
-            open.add(trainer);
+            opened(trainer);
             line("trainer: http://127.0.0.1:%d/v1/status (registry %s)", trainer.httpPort(), registryRoot);
             Worker worker = Worker.start(workerConfig(bootstrap, dataDir, masks, registryRoot), this::fatal);
-            open.add(0, worker);
+            opened(worker);
             line("worker:  http://127.0.0.1:%d/v1/status (masks %s)", worker.httpPort(), masks);
 
             // 4. Initial model
@@ -192,23 +194,36 @@ public final class DemoRunner {
                         bootstrap, dataDir);
                 line("Running until Ctrl-C.");
                 out.flush();
-                CountDownLatch stop = new CountDownLatch(1);
-                Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-                stop.await();
+                new CountDownLatch(1).await(); // until Ctrl-C: the shutdown hook closes everything
             }
             return s;
         } finally {
-            for (AutoCloseable c : open) {
-                try {
-                    c.close();
-                } catch (Exception e) {
-                    line("closing %s: %s", c.getClass().getSimpleName(), e);
-                }
-            }
-            if (kafka != null) {
-                kafka.close();
+            shutdown();
+        }
+    }
+
+    private synchronized void opened(AutoCloseable c) throws InterruptedException {
+        if (shutDown) {
+            throw new InterruptedException("the demo is shutting down");
+        }
+        open.add(0, c);
+    }
+
+    /**
+     * Closes what the run started, newest first (worker, trainer, broker); idempotent. Called at
+     * the end of {@link #run} and by the command's shutdown hook on Ctrl-C, so that a training or
+     * an inference in progress is stopped cleanly before the JVM exits.
+     */
+    public synchronized void shutdown() {
+        shutDown = true;
+        for (AutoCloseable c : open) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                line("closing %s: %s", c.getClass().getSimpleName(), e);
             }
         }
+        open.clear();
     }
 
     private void createTopics(String bootstrap) throws Exception {
