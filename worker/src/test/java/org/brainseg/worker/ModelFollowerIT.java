@@ -247,6 +247,42 @@ class ModelFollowerIT {
         }
     }
 
+    /**
+     * Issue 8's registry faults: the served version's directory deleted under a running worker
+     * (the model is in memory: scans keep completing on it), then a new version announced whose
+     * directory is gone (refused, reported in /v1/status and the metrics, the old one serving).
+     */
+    @Test
+    void shouldKeepServingWhenTheRegistryLosesVersionsUnderIt() throws Exception {
+        String name = "lost";
+        String p = "lost-";
+        ModelVersionPublished v1 = install(name, 1, trained1, ModelStatus.ACTIVE);
+        publish(v1);
+        try (Worker w = Worker.start(config(name), t -> {})) {
+            awaitServing(w, 1);
+            deleteTree(registry.resolve(name + "/1"));
+            submit(p + "a", 2);
+            assertThat(awaitSegmentations(p + "a", 2)).allSatisfy(d -> assertThat(d.modelVersion()).isEqualTo(1));
+
+            ModelVersionPublished v2 = install(name, 2, trained2, ModelStatus.ACTIVE);
+            deleteTree(registry.resolve(name + "/2"));
+            assertRefused(w, v2, "");
+            assertThat(w.status().modelSource().lastRefused().reason()).isNotBlank();
+            submit(p + "b", 2);
+            assertThat(awaitSegmentations(p + "b", 2)).allSatisfy(d -> assertThat(d.modelVersion()).isEqualTo(1));
+            assertThat(swaps(w, "refused")).isEqualTo(1.0);
+            assertThat(get(w, "/v1/status").body()).contains("\"lastRefused\":{\"version\":2");
+        }
+    }
+
+    private static void deleteTree(Path dir) throws Exception {
+        try (var s = Files.walk(dir)) {
+            for (Path f : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(f);
+            }
+        }
+    }
+
     /** Least-squares slope of {@code ys} against their index. */
     private static double slope(List<Long> ys) {
         int n = ys.size();
