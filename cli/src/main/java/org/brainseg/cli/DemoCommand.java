@@ -99,7 +99,16 @@ final class DemoCommand implements Callable<Integer> {
         DemoRunner runner = new DemoRunner(options, out);
         Thread hook = new Thread(runner::shutdown, "brainseg-demo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        DemoRunner.Summary s = runner.run();
+        DemoRunner.Summary s;
+        try {
+            s = runner.run();
+        } catch (Exception e) {
+            String m = String.valueOf(e.getMessage());
+            if (m.startsWith("cannot listen on")) {
+                throw new BadInputException(m + " (another demo or service? --worker-port 0 --trainer-port 0 pick free ports)");
+            }
+            throw e;
+        }
         Runtime.getRuntime().removeShutdownHook(hook);
         return s.failed() == 0 && s.completed() == s.submitted() ? 0 : 1;
     }
