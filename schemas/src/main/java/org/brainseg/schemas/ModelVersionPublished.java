@@ -21,6 +21,8 @@ import java.util.regex.Pattern;
  * @param architecture  network shape
  * @param trainedOn     dataset it was trained on (URI, or name with data hash)
  * @param validation    validation loss and Dice
+ * @param comparedWith  the version it was judged against on the same held-out cases (the active
+ *                      one at the time) with that version's figures, or null when none was active
  * @param status        life-cycle state
  * @param parentVersion version it derives from or replaces, or null; less than {@code version}
  * @param createdAt     when the version was created
@@ -37,7 +39,8 @@ public record ModelVersionPublished(
         Validation validation,
         ModelStatus status,
         @JsonInclude(JsonInclude.Include.ALWAYS) Integer parentVersion,
-        Instant createdAt) implements Event {
+        Instant createdAt,
+        @JsonInclude(JsonInclude.Include.ALWAYS) Comparison comparedWith) implements Event {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
@@ -57,6 +60,17 @@ public record ModelVersionPublished(
             Require.range(parentVersion, 1, version - 1L, "parentVersion");
         }
         Require.nonNull(createdAt, "createdAt");
+        if (comparedWith != null && comparedWith.version() == version) {
+            throw new IllegalArgumentException("comparedWith.version must differ from version " + version);
+        }
+    }
+
+    /** A version without a comparison (the first of a model, or an operator's state change of one). */
+    public ModelVersionPublished(UUID eventId, String name, int version, URI artifactUri, String sha256,
+            Normalization normalization, Architecture architecture, String trainedOn, Validation validation,
+            ModelStatus status, Integer parentVersion, Instant createdAt) {
+        this(eventId, name, version, artifactUri, sha256, normalization, architecture, trainedOn, validation, status,
+                parentVersion, createdAt, null);
     }
 
     /**
@@ -82,6 +96,18 @@ public record ModelVersionPublished(
                 Require.range(Require.nonNull(p, "architecture.patchSize[]"), 1, 4096, "architecture.patchSize[]");
             }
             patchSize = List.copyOf(patchSize);
+        }
+    }
+
+    /**
+     * The other version of a promotion decision and its figures on the same held-out cases: with
+     * {@code validation}, both figures the gate compared.
+     */
+    public record Comparison(int version, double loss, RegionValues dice) {
+        public Comparison {
+            Require.range(version, 1, Integer.MAX_VALUE, "comparedWith.version");
+            Require.range(loss, 0, Double.MAX_VALUE, "comparedWith.loss");
+            Require.nonNull(dice, "comparedWith.dice").atMost(1.0, "comparedWith.dice");
         }
     }
 

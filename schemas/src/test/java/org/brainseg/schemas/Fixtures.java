@@ -61,7 +61,8 @@ final class Fixtures {
                 Normalization.LAYER_CHANNEL,
                 new ModelVersionPublished.Architecture("unet3d", 4, 16, 4, 4, List.of(64, 64, 64)),
                 "file:///data/brats2021#sha256=" + SHA,
-                new ModelVersionPublished.Validation(0.31, DICE), ModelStatus.ACTIVE, 3, T);
+                new ModelVersionPublished.Validation(0.31, DICE), ModelStatus.ACTIVE, 3, T,
+                new ModelVersionPublished.Comparison(3, 0.35, DICE));
     }
 
     static List<Event> all() {

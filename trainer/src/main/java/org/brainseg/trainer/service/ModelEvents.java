@@ -26,15 +26,21 @@ public final class ModelEvents {
         ModelVersionPublished.Architecture arch = new ModelVersionPublished.Architecture(FAMILY, a.depth(), a.baseWidth(),
                 a.inChannels(), a.classes(), List.of(p, p, p));
         String trainedOn = r.trainedOn().length() > 2048 ? r.trainedOn().substring(0, 2048) : r.trainedOn();
+        ModelVersionPublished.Comparison compared = null;
+        if (r.comparedWith() != null && r.comparedWithVersion() != null && r.comparedWithVersion() != version) {
+            ModelVersionPublished.Validation v = r.comparedWith().toValidation();
+            compared = new ModelVersionPublished.Comparison(r.comparedWithVersion(), v.loss(), v.dice());
+        }
         return new ModelVersionPublished(UUID.randomUUID(), name, version, artifactUri, m.paramsSha256(),
                 Normalization.parse(a.normalization().id()), arch, trainedOn, r.candidate().toValidation(), status,
-                parentVersion != null && parentVersion < version ? parentVersion : null, createdAt);
+                parentVersion != null && parentVersion < version ? parentVersion : null, createdAt, compared);
     }
 
     /** The same version in another state (a new event id, everything else kept). */
     public static ModelVersionPublished withStatus(ModelVersionPublished e, ModelStatus status) {
         return new ModelVersionPublished(UUID.randomUUID(), e.name(), e.version(), e.artifactUri(), e.sha256(),
-                e.normalization(), e.architecture(), e.trainedOn(), e.validation(), status, e.parentVersion(), e.createdAt());
+                e.normalization(), e.architecture(), e.trainedOn(), e.validation(), status, e.parentVersion(), e.createdAt(),
+                e.comparedWith());
     }
 
     /**

@@ -31,6 +31,7 @@ import org.brainseg.schemas.ModelStatus;
 import org.brainseg.schemas.ModelVersionPublished;
 import org.brainseg.schemas.Normalization;
 import org.brainseg.schemas.Promotion;
+import org.brainseg.schemas.RegionValues;
 import org.brainseg.schemas.ScanFailed;
 import org.brainseg.schemas.Topics;
 import org.brainseg.schemas.TrainingRequested;
@@ -123,6 +124,9 @@ class TrainerServiceIT {
         assertThat(r2.comparedWithVersion()).isEqualTo(1);
         assertThat(r2.comparedWith().cases()).isEqualTo(r2.candidate().cases()).isNotEmpty();
         assertThat(r2.candidate().meanDice()).isEqualTo(v2Dice, org.assertj.core.data.Offset.offset(1e-9));
+        // the events are committed just before the trainer updates its own gauges: wait for them
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> good.scrape().contains("brainseg_model_active_version{model=\"brainseg\"} 2.0"));
         String scrape = good.scrape();
         assertThat(scrape).contains("brainseg_training_runs_total{outcome=\"promoted\"} 1.0")
                 .contains("brainseg_model_active_version{model=\"brainseg\"} 2.0")
@@ -146,6 +150,14 @@ class TrainerServiceIT {
                 .isLessThan(r3.comparedWith().meanDice() - 0.01);
         assertThat(r3.comparedWith().meanDice()).as("the active version judged again on the same cases")
                 .isEqualTo(v2Dice, org.assertj.core.data.Offset.offset(1e-6));
+        // both figures in the event itself: the candidate's in validation, the active's in comparedWith
+        assertThat(v3.comparedWith()).isNotNull();
+        assertThat(v3.comparedWith().version()).isEqualTo(2);
+        assertThat(v3.comparedWith().loss()).isEqualTo(r3.comparedWith().loss(), org.assertj.core.data.Offset.offset(1e-9));
+        RegionValues cd = v3.comparedWith().dice();
+        assertThat((cd.wt() + cd.tc() + cd.et()) / 3).isEqualTo(r3.comparedWith().meanDice(), org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(e2.get(1).comparedWith().version()).as("the promoted v2 names what it beat").isEqualTo(1);
+        assertThat(e1.get(0).comparedWith()).as("the first version had nothing to beat").isNull();
         assertThat(catalog().active().orElseThrow().version()).isEqualTo(2);
         List<ScanFailed> failed = committed(Topics.SCANS_FAILED, ScanFailed.class);
         assertThat(failed).hasSize(1);
