@@ -231,6 +231,10 @@ public final class TrainerLoop implements Runnable {
                 t.manifest(), rec, d.status(), active.map(ModelVersionPublished::version).orElse(null), clock.instant());
         List<ModelVersionPublished> events = ModelEvents.transition(event, active);
         commit(events, tp, r.offset());
+        // fold what was just committed now: reading it back could miss it (the transaction markers,
+        // hence the last stable offset, follow the commit asynchronously); folding twice is harmless
+        events.forEach(catalog.catalog()::apply);
+        updateActive();
         String outcome = switch (d.status()) {
             case ACTIVE -> "promoted";
             case REJECTED -> "rejected";
