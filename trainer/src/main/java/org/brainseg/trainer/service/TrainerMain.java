@@ -27,10 +27,17 @@ public final class TrainerMain {
     public static int run(TrainerConfig config) throws Exception {
         CountDownLatch done = new CountDownLatch(1);
         Throwable[] fatal = new Throwable[1];
-        TrainerService service = TrainerService.start(config, t -> {
-            fatal[0] = t;
-            done.countDown();
-        });
+        TrainerService service;
+        try {
+            service = TrainerService.start(config, t -> {
+                fatal[0] = t;
+                done.countDown();
+            });
+        } catch (Exception e) {
+            // Kafka or the registry unusable at start: fatal, exit 3, as the worker does
+            LOG.error("fatal: cannot start: {}", e.getMessage(), e);
+            return 3;
+        }
         Thread hook = new Thread(() -> {
             LOG.info("stopping the trainer");
             try {
