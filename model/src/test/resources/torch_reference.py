@@ -115,6 +115,21 @@ def main():
                 out[k] = p[k]
     elif op == "unet":
         out["output"] = unet(x, p, int(options["depth"]), options["kind"], training)
+    elif op == "unet-grad":
+        # Gradients of sum(output * upstream) with respect to the input and every parameter, keyed
+        # "grad:" + the DJL parameter name (computed in float64 by PyTorch's own kernels).
+        names = {k: re.sub(r"(^|_)\d\d", r"\1", k) for k in t
+                 if k not in ("input", "upstream") and not k.endswith(("runningMean", "runningVar"))}
+        x.requires_grad_(True)
+        for k in names.values():
+            p[k].requires_grad_(True)
+        y = unet(x, p, int(options["depth"]), options["kind"], training)
+        (y * t["upstream"]).sum().backward()
+        out["output"] = y
+        out["grad:input"] = x.grad
+        for k, short in names.items():
+            if p[short].grad is not None:
+                out["grad:" + k] = p[short].grad
     else:
         raise ValueError(op)
     write(dst, out)

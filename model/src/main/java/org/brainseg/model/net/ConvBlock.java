@@ -8,7 +8,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
-import ai.djl.nn.convolutional.Conv3d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
@@ -40,9 +39,8 @@ public final class ConvBlock extends AbstractBlock {
         return norm == null ? null : addChildBlock(name, norm);
     }
 
-    static Conv3d conv3(int filters) {
-        return Conv3d.builder().setKernelShape(new Shape(3, 3, 3)).optPadding(new Shape(1, 1, 1))
-                .setFilters(filters).build();
+    static BlockAlignedConv3d conv3(int filters) {
+        return BlockAlignedConv3d.of(3, filters);
     }
 
     @Override

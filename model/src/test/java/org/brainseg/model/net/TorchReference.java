@@ -16,16 +16,16 @@ import java.util.concurrent.TimeUnit;
  * Runs {@code torch_reference.py} (test resources) with Debian's PyTorch at /usr/bin/python3:
  * an independent implementation of each normalization and of the whole U-Net forward pass.
  */
-final class TorchReference {
-    static final Path PYTHON = Path.of("/usr/bin/python3");
+public final class TorchReference {
+    public static final Path PYTHON = Path.of("/usr/bin/python3");
     private static Boolean available;
 
-    record Tensor(long[] shape, float[] data) {}
+    public record Tensor(long[] shape, float[] data) {}
 
     private TorchReference() {}
 
     /** Whether /usr/bin/python3 can import torch (CI installs python3-torch). */
-    static synchronized boolean available() {
+    public static synchronized boolean available() {
         if (available == null) {
             available = false;
             if (Files.isExecutable(PYTHON)) {
@@ -43,7 +43,7 @@ final class TorchReference {
         return available;
     }
 
-    static Map<String, Tensor> run(String op, String optionsJson, Map<String, Tensor> inputs, Path dir)
+    public static Map<String, Tensor> run(String op, String optionsJson, Map<String, Tensor> inputs, Path dir)
             throws IOException, InterruptedException {
         Path script = dir.resolve("torch_reference.py");
         try (InputStream in = TorchReference.class.getResourceAsStream("/torch_reference.py")) {
@@ -99,7 +99,7 @@ final class TorchReference {
     }
 
     /** max |a - b| / max |b|: a relative error that does not blow up on values near zero. */
-    static double relativeError(float[] actual, float[] expected) {
+    public static double relativeError(float[] actual, float[] expected) {
         if (actual.length != expected.length) {
             throw new AssertionError("length " + actual.length + " != " + expected.length);
         }
