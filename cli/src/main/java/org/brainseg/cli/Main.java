@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             CommandLine.HelpCommand.class,
             DemoCommand.class,
+            DoctorCommand.class,
             NiftiInfoCommand.class,
             DatasetInfoCommand.class,
             GenerateCommand.class,

@@ -47,6 +47,11 @@ public enum ErrorCode {
      * offset); the earlier one's outputs stand.
      */
     DUPLICATE_EVENT,
+    /**
+     * The model gave NaN or infinite class probabilities for the scan (a broken model version, or
+     * wrong native numbers on this machine: see {@code brainseg doctor}); no mask was made.
+     */
+    NUMERIC_ERROR,
     /** A transient fault (I/O, broker) persisted through every allowed retry. */
     TRANSIENT_EXHAUSTED,
     /** A bug or unexpected condition in brainseg itself. */

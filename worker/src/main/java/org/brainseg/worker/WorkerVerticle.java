@@ -26,6 +26,7 @@ import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.brainseg.model.engine.DeviceChoice;
+import org.brainseg.model.check.NumericsCheck;
 import org.brainseg.model.engine.EngineSettings;
 import org.brainseg.model.infer.Segmenter;
 import org.brainseg.schemas.ErrorCode;
@@ -140,6 +141,7 @@ public final class WorkerVerticle extends AbstractVerticle {
         int intra = inf.intraOpThreads() > 0 ? inf.intraOpThreads()
                 : Math.max(1, Runtime.getRuntime().availableProcessors() / inf.threads());
         EngineSettings engine = EngineSettings.of(DeviceChoice.parse(config.model().device()), intra);
+        NumericsCheck.requirePassing(engine); // wrong native numbers: refuse to start (exit 3), publish nothing
         if (config.model().follows()) {
             RegistryRoot registryRoot = new RegistryRoot(config.model().registryRoot());
             follower = new ModelFollower(KafkaClients.modelsConsumer(config.kafka()), config.model().name(),

@@ -27,6 +27,8 @@ import org.brainseg.model.engine.EngineSettings;
 import org.brainseg.model.net.Normalization;
 import org.brainseg.model.net.UNet3d;
 import org.brainseg.model.net.UNetConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A numerics self-check of the engine on this machine: the real {@link UNet3d} (depth 2, width 8,
@@ -43,6 +45,7 @@ import org.brainseg.model.net.UNetConfig;
  * on two cores.
  */
 public final class NumericsCheck {
+    private static final Logger LOG = LoggerFactory.getLogger(NumericsCheck.class);
     /** The stored reference, a resource beside this class. */
     public static final String REFERENCE = "numerics-reference.json";
     /** Largest accepted relative error: correct float32 runs stay below 1e-5, the bug gave 0.1 to NaN. */
@@ -66,6 +69,11 @@ public final class NumericsCheck {
     public record Report(List<Result> results, double seconds) {
         public boolean passed() {
             return results.stream().allMatch(Result::passed);
+        }
+
+        /** The largest relative error over all normalizations (infinite when a value was not finite). */
+        public double worstError() {
+            return results.stream().mapToDouble(r -> r.finite() ? r.worstError() : Double.POSITIVE_INFINITY).max().orElse(0);
         }
 
         /** Null when passed; else one line naming the first failure. */
@@ -147,6 +155,29 @@ public final class NumericsCheck {
             JniUtils.setGradMode(gradMode);
         }
         return out;
+    }
+
+    /** What to try when the check fails, for the one-line messages of doctor and the services. */
+    public static final String WORKAROUND = "workaround: set ONEDNN_MAX_CPU_ISA=AVX2 (or SSE41) in the environment "
+            + "and run 'brainseg doctor' again; please report the CPU model it prints";
+
+    /**
+     * The services' start-up gate: sets the engine up, runs the check and returns the report when it
+     * passes; otherwise throws with the reason and the work-around, so that a worker never publishes
+     * masks, and a trainer never publishes a model, computed with wrong numbers.
+     *
+     * @throws IllegalStateException when the check fails
+     */
+    public static Report requirePassing(EngineSettings engine) {
+        Device device = engine.apply();
+        Report report = run(device);
+        if (!report.passed()) {
+            throw new IllegalStateException(report.reason() + "; " + WORKAROUND);
+        }
+        LOG.info("numerics check passed on {} in {} s: U-Net forward and gradients for {} normalizations agree with the "
+                + "float64 reference (worst relative error {})", device, String.format(Locale.ROOT, "%.1f", report.seconds()),
+                report.results().size(), String.format(Locale.ROOT, "%.1e", report.worstError()));
+        return report;
     }
 
     /** Runs every normalization on {@code device} (the engine already set up) against the stored reference. */

@@ -77,6 +77,7 @@ public final class Segmenter implements AutoCloseable {
         PreprocessedCase p = preprocessor.apply(id, copies, null);
         long t1 = System.nanoTime();
         float[][] probs = predictProbabilities(p, tta);
+        requireFinite(id, probs);
         long t2 = System.nanoTime();
         Volume mask = Preprocessor.restoreFromProbabilities(probs, p.geometry());
         long t3 = System.nanoTime();
@@ -94,6 +95,28 @@ public final class Segmenter implements AutoCloseable {
         }
         NDManager manager = model.model().getNDManager();
         return window.predict(manager, channels, p.nx(), p.ny(), p.nz());
+    }
+
+    /**
+     * @throws NonFiniteOutputException when any probability is NaN or infinite (a broken model or
+     *     wrong native numbers), naming how many
+     */
+    static void requireFinite(String id, float[][] probs) {
+        long bad = 0;
+        long total = 0;
+        for (float[] channel : probs) {
+            total += channel.length;
+            for (float v : channel) {
+                if (!Float.isFinite(v)) {
+                    bad++;
+                }
+            }
+        }
+        if (bad > 0) {
+            throw new NonFiniteOutputException(id + ": the network gave " + bad + " non-finite class probabilities of "
+                    + total + " (NaN or infinity); no mask is made. Run 'brainseg doctor' on this machine and check the "
+                    + "model version");
+        }
     }
 
     private static long ms(long nanos) {

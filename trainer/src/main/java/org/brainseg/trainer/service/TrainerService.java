@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.brainseg.model.check.NumericsCheck;
 import org.brainseg.schemas.EventCodec;
 import org.brainseg.trainer.registry.ModelRegistry;
 import org.brainseg.worker.http.HttpVerticle;
@@ -58,6 +59,7 @@ public final class TrainerService implements AutoCloseable {
     }
 
     private void assemble(Consumer<Throwable> onFatal) throws Exception {
+        NumericsCheck.requirePassing(config.training().engine()); // wrong native numbers: refuse to start (exit 3)
         new JvmMemoryMetrics().bindTo(registry);
         JvmGcMetrics gc = new JvmGcMetrics();
         gc.bindTo(registry);

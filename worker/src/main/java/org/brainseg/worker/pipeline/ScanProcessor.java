@@ -28,6 +28,7 @@ import org.brainseg.imaging.metrics.SegmentationMetrics;
 import org.brainseg.imaging.nifti.NiftiDataType;
 import org.brainseg.imaging.nifti.NiftiFormatException;
 import org.brainseg.imaging.nifti.NiftiWriter;
+import org.brainseg.model.infer.NonFiniteOutputException;
 import org.brainseg.model.infer.Segmentation;
 import org.brainseg.schemas.DiceReported;
 import org.brainseg.schemas.ErrorCode;
@@ -158,7 +159,12 @@ public final class ScanProcessor {
             throw new IOException("no model loaded yet");
         }
         try {
-            Segmentation seg = model.segment(loaded, tta);
+            Segmentation seg;
+            try {
+                seg = model.segment(loaded, tta);
+            } catch (NonFiniteOutputException x) {
+                throw new PoisonException(ErrorCode.NUMERIC_ERROR, "model v" + model.version() + ": " + x.getMessage(), x);
+            }
             long t2 = System.nanoTime();
             Path mask = store.maskPath(event.scanId(), model.version());
             removeStaleTemporaries(mask);
