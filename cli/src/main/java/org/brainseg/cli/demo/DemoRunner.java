@@ -412,13 +412,18 @@ public final class DemoRunner {
                 o.epochs(), seed, promotion);
     }
 
+    /** The demo's training settings: patch 32, depth 3, width 8, batch 2, learning rate 3e-3, one thread. */
+    static TrainerConfig.Training training(Options o) {
+        return new TrainerConfig.Training(o.spacingMm(), 32, 3, 8, 2, o.stepsPerEpoch(), 3e-3, o.epochs(), "layer", 1, "cpu", 0);
+    }
+
     private TrainerConfig trainerConfig(String bootstrap, Path registryRoot, Path dataDir) {
         return new TrainerConfig(
                 new TrainerConfig.Kafka(bootstrap, "brainseg-trainer", "brainseg-demo-trainer", 600_000, o.kafkaProperties()),
                 new TrainerConfig.Registry(registryRoot, MODEL, 5),
                 new TrainerConfig.Gate(0.01),
                 new TrainerConfig.HoldOut(0.25, 7),
-                new TrainerConfig.Training(o.spacingMm(), 32, 3, 8, 2, o.stepsPerEpoch(), 3e-3, o.epochs(), "layer", 1, "cpu", 0),
+                training(o),
                 new TrainerConfig.AutoRetrain(0, null),
                 new TrainerConfig.Data(List.of(dataDir)),
                 new TrainerConfig.Http("127.0.0.1", o.trainerPort()));

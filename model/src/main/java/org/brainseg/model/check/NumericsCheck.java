@@ -48,8 +48,13 @@ public final class NumericsCheck {
     private static final Logger LOG = LoggerFactory.getLogger(NumericsCheck.class);
     /** The stored reference, a resource beside this class. */
     public static final String REFERENCE = "numerics-reference.json";
-    /** Largest accepted relative error: correct float32 runs stay below 1e-5, the bug gave 0.1 to NaN. */
-    public static final double TOLERANCE = 1e-3;
+    /**
+     * Largest accepted relative error of any tensor. Correct float32 runs stay below 1e-5 except
+     * where float32 and float64 decide a kink differently (a max-pooling near-tie or a LeakyReLU
+     * input within rounding of 0 sends one voxel's gradient elsewhere): 1.3e-2 was seen on an
+     * 8-element γ gradient with one thread. The oneDNN bug gave 0.1 to NaN on most tensors.
+     */
+    public static final double TOLERANCE = 5e-2;
     static final int DEPTH = 2;
     static final int WIDTH = 8;
     static final Shape INPUT = new Shape(2, 4, 16, 16, 16);

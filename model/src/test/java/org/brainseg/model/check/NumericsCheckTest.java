@@ -56,7 +56,7 @@ class NumericsCheckTest {
         JsonNode ref = NumericsCheck.loadReference().path("normalizations").path("layer");
         assertThat(NumericsCheck.compare(Normalization.LAYER, actual, ref).passed()).isTrue();
 
-        actual.get("grad:04dec0_01conv1_weight")[1] *= 1.05; // one projection 5 % off
+        actual.get("grad:04dec0_01conv1_weight")[0] *= 1.3; // its norm 30 % off, as the oneDNN bug made it
         NumericsCheck.Result wrong = NumericsCheck.compare(Normalization.LAYER, actual, ref);
         assertThat(wrong.passed()).isFalse();
         assertThat(wrong.worstTensor()).isEqualTo("grad:04dec0_01conv1_weight");
