@@ -10,7 +10,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import org.brainseg.imaging.Volume;
@@ -96,17 +95,17 @@ public final class ViewerRoutes implements Consumer<Router> {
     }
 
     private void scanPage(RoutingContext ctx) {
-        Optional<ScanView>[] v = new Optional[1];
+        ScanView[] v = new ScanView[1];
         if (!checked(ctx, () -> {
             String id = Params.scanId(ctx.pathParam("scanId"));
             Params.overlay(Params.single(ctx.queryParam("overlay"), "overlay"));
             Params.modality(Params.single(ctx.queryParam("modality"), "modality"));
             Params.version(Params.single(ctx.queryParam("version"), "version"), "version");
-            v[0] = index.get(id);
+            v[0] = index.get(id).orElse(null);
         })) {
             return;
         }
-        if (v[0].isEmpty()) {
+        if (v[0] == null) {
             page(ctx, 404, Pages.error(404, "Unknown scan", "No scan with this id has been seen on brainseg's topics."));
             return;
         }
