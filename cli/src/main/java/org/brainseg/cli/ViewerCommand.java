@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
             "planes, previews (/scans/<id>/preview.png), /metrics and /health/*. Follows brainseg.scans.arrived,",
             "brainseg.segmentations, brainseg.dice and brainseg.scans.failed (read_committed) from the beginning.",
             "Volumes are read only under the --root directories (the workers' input roots and output root).",
-            "Exit codes: 0 stopped, 2 bad input, 3 fatal error."
+            "Every key is documented in deploy/viewer.example.yaml. Exit codes: 0 stopped, 2 bad input, 3 fatal error."
         })
 final class ViewerCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -47,6 +47,9 @@ final class ViewerCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "Viewer configuration (YAML): kafka, store.roots, http, index.")
     Path config;
 
+    @Option(names = "--check", description = "Validate the configuration, print it as JSON and exit without starting.")
+    boolean check;
+
     @Override
     public Integer call() throws Exception {
         ViewerConfig c;
@@ -59,6 +62,15 @@ final class ViewerCommand implements Callable<Integer> {
                 msg += " (--root DIR)";
             }
             throw new BadInputException(config == null || msg.startsWith(config.toString()) ? msg : config + ": " + msg);
+        }
+        for (Path root : c.store().roots()) {
+            if (!check && !java.nio.file.Files.isDirectory(root)) {
+                throw new BadInputException("store.roots: " + root + " is not a directory");
+            }
+        }
+        if (check) {
+            spec.commandLine().getOut().println(Json.write(c));
+            return 0;
         }
         return ViewerMain.run(c, url -> spec.commandLine().getOut().println("viewer: " + url));
     }

@@ -3,13 +3,11 @@ package org.brainseg.viewer;
 import static org.brainseg.worker.config.ConfigFile.ordered;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.brainseg.worker.config.ConfigException;
 import org.brainseg.worker.config.ConfigFile;
 
 /**
@@ -47,11 +45,6 @@ public final class ViewerConfigLoader {
     public static ViewerConfig load(Path file, Map<String, String> env, Overrides o) throws IOException {
         ConfigFile v = ConfigFile.load(file, DEFAULTS, env);
         List<Path> roots = o.roots().isEmpty() ? v.paths("store", "roots") : o.roots();
-        for (Path r : roots) {
-            if (!Files.isDirectory(r)) {
-                throw new ConfigException("store.roots", r + " is not a directory");
-            }
-        }
         Map<String, String> props = new LinkedHashMap<>(v.kafkaProperties());
         props.putAll(o.properties());
         String bootstrap = o.bootstrapServers() != null ? o.bootstrapServers() : v.string("kafka", "bootstrapServers");
