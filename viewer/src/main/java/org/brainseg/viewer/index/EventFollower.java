@@ -103,7 +103,12 @@ public final class EventFollower implements Runnable, AutoCloseable {
             List<TopicPartition> parts = new ArrayList<>();
             List<String> missing = new ArrayList<>();
             for (String t : TOPICS) {
-                List<PartitionInfo> infos = consumer.partitionsFor(t, Duration.ofSeconds(30));
+                List<PartitionInfo> infos;
+                try {
+                    infos = consumer.partitionsFor(t, Duration.ofSeconds(30));
+                } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                    infos = null; // broker not reachable yet: keep trying, not ready meanwhile
+                }
                 if (infos == null || infos.isEmpty()) {
                     missing.add(t);
                 } else {
@@ -113,7 +118,7 @@ public final class EventFollower implements Runnable, AutoCloseable {
             if (missing.isEmpty()) {
                 return parts;
             }
-            LOG.warn("waiting for topics {} to exist", missing);
+            LOG.warn("waiting for topics {} (missing, or the broker does not answer)", missing);
             sleep(2000);
         }
         return null;
