@@ -26,6 +26,8 @@ import org.brainseg.kafka.embedded.TopicsInitializer;
 import org.brainseg.schemas.ErrorCode;
 import org.brainseg.schemas.ScanArrived;
 import org.brainseg.schemas.SegmentationCompleted;
+import org.brainseg.worker.Worker;
+import org.brainseg.worker.config.WorkerConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,6 +58,7 @@ class ViewerBrowserIT {
     String twoVersions;
     String failed;
     String maskDeleted;
+    String realScan;
 
     @BeforeAll
     void setUp(@TempDir Path dir) throws Exception {
@@ -65,6 +68,16 @@ class ViewerBrowserIT {
         }
         streams = new Streams(kafka.bootstrapServers(), dir);
         List<Case> cases = Streams.cohort(streams.scans, 5, 11);
+        // a real worker with a tiny model segments one scan first (it reads brainseg.scans.arrived from the
+        // beginning, so it runs alone); the synthetic outputs below carry known masks for the pixel checks
+        realScan = "it-real-" + cases.get(0).id();
+        Path model = RealWorker.tinyModel(cases.subList(0, 4), dir.resolve("models"));
+        try (Worker w = Worker.start(WorkerConfig.local(kafka.bootstrapServers(), "it-viewer-worker", streams.scans,
+                streams.masks.resolve("worker"), model, 1, 1, 1), t -> {})) {
+            streams.arrived(cases.get(0), realScan);
+            await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> RealWorker.completed(kafka.bootstrapServers(), realScan));
+        }
         // before the viewer starts: read from the beginning
         ScanArrived a0 = streams.arrived(cases.get(0), "it-" + cases.get(0).id());
         streams.completed(cases.get(0), a0, 1, false);
@@ -89,7 +102,7 @@ class ViewerBrowserIT {
         Files.delete(Path.of(s4.maskUri()));
         maskDeleted = a4.scanId();
         done = List.of(a0.scanId(), a1.scanId(), a2.scanId(), a4.scanId());
-        await().atMost(Duration.ofSeconds(60)).until(() -> viewer.index().size() == 5);
+        await().atMost(Duration.ofSeconds(60)).until(() -> viewer.index().size() == 6);
     }
 
     @AfterAll
@@ -177,6 +190,17 @@ class ViewerBrowserIT {
         String dom = chrome.dom(base + "/scans/" + twoVersions, W, 1300);
         chrome.screenshot(base + "/scans/" + twoVersions, W, 1300, SHOTS.resolve("scan-two-versions.png"));
         assertThat(dom).containsPattern("<section id=\"compare\">").contains("v1").contains("v2");
+    }
+
+    @Test
+    void shouldShowAMaskARealWorkerWrote() throws Exception {
+        assertThat(viewer.index().get(realScan).orElseThrow().segmentations()).containsKey(1);
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/api/scans/" + realScan + "/mask.bin")).build(),
+                HttpResponse.BodyHandlers.ofByteArray()).statusCode()).isEqualTo(200);
+        assertThat(get("/scans/" + realScan + "/preview.png").statusCode()).isEqualTo(200);
+        String dom = Chromium.require().dom(base + "/scans/" + realScan, W, H);
+        assertThat(state(dom).path("ready").asText()).isEqualTo("1");
+        assertThat(dom).contains("<p id=\"error\" class=\"error\" hidden=\"\">");
     }
 
     @Test
