@@ -59,6 +59,7 @@ class ViewerBrowserIT {
     String failed;
     String maskDeleted;
     String realScan;
+    List<Case> cases;
 
     @BeforeAll
     void setUp(@TempDir Path dir) throws Exception {
@@ -67,7 +68,7 @@ class ViewerBrowserIT {
             TopicsInitializer.createAll(admin, 3, (short) 1, Duration.ofSeconds(30));
         }
         streams = new Streams(kafka.bootstrapServers(), dir);
-        List<Case> cases = Streams.cohort(streams.scans, 5, 11);
+        cases = Streams.cohort(streams.scans, 5, 11);
         // a real worker with a tiny model segments one scan first (it reads brainseg.scans.arrived from the
         // beginning, so it runs alone); the synthetic outputs below carry known masks for the pixel checks
         realScan = "it-real-" + cases.get(0).id();
@@ -182,6 +183,51 @@ class ViewerBrowserIT {
         }
         assertThat(outside).isGreaterThan(1000);
         assertThat(changedOutside).as("pixels changed outside the tumour's box").isZero();
+    }
+
+    @Test
+    void shouldMoveTheCrosshairOnClickAndTellTheVoxelUnderThePointer() throws Exception {
+        try (Cdp page = Cdp.open(Chromium.require(), W, H)) {
+            page.navigate(base + "/scans/" + done.get(2));
+            page.until("document.getElementById('state').dataset.ready === '1'", Duration.ofSeconds(60));
+            JsonNode before = stateValue(page, "position");
+            JsonNode box = stateValue(page, "tumourBox");
+            JsonNode rect = stateValue(page, "axialRect");
+            // the pointer over the tumour: its voxel, value and label
+            page.move((box.get(0).asDouble() + box.get(2).asDouble()) / 2, (box.get(1).asDouble() + box.get(3).asDouble()) / 2);
+            page.until("document.getElementById('cursor').textContent.startsWith('voxel')", Duration.ofSeconds(10));
+            assertThat(page.eval("document.getElementById('cursor').textContent").asText())
+                    .matches("voxel \\(\\d+, \\d+, " + before.get(2).asInt() + "\\)  FLAIR \\S+  label \\d.*");
+            // a click on the axial image moves the crosshair there: same axial slice, the other two follow
+            page.click(rect.get(0).asDouble() + 25, rect.get(1).asDouble() + 25);
+            JsonNode after = stateValue(page, "position");
+            assertThat(after.get(2).asInt()).isEqualTo(before.get(2).asInt());
+            assertThat(after.get(0).asInt()).isNotEqualTo(before.get(0).asInt());
+            assertThat(after.get(1).asInt()).isNotEqualTo(before.get(1).asInt());
+            assertThat(page.eval("document.getElementById('slice-coronal').value").asText()).isEqualTo(after.get(1).asText());
+            assertThat(page.eval("document.getElementById('slice-sagittal').value").asText()).isEqualTo(after.get(0).asText());
+            // the overlay checkbox turns the overlay off
+            page.eval("document.getElementById('overlay').click()");
+            assertThat(stateValue(page, "overlay").asText()).isEqualTo("0");
+        }
+    }
+
+    @Test
+    void shouldAddAScanToTheOpenListWhileItStreams() throws Exception {
+        try (Cdp page = Cdp.open(Chromium.require(), W, H)) {
+            page.navigate(base + "/");
+            page.until("document.querySelectorAll('#scans tbody tr').length >= 6", Duration.ofSeconds(60));
+            String live = "it-live-" + cases.get(2).id();
+            streams.arrived(cases.get(2), live);
+            page.until("document.querySelector('tr[data-scan-id=\"" + live + "\"]') !== null", Duration.ofSeconds(30));
+            assertThat(page.eval("document.querySelector('#scans tbody tr').dataset.scanId").asText())
+                    .as("newest first").isEqualTo(live);
+        }
+    }
+
+    private static JsonNode stateValue(Cdp page, String key) throws Exception {
+        JsonNode v = page.eval("document.getElementById('state').dataset." + key);
+        return key.equals("overlay") ? v : JSON.readTree(v.asText());
     }
 
     @Test
