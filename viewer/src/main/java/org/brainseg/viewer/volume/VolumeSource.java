@@ -28,6 +28,7 @@ public final class VolumeSource {
     private final ScanStore store;
     private final NiftiReader reader;
     private final Map<String, Volume> cache;
+    private final Object decoding = new Object();
 
     public VolumeSource(ScanStore store, int cachedVolumes) {
         this.store = store;
@@ -95,17 +96,27 @@ public final class VolumeSource {
                 return v;
             }
         }
-        Volume v;
-        try {
-            NiftiImage img = reader.readImage(p);
-            v = channel < 0 ? img.volume() : img.channel(channel);
-        } catch (IOException | RuntimeException e) {
-            throw new VolumeException(VolumeException.Kind.CORRUPT, "not a readable NIfTI volume ("
-                    + e.getClass().getSimpleName() + ")");
+        // one decode at a time: a page asks for a volume's header and data at once, and a decoded
+        // BraTS volume is 35 MB of floats; the second request then finds it in the cache
+        synchronized (decoding) {
+            synchronized (cache) {
+                Volume v = cache.get(key);
+                if (v != null) {
+                    return v;
+                }
+            }
+            Volume v;
+            try {
+                NiftiImage img = reader.readImage(p);
+                v = channel < 0 ? img.volume() : img.channel(channel);
+            } catch (IOException | RuntimeException e) {
+                throw new VolumeException(VolumeException.Kind.CORRUPT, "not a readable NIfTI volume ("
+                        + e.getClass().getSimpleName() + ")");
+            }
+            synchronized (cache) {
+                cache.put(key, v);
+            }
+            return v;
         }
-        synchronized (cache) {
-            cache.put(key, v);
-        }
-        return v;
     }
 }
