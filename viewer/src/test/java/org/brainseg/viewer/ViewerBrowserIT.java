@@ -251,8 +251,10 @@ class ViewerBrowserIT {
 
     @Test
     void shouldShowAFailedScansCodeOnItsPage() throws Exception {
-        String dom = Chromium.require().dom(base + "/scans/" + failed, W, H);
-        assertThat(dom).contains("data-error-code=\"NIFTI_CORRUPT\"").contains("no mask: the scan failed");
+        Chromium chrome = Chromium.require();
+        String dom = chrome.dom(base + "/scans/" + failed, W, H);
+        chrome.screenshot(base + "/scans/" + failed, W, 600, SHOTS.resolve("scan-failed.png"));
+        assertThat(dom).contains("data-error-code=\"NIFTI_CORRUPT\"").contains("no mask: the scan failed: NIFTI_CORRUPT: t1: truncated gzip stream");
     }
 
     @Test
@@ -270,7 +272,9 @@ class ViewerBrowserIT {
     @Test
     void shouldAnswerAnUnknownScanWithA404Page() throws Exception {
         assertThat(get("/scans/no-such-scan").statusCode()).isEqualTo(404);
-        String dom = Chromium.require().dom(base + "/scans/no-such-scan", W, H);
+        Chromium chrome = Chromium.require();
+        String dom = chrome.dom(base + "/scans/no-such-scan", W, H);
+        chrome.screenshot(base + "/scans/no-such-scan", W, 300, SHOTS.resolve("unknown-scan.png"));
         assertThat(dom).contains("404").contains("Unknown scan");
     }
 

@@ -297,7 +297,9 @@
     }
     await loadVolume();
     if (versions.length === 0) {
-      bs.showError(info.status === "failed" ? "no mask: the scan failed (see below)" : "no mask yet: the scan is being segmented");
+      const f = info.failures[info.failures.length - 1];
+      bs.showError(f ? "no mask: the scan failed: " + f.errorCode + ": " + f.message : "no mask yet: the scan is being segmented");
+      $("version-numbers").hidden = true;
     }
     await loadMask($("version").value);
     if (versions.length >= 2) await loadCompare();
