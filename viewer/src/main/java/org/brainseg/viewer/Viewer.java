@@ -84,7 +84,7 @@ public final class Viewer implements AutoCloseable {
         if (f == null || !f.isRunning()) {
             problems.add(f != null && f.fatal() != null ? "event follower stopped: " + f.fatal() : "event follower not running");
         } else if (!f.caughtUp()) {
-            problems.add("reading brainseg's topics up to now");
+            problems.add(f.waitingFor());
         }
         return new ViewerStatus(problems.isEmpty(), problems, index.size(), f != null && f.caughtUp());
     }

@@ -40,6 +40,7 @@ public final class EventFollower implements Runnable, AutoCloseable {
     private volatile boolean caughtUp;
     private volatile Throwable fatal;
     private volatile boolean stopped;
+    private volatile String waiting = "starting";
 
     /**
      * @param onRecord hears the topic of every record and whether it decoded (for metrics)
@@ -74,6 +75,7 @@ public final class EventFollower implements Runnable, AutoCloseable {
             }
             consumer.assign(parts);
             consumer.seekToBeginning(parts);
+            waiting = "reading brainseg's topics up to where they stood at the start";
             Map<TopicPartition, Long> end = consumer.endOffsets(parts);
             LOG.info("following {} ({} partitions) from the beginning", TOPICS, parts.size());
             while (running) {
@@ -118,7 +120,8 @@ public final class EventFollower implements Runnable, AutoCloseable {
             if (missing.isEmpty()) {
                 return parts;
             }
-            LOG.warn("waiting for topics {} (missing, or the broker does not answer)", missing);
+            waiting = "waiting for topics " + missing + " (missing, or the broker does not answer)";
+            LOG.warn("{}", waiting);
             sleep(2000);
         }
         return null;
@@ -157,6 +160,11 @@ public final class EventFollower implements Runnable, AutoCloseable {
     /** Whether everything committed before the start has been read. */
     public boolean caughtUp() {
         return caughtUp;
+    }
+
+    /** Why it has not caught up yet (for the readiness check). */
+    public String waitingFor() {
+        return waiting;
     }
 
     /** What stopped the follower, or null. */
