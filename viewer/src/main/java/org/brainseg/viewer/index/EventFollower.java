@@ -40,7 +40,7 @@ public final class EventFollower implements Runnable, AutoCloseable {
     private volatile boolean caughtUp;
     private volatile Throwable fatal;
     private volatile boolean stopped;
-    private volatile String waiting = "starting";
+    private volatile String waiting = "connecting to Kafka";
 
     /**
      * @param onRecord hears the topic of every record and whether it decoded (for metrics)
