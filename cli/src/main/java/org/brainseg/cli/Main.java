@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
             TrainerCommand.class,
             ModelsCommand.class,
             RetrainCommand.class,
+            ViewerCommand.class,
         })
 public final class Main implements Runnable {
 

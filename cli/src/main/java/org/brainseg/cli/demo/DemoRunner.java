@@ -173,6 +173,10 @@ public final class DemoRunner {
             Worker worker = Worker.start(workerConfig(bootstrap, dataDir, masks, registryRoot), this::fatal);
             opened(worker);
             line("worker:  http://127.0.0.1:%d/v1/status (masks %s)", worker.httpPort(), masks);
+            // viewer (issue 15): started beside the worker; 8090 unless the demo runs on free ports
+            org.brainseg.viewer.Viewer viewer = DemoViewer.start(bootstrap, o.kafkaProperties(), dataDir, masks, o.workerPort() == 0);
+            opened(viewer);
+            line("viewer:  %s (every scan's mask over its MRI)", viewer.url());
 
             // 4. Initial model
             int initial = initialModel(bootstrap, registryRoot, dataDir, trainer, worker, deadline);
@@ -192,6 +196,7 @@ public final class DemoRunner {
                         bootstrap, bootstrap);
                 line("./brainseg models list --bootstrap %s     ./brainseg retrain --bootstrap %s --dataset %s", bootstrap,
                         bootstrap, dataDir);
+                line("viewer: %s", viewer.url()); // viewer (issue 15)
                 line("Running until Ctrl-C.");
                 out.flush();
                 new CountDownLatch(1).await(); // until Ctrl-C: the shutdown hook closes everything

@@ -48,6 +48,7 @@ class DemoIT {
         assertThat(s.completedByVersion().values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(8);
         assertThat(out).contains("training the initial layer model").contains("retrain requested")
                 .contains("hot swap: v1 -> v2").contains("Summary (8 scans, 0 failed)");
+        assertThat(out).containsPattern("viewer: +http://127\\.0\\.0\\.1:\\d+/"); // viewer (issue 15)
         assertThat(s.table()).contains("v1").contains("v2").contains("all");
         try (Stream<Path> masks = Files.walk(tmp.resolve("work/masks"))) {
             assertThat(masks.filter(p -> p.toString().endsWith("_seg.nii.gz")).count()).isEqualTo(8);

@@ -30,13 +30,21 @@ public final class HttpVerticle extends AbstractVerticle {
     private final int port;
     private final PrometheusMeterRegistry registry;
     private final Supplier<? extends Status> status;
+    private final java.util.function.Consumer<Router> routes;
     private volatile int actualPort;
 
     public HttpVerticle(String host, int port, PrometheusMeterRegistry registry, Supplier<? extends Status> status) {
+        this(host, port, registry, status, r -> {});
+    }
+
+    /** With a service's own routes beside the standard ones ({@code routes} adds them to the router). */
+    public HttpVerticle(String host, int port, PrometheusMeterRegistry registry, Supplier<? extends Status> status,
+            java.util.function.Consumer<Router> routes) {
         this.host = host;
         this.port = port;
         this.registry = registry;
         this.status = status;
+        this.routes = routes;
     }
 
     /** The port bound (useful with port 0). */
@@ -55,6 +63,7 @@ public final class HttpVerticle extends AbstractVerticle {
             json(ctx, s.ready() ? 200 : 503, java.util.Map.of("status", s.ready() ? "UP" : "DOWN", "problems", s.problems()));
         });
         router.get("/v1/status").handler(ctx -> json(ctx, 200, status.get()));
+        routes.accept(router);
         vertx.createHttpServer().requestHandler(router).listen(port, host)
                 .onSuccess((HttpServer s) -> {
                     actualPort = s.actualPort();

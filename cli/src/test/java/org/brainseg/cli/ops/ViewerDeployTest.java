@@ -1,0 +1,132 @@
+package org.brainseg.cli.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.brainseg.viewer.ViewerConfig;
+import org.brainseg.viewer.ViewerConfigLoader;
+import org.brainseg.worker.config.WorkerConfig;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The viewer in deploy/ and monitoring/: a real command with a valid config in compose, the image
+ * and Kubernetes; it may read what the workers read and write, mounted read-only; its port is
+ * published, probed and scraped.
+ */
+class ViewerDeployTest {
+    static final int VIEWER_PORT = 8090;
+
+    static ViewerConfig viewerConfig(String yaml) throws Exception {
+        Path f = Files.createTempFile("viewer", ".yaml");
+        try {
+            Files.writeString(f, yaml);
+            return ViewerConfigLoader.load(f, Map.of());
+        } finally {
+            Files.delete(f);
+        }
+    }
+
+    static List<String> strings(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(a -> out.add(a.asText()));
+        return out;
+    }
+
+    @Test
+    void shouldDocumentEveryKeyAndLoadEachConfig() throws Exception {
+        Set<String> documented = Contract.keyPaths(Repo.yaml("deploy/viewer.example.yaml"), "");
+        assertThat(documented).containsAll(ViewerConfigLoader.keys());
+        viewerConfig(Files.readString(Repo.file("deploy/viewer.example.yaml")));
+        for (String f : List.of("deploy/config/viewer.yaml", "deploy/k8s/base/viewer.yaml")) {
+            assertThat(documented).as(f).containsAll(Contract.keyPaths(Repo.yaml(f), ""));
+            ViewerConfig c = viewerConfig(Files.readString(Repo.file(f)));
+            assertThat(c.http().host()).as(f).isEqualTo("0.0.0.0");
+            assertThat(c.http().port()).as(f).isEqualTo(VIEWER_PORT);
+        }
+    }
+
+    @Test
+    void shouldRunInComposeOnWhatTheWorkersReadAndWriteReadOnly() throws Exception {
+        JsonNode services = Repo.yaml(DeployFilesTest.COMPOSE).path("services");
+        JsonNode viewer = services.path("viewer");
+        List<String> args = strings(viewer.path("command"));
+        Contract.assertValidCommand(args);
+        assertThat(args.get(0)).isEqualTo("viewer");
+        assertThat(args.get(args.indexOf("--config") + 1)).isEqualTo("/etc/brainseg/viewer.yaml");
+        assertThat(strings(viewer.path("volumes"))).contains("./config/viewer.yaml:/etc/brainseg/viewer.yaml:ro")
+                .allSatisfy(v -> assertThat(v).endsWith(":ro"));
+        assertThat(strings(viewer.path("ports"))).contains(VIEWER_PORT + ":" + VIEWER_PORT);
+        ViewerConfig vc = viewerConfig(Files.readString(Repo.file("deploy/config/viewer.yaml")));
+        WorkerConfig wc = Contract.workerConfig(Files.readString(Repo.file("deploy/config/worker.yaml")), Map.of());
+        assertThat(vc.kafka().bootstrapServers()).isEqualTo(wc.kafka().bootstrapServers());
+        for (Path p : wc.store().inputRoots()) {
+            assertThat(vc.store().roots()).as("the viewer may read %s", p).anyMatch(p::startsWith);
+        }
+        assertThat(vc.store().roots()).as("and the masks").anyMatch(wc.store().outputRoot()::startsWith);
+        JsonNode scrape = null;
+        for (JsonNode c : Repo.yaml(Monitoring.PROMETHEUS).path("scrape_configs")) {
+            if (c.path("job_name").asText().equals("brainseg-viewer")) {
+                scrape = c;
+            }
+        }
+        assertThat(scrape).as("a brainseg-viewer scrape job").isNotNull();
+        assertThat(scrape.toString()).contains("viewer:" + VIEWER_PORT);
+    }
+
+    @Test
+    void shouldBuildAViewerImageThatServesItsPort() throws Exception {
+        Map<String, List<String>> stages = Dockerfile.stages(Files.readString(Repo.file(DeployFilesTest.DOCKERFILE)));
+        String text = String.join("\n", stages.get("viewer"));
+        assertThat(text).contains("USER 10001:10001").contains("EXPOSE " + VIEWER_PORT)
+                .contains("http://127.0.0.1:" + VIEWER_PORT + "/health/live").contains("ENTRYPOINT [\"brainseg\"]");
+        String cmd = stages.get("viewer").stream().filter(l -> l.startsWith("CMD ")).findFirst().orElseThrow();
+        Contract.assertValidCommand(strings(Repo.JSON.readTree(cmd.substring(4))));
+        List<String> names = new ArrayList<>(stages.keySet());
+        assertThat(names.get(names.size() - 1)).as("the worker stays the default target").isEqualTo("worker");
+    }
+
+    @Test
+    void shouldRenderADeploymentServiceAndPodMonitorInTheKubernetesBase() throws Exception {
+        Optional<Tool> kustomize = Tool.find("kustomize");
+        Tool tool = Tool.require(kustomize.isPresent() ? kustomize : Tool.find("kubectl"), "kustomize or kubectl", "kubernetes-client");
+        List<JsonNode> base = new ArrayList<>();
+        String rendered = tool.check(kustomize.isPresent() ? "build" : "kustomize", "deploy/k8s/base");
+        try (var it = Repo.YAML.readerFor(JsonNode.class).readValues(rendered.lines().filter(l -> !l.startsWith("# Warning:"))
+                .reduce("", (a, b) -> a + b + "\n"))) {
+            while (it.hasNext()) {
+                base.add((JsonNode) it.next());
+            }
+        }
+        JsonNode d = KustomizeTest.find(base, "Deployment", "brainseg-viewer");
+        JsonNode c = KustomizeTest.container(d);
+        List<String> args = strings(c.path("args"));
+        Contract.assertValidCommand(args);
+        ViewerConfig vc = viewerConfig(KustomizeTest.configFile(base, d));
+        WorkerConfig wc = Contract.workerConfig(KustomizeTest.configFile(base, KustomizeTest.find(base, "Deployment", "brainseg-worker")),
+                Map.of());
+        assertThat(vc.kafka().bootstrapServers()).isEqualTo(wc.kafka().bootstrapServers());
+        assertThat(vc.store().roots()).anyMatch(wc.store().outputRoot()::startsWith);
+        assertThat(c.path("ports").get(0).path("containerPort").asInt()).isEqualTo(VIEWER_PORT);
+        assertThat(c.path("readinessProbe").path("httpGet").path("path").asText()).isEqualTo("/health/ready");
+        assertThat(c.path("livenessProbe").path("httpGet").path("path").asText()).isEqualTo("/health/live");
+        c.path("volumeMounts").forEach(m -> {
+            if (m.path("mountPath").asText().startsWith("/var/lib/brainseg")) {
+                assertThat(m.path("readOnly").asBoolean()).as("%s read-only", m.path("mountPath")).isTrue();
+            }
+        });
+        JsonNode labels = d.path("spec").path("template").path("metadata").path("labels");
+        JsonNode svc = KustomizeTest.find(base, "Service", "brainseg-viewer");
+        svc.path("spec").path("selector").fields().forEachRemaining(e ->
+                assertThat(labels.path(e.getKey()).asText()).isEqualTo(e.getValue().asText()));
+        JsonNode pm = KustomizeTest.find(base, "PodMonitor", "brainseg-viewer");
+        assertThat(labels.path(pm.path("spec").path("jobLabel").asText()).asText()).isEqualTo("brainseg-viewer");
+        assertThat(pm.path("spec").path("podMetricsEndpoints").get(0).path("path").asText()).isEqualTo("/metrics");
+    }
+}

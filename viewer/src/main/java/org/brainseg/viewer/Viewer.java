@@ -1,0 +1,142 @@
+package org.brainseg.viewer;
+
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.brainseg.schemas.EventCodec;
+import org.brainseg.viewer.index.EventFollower;
+import org.brainseg.viewer.index.ScanIndex;
+import org.brainseg.viewer.volume.VolumeSource;
+import org.brainseg.viewer.web.ViewerRoutes;
+import org.brainseg.worker.http.HttpVerticle;
+import org.brainseg.worker.store.LocalFileStore;
+
+/**
+ * A running viewer: an {@link EventFollower} thread filling the {@link ScanIndex}, and one Vert.x
+ * HTTP server with the pages ({@link ViewerRoutes}), {@code /metrics} and {@code /health/*}.
+ * {@link #close()} is idempotent and stops both.
+ */
+public final class Viewer implements AutoCloseable {
+    /** Volumes kept decoded in memory (a scan page needs one modality and one or two masks). */
+    static final int CACHED_VOLUMES = 8;
+
+    private final ViewerConfig config;
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final ScanIndex index;
+    private JvmGcMetrics gc;
+    private EventFollower follower;
+    private Thread followerThread;
+    private Vertx vertx;
+    private HttpVerticle http;
+    private volatile boolean closed;
+
+    private Viewer(ViewerConfig config) {
+        this.config = config;
+        this.index = new ScanIndex(config.maxScans(), Clock.systemUTC());
+    }
+
+    /** Starts following the topics and serving; returns once the HTTP server listens. */
+    public static Viewer start(ViewerConfig config) throws Exception {
+        Viewer v = new Viewer(config);
+        try {
+            v.assemble();
+        } catch (Exception | Error e) {
+            v.close();
+            throw e;
+        }
+        return v;
+    }
+
+    private void assemble() throws Exception {
+        new JvmMemoryMetrics().bindTo(registry);
+        gc = new JvmGcMetrics();
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        ViewerMetrics metrics = new ViewerMetrics(registry, index::size);
+        List<java.nio.file.Path> roots = config.store().roots();
+        // the store only resolves reads here; its output root is never written by the viewer
+        LocalFileStore store = new LocalFileStore(roots, roots.get(0));
+        follower = new EventFollower(EventFollower.consumer(config.kafka().bootstrapServers(), config.kafka().properties()),
+                index, new EventCodec(), metrics::event);
+        followerThread = new Thread(follower, "brainseg-viewer-follower");
+        followerThread.setDaemon(true);
+        followerThread.start();
+        vertx = Vertx.vertx();
+        http = new HttpVerticle(config.http().host(), config.http().port(), registry, this::status,
+                new ViewerRoutes(vertx, index, new VolumeSource(store, CACHED_VOLUMES), metrics));
+        vertx.deployVerticle(http).toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES);
+    }
+
+    public ViewerStatus status() {
+        List<String> problems = new ArrayList<>();
+        EventFollower f = follower;
+        if (f == null || !f.isRunning()) {
+            problems.add(f != null && f.fatal() != null ? "event follower stopped: " + f.fatal() : "event follower not running");
+        } else if (!f.caughtUp()) {
+            problems.add(f.waitingFor());
+        }
+        return new ViewerStatus(problems.isEmpty(), problems, index.size(), f != null && f.caughtUp());
+    }
+
+    public ScanIndex index() {
+        return index;
+    }
+
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    public int httpPort() {
+        return http == null ? -1 : http.actualPort();
+    }
+
+    /** The address to open in a browser. */
+    public String url() {
+        return config.url(httpPort());
+    }
+
+    /** Whether the follower stopped on an error (the service should be restarted). */
+    public Throwable fatal() {
+        return follower == null ? null : follower.fatal();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (follower != null) {
+            follower.close();
+        }
+        if (followerThread != null) {
+            try {
+                followerThread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (vertx != null) {
+            try {
+                vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // closing anyway
+            }
+        }
+        if (gc != null) {
+            gc.close();
+        }
+        registry.close();
+    }
+}

@@ -1,0 +1,46 @@
+"use strict";
+// Small helpers shared by the pages. Data goes in with textContent only: nothing from an event is parsed as HTML.
+const bs = {
+  el(tag, text, cls) {
+    const e = document.createElement(tag);
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    if (cls) e.className = cls;
+    return e;
+  },
+  async json(url) {
+    const r = await fetch(url, {cache: "no-store"});
+    let body = null;
+    try { body = await r.json(); } catch (e) { body = null; }
+    if (!r.ok) {
+      const err = new Error(body && body.message ? body.message : "HTTP " + r.status);
+      err.status = r.status;
+      err.code = body && body.error;
+      throw err;
+    }
+    return body;
+  },
+  async bytes(url) {
+    const r = await fetch(url, {cache: "no-store"});
+    if (!r.ok) {
+      let msg = "HTTP " + r.status;
+      try { const b = await r.json(); if (b && b.message) msg = b.message; } catch (e) { /* not JSON */ }
+      const err = new Error(msg);
+      err.status = r.status;
+      throw err;
+    }
+    return r.arrayBuffer();
+  },
+  time(iso) {
+    if (!iso) return "";
+    const d = new Date(iso);
+    const p = (n) => String(n).padStart(2, "0");
+    return d.getUTCFullYear() + "-" + p(d.getUTCMonth() + 1) + "-" + p(d.getUTCDate()) + " " +
+      p(d.getUTCHours()) + ":" + p(d.getUTCMinutes()) + ":" + p(d.getUTCSeconds()) + "Z";
+  },
+  num(x, digits) { return x === null || x === undefined ? "" : Number(x).toFixed(digits); },
+  showError(msg) {
+    const e = document.getElementById("error");
+    e.textContent = msg;
+    e.hidden = false;
+  },
+};
