@@ -2,13 +2,13 @@ package org.brainseg.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.brainseg.service.config.ConfigException;
 import org.brainseg.trainer.service.TrainerConfig;
 import org.brainseg.trainer.service.TrainerConfigLoader;
 import org.brainseg.trainer.service.TrainerMain;
-import org.brainseg.worker.config.ConfigException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code brainseg trainer --config FILE}: runs {@link TrainerMain} with a YAML configuration. */
 @Command(

@@ -2,13 +2,13 @@ package org.brainseg.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.brainseg.service.config.ConfigException;
 import org.brainseg.worker.WorkerMain;
-import org.brainseg.worker.config.ConfigException;
 import org.brainseg.worker.config.ConfigLoader;
 import org.brainseg.worker.config.WorkerConfig;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code brainseg worker --config FILE}: runs {@link WorkerMain} with a YAML configuration. */
 @Command(

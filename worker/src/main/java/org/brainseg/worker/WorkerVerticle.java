@@ -1,12 +1,6 @@
 package org.brainseg.worker;
 
-import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.AbstractVerticle;
@@ -31,18 +25,20 @@ import org.brainseg.model.infer.Segmenter;
 import org.brainseg.schemas.ErrorCode;
 import org.brainseg.schemas.EventCodec;
 import org.brainseg.schemas.Topics;
+import org.brainseg.service.http.HttpVerticle;
+import org.brainseg.service.kafka.KafkaClients;
+import org.brainseg.service.run.JvmMeters;
+import org.brainseg.service.store.LocalFileStore;
 import org.brainseg.worker.config.WorkerConfig;
-import org.brainseg.worker.http.HttpVerticle;
 import org.brainseg.worker.ingest.IngestLoop;
 import org.brainseg.worker.ingest.IngestVerticle;
 import org.brainseg.worker.model.ModelFollowStatus;
 import org.brainseg.worker.model.ModelFollower;
 import org.brainseg.worker.model.ModelHolder;
 import org.brainseg.worker.model.RegistryRoot;
-import org.brainseg.worker.model.VersionLoader;
 import org.brainseg.worker.model.ServingModel;
+import org.brainseg.worker.model.VersionLoader;
 import org.brainseg.worker.pipeline.ScanProcessor;
-import org.brainseg.worker.store.LocalFileStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -126,14 +122,7 @@ public final class WorkerVerticle extends AbstractVerticle {
 
     /** Builds everything the loop needs; runs on a worker thread (model loading takes seconds). */
     private IngestLoop assemble() throws Exception {
-        new ClassLoaderMetrics().bindTo(registry);
-        new JvmMemoryMetrics().bindTo(registry);
-        JvmGcMetrics gc = new JvmGcMetrics();
-        gc.bindTo(registry);
-        closeables.add(gc);
-        new JvmThreadMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
-        new UptimeMetrics().bindTo(registry);
+        closeables.add(JvmMeters.bindTo(registry));
         WorkerMetrics metrics = new WorkerMetrics(registry, () -> loop == null ? 0 : loop.inFlight(), models::version);
 
         WorkerConfig.Inference inf = config.inference();
@@ -142,7 +131,8 @@ public final class WorkerVerticle extends AbstractVerticle {
         EngineSettings engine = EngineSettings.of(DeviceChoice.parse(config.model().device()), intra);
         if (config.model().follows()) {
             RegistryRoot registryRoot = new RegistryRoot(config.model().registryRoot());
-            follower = new ModelFollower(KafkaClients.modelsConsumer(config.kafka()), config.model().name(),
+            follower = new ModelFollower(KafkaClients.topicReader(config.kafka().bootstrapServers(), config.kafka().properties(),
+                    config.kafka().transactionalId() + "-models"), config.model().name(),
                     new VersionLoader(registryRoot, engine)::load, models, metrics, this::startIngest, Clock.systemUTC());
             closeables.add(follower); // stops swapping before the holder below releases the model
         } else {
@@ -157,8 +147,11 @@ public final class WorkerVerticle extends AbstractVerticle {
         LocalFileStore store = new LocalFileStore(config.store().inputRoots(), config.store().outputRoot());
         EventCodec codec = new EventCodec();
         ScanProcessor processor = new ScanProcessor(store, models, codec, config.retry(), inf.tta(), Clock.systemUTC());
-        KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(config.kafka());
-        KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(config.kafka());
+        WorkerConfig.Kafka k = config.kafka();
+        KafkaConsumer<byte[], byte[]> consumer = KafkaClients.transactionalConsumer(k.bootstrapServers(), k.properties(), k.groupId(),
+                k.transactionalId() + "-consumer", k.maxPollIntervalMs());
+        KafkaProducer<byte[], byte[]> producer = KafkaClients.transactionalProducer(k.bootstrapServers(), k.properties(),
+                k.transactionalId());
         KafkaClientMetrics cm = new KafkaClientMetrics(consumer);
         cm.bindTo(registry);
         KafkaClientMetrics pm = new KafkaClientMetrics(producer);

@@ -1,6 +1,5 @@
 package org.brainseg.trainer.admin;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,20 +8,19 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.TimeoutException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.brainseg.model.artifact.ModelManifest;
 import org.brainseg.schemas.EventCodec;
 import org.brainseg.schemas.ModelCatalog;
 import org.brainseg.schemas.ModelStatus;
 import org.brainseg.schemas.ModelVersionPublished;
 import org.brainseg.schemas.Topics;
+import org.brainseg.service.kafka.BrokerUnavailableException;
+import org.brainseg.service.kafka.KafkaClients;
+import org.brainseg.service.kafka.TransactionalPublisher;
 import org.brainseg.trainer.service.CatalogReader;
 import org.brainseg.trainer.service.ModelEvents;
-import org.brainseg.worker.client.BrokerUnavailableException;
 
 /**
  * What operators do with model versions, behind {@code brainseg models}: read the catalog of a
@@ -114,37 +112,30 @@ public final class ModelsAdmin {
     }
 
     private void publish(List<ModelVersionPublished> events) {
-        Map<String, Object> p = new java.util.HashMap<>();
-        long ms = timeout.toMillis();
-        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, ms);
-        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(30_000, ms));
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, Math.max(ms, 30_000)));
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        p.putAll(properties);
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        // one id per model: two operators changing the same model at once fence each other
-        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "brainseg-models-admin-" + name);
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, "brainseg-models-admin-" + UUID.randomUUID());
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+        Map<String, Object> settings = KafkaClients.timeBound(timeout);
+        settings.putAll(properties);
+        // one transactional id per model: two operators changing the same model at once fence each other
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.transactionalProducer(bootstrap, settings,
+                "brainseg-models-admin-" + name, "brainseg-models-admin-" + UUID.randomUUID())) {
+            TransactionalPublisher publisher = new TransactionalPublisher(producer, codec,
+                    TransactionalPublisher.Policy.interactive(timeout));
             try {
-                producer.initTransactions();
-                producer.beginTransaction();
-                for (ModelVersionPublished e : events) {
-                    producer.send(new ProducerRecord<>(Topics.MODELS, Topics.key(e).getBytes(StandardCharsets.UTF_8),
-                            codec.encode(e)));
-                }
-                producer.commitTransaction();
+                publisher.init();
+                publisher.publish(events);
             } catch (TimeoutException e) {
                 throw new BrokerUnavailableException("no answer from Kafka at " + bootstrap + " within " + timeout.toSeconds()
                         + " s; nothing was changed", e);
-            } catch (KafkaException e) {
-                try {
-                    producer.abortTransaction();
-                } catch (KafkaException ignored) {
-                    // nothing was committed either way
+            } catch (TransactionalPublisher.NotPublishedException e) {
+                if (e.getCause() instanceof TimeoutException t) {
+                    throw new BrokerUnavailableException("no answer from Kafka at " + bootstrap + " within "
+                            + timeout.toSeconds() + " s; nothing was changed", t);
                 }
+                throw new IllegalStateException("publishing to " + Topics.MODELS + " failed, nothing was changed: "
+                        + e.getCause().getMessage(), e);
+            } catch (TransactionalPublisher.OutcomeUnknownException e) {
+                throw new IllegalStateException("publishing to " + Topics.MODELS + " was not confirmed within "
+                        + timeout.toSeconds() + " s: the change may or may not be applied (check with brainseg models list)", e);
+            } catch (KafkaException e) {
                 throw new IllegalStateException("publishing to " + Topics.MODELS + " failed, nothing was changed: " + e.getMessage(), e);
             }
         }

@@ -1,7 +1,6 @@
 package org.brainseg.trainer.service;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -17,7 +16,8 @@ import org.brainseg.schemas.EventDecodingException;
 import org.brainseg.schemas.ModelCatalog;
 import org.brainseg.schemas.ModelVersionPublished;
 import org.brainseg.schemas.Topics;
-import org.brainseg.worker.client.BrokerUnavailableException;
+import org.brainseg.service.kafka.BrokerUnavailableException;
+import org.brainseg.service.kafka.KafkaClients;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,10 +40,7 @@ public final class CatalogReader implements AutoCloseable {
      * @throws IllegalStateException when brainseg.models does not exist
      */
     public CatalogReader(String bootstrap, Map<String, String> props, String modelName, EventCodec codec, Duration timeout) {
-        Map<String, Object> p = new HashMap<>();
-        p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-        p.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(30_000, timeout.toMillis()));
-        p.putAll(props);
+        Map<String, Object> p = KafkaClients.timeBoundConsumer(timeout, props);
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -65,8 +62,7 @@ public final class CatalogReader implements AutoCloseable {
             consumer.seekToBeginning(parts);
         } catch (TimeoutException e) {
             consumer.close(Duration.ZERO);
-            throw new BrokerUnavailableException("no answer from Kafka at " + bootstrap + " within " + timeout.toSeconds()
-                    + " s (is the broker running and reachable? are the security properties right?)", e);
+            throw KafkaClients.unavailable(bootstrap, timeout, e);
         } catch (RuntimeException e) {
             consumer.close(Duration.ZERO);
             throw e;

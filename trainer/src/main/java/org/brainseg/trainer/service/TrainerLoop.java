@@ -1,6 +1,5 @@
 package org.brainseg.trainer.service;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,8 +19,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.brainseg.model.train.EpochResult;
@@ -36,6 +33,7 @@ import org.brainseg.schemas.ModelVersionPublished;
 import org.brainseg.schemas.ScanFailed;
 import org.brainseg.schemas.Topics;
 import org.brainseg.schemas.TrainingRequested;
+import org.brainseg.service.kafka.TransactionalPublisher;
 import org.brainseg.trainer.registry.ModelRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,8 +48,9 @@ import org.slf4j.LoggerFactory;
  * leaves the request uncommitted, and it is redone after the restart (reusing a version that
  * already reached the registry).
  *
- * <p>Kafka errors while publishing are fatal: the loop stops, and the service exits for its
- * orchestrator to restart it.
+ * <p>Publishing goes through the {@link TransactionalPublisher}: transient Kafka errors are
+ * retried with its policy; what it cannot publish is fatal: the loop stops, and the service exits
+ * for its orchestrator to restart it.
  */
 public final class TrainerLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(TrainerLoop.class);
@@ -59,6 +58,7 @@ public final class TrainerLoop implements Runnable {
 
     private final Consumer<byte[], byte[]> consumer;
     private final Producer<byte[], byte[]> producer;
+    private final TransactionalPublisher publisher;
     private final CatalogReader catalog;
     private final RequestHandler handler;
     private final ModelRegistry registry;
@@ -86,6 +86,7 @@ public final class TrainerLoop implements Runnable {
             Clock clock) {
         this.consumer = consumer;
         this.producer = producer;
+        this.publisher = new TransactionalPublisher(producer, codec, TransactionalPublisher.Policy.SERVICE);
         this.catalog = catalog;
         this.handler = handler;
         this.registry = registry;
@@ -128,7 +129,7 @@ public final class TrainerLoop implements Runnable {
     @Override
     public void run() {
         try {
-            producer.initTransactions();
+            publisher.init();
             catalog.catchUp();
             updateActive();
             consumer.subscribe(List.of(Topics.TRAINING_REQUESTS));
@@ -262,23 +263,12 @@ public final class TrainerLoop implements Runnable {
                 clock.instant().toString());
     }
 
+    /** The outcome and the request's offset in one transaction; not published is fatal (the restart redoes it). */
     private void commit(List<? extends Event> events, TopicPartition tp, long offset) {
-        producer.beginTransaction();
         try {
-            for (Event e : events) {
-                String key = Topics.key(e);
-                producer.send(new ProducerRecord<>(Topics.forEvent(e.getClass()).name(),
-                        key == null ? null : key.getBytes(StandardCharsets.UTF_8), codec.encode(e)));
-            }
-            producer.sendOffsetsToTransaction(Map.of(tp, new OffsetAndMetadata(offset + 1)), consumer.groupMetadata());
-            producer.commitTransaction();
-        } catch (KafkaException e) {
-            try {
-                producer.abortTransaction();
-            } catch (KafkaException ignored) {
-                // fenced or broken: the restart sorts it out
-            }
-            throw new IllegalStateException("publishing the outcome of " + tp + "@" + offset + " failed: " + e, e);
+            publisher.publish(events, Map.of(tp, new OffsetAndMetadata(offset + 1)), consumer.groupMetadata());
+        } catch (TransactionalPublisher.NotPublishedException e) {
+            throw new IllegalStateException("publishing the outcome of " + tp + "@" + offset + " failed: " + e.getMessage(), e);
         }
     }
 

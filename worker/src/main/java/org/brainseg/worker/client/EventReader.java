@@ -17,6 +17,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.brainseg.service.kafka.BrokerUnavailableException;
 
 /**
  * Reads a topic with {@code read_committed}, as a downstream consumer sees it: outputs of

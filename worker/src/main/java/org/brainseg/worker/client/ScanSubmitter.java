@@ -23,6 +23,7 @@ import org.brainseg.imaging.dataset.Modality;
 import org.brainseg.schemas.EventCodec;
 import org.brainseg.schemas.ScanArrived;
 import org.brainseg.schemas.Topics;
+import org.brainseg.service.kafka.BrokerUnavailableException;
 
 /**
  * Publishes a ScanArrived per case (URIs of its files, ground truth when present) with an

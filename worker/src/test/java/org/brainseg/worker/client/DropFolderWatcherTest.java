@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.brainseg.imaging.dataset.DatasetLayout;
 import org.brainseg.imaging.dataset.Modality;
+import org.brainseg.service.kafka.BrokerUnavailableException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

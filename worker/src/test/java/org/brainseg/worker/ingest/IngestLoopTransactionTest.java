@@ -22,11 +22,11 @@ import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.brainseg.schemas.EventCodec;
 import org.brainseg.schemas.Topics;
+import org.brainseg.service.store.LocalFileStore;
 import org.brainseg.worker.WorkerMetrics;
 import org.brainseg.worker.config.WorkerConfig;
 import org.brainseg.worker.model.ModelHolder;
 import org.brainseg.worker.pipeline.ScanProcessor;
-import org.brainseg.worker.store.LocalFileStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,4 +1,4 @@
-package org.brainseg.worker.config;
+package org.brainseg.service.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

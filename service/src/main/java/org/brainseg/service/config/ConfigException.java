@@ -1,4 +1,4 @@
-package org.brainseg.worker.config;
+package org.brainseg.service.config;
 
 /** A configuration value that stops start-up; the message names the key. */
 public class ConfigException extends RuntimeException {

@@ -1,4 +1,4 @@
-package org.brainseg.worker.http;
+package org.brainseg.service.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;

@@ -1,4 +1,4 @@
-package org.brainseg.worker.client;
+package org.brainseg.service.kafka;
 
 /**
  * Kafka could not be reached (or did not answer) within the client's time bound. Raised by the

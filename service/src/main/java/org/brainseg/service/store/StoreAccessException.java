@@ -1,4 +1,4 @@
-package org.brainseg.worker.store;
+package org.brainseg.service.store;
 
 import java.io.IOException;
 
