@@ -24,6 +24,7 @@ import org.brainseg.model.engine.EngineSettings;
 import org.brainseg.model.infer.Segmenter;
 import org.brainseg.schemas.ErrorCode;
 import org.brainseg.schemas.EventCodec;
+import org.brainseg.schemas.RegistryLayout;
 import org.brainseg.schemas.Topics;
 import org.brainseg.service.http.HttpVerticle;
 import org.brainseg.service.kafka.KafkaClients;
@@ -173,13 +174,7 @@ public final class WorkerVerticle extends AbstractVerticle {
      * {@code models/<name>/<version>/} layout), else 1.
      */
     static int versionOf(Path dir) {
-        Path name = dir.toAbsolutePath().normalize().getFileName();
-        try {
-            int v = Integer.parseInt(name == null ? "" : name.toString());
-            return v >= 1 ? v : 1;
-        } catch (NumberFormatException e) {
-            return 1;
-        }
+        return RegistryLayout.versionOf(dir).orElse(1);
     }
 
     /** The status /v1/status and /health/ready report. */

@@ -17,10 +17,9 @@ import org.brainseg.schemas.ModelStatus;
 import org.brainseg.schemas.ModelVersionPublished;
 import org.brainseg.schemas.Topics;
 import org.brainseg.service.kafka.BrokerUnavailableException;
+import org.brainseg.service.kafka.CatalogReader;
 import org.brainseg.service.kafka.KafkaClients;
 import org.brainseg.service.kafka.TransactionalPublisher;
-import org.brainseg.trainer.service.CatalogReader;
-import org.brainseg.trainer.service.ModelEvents;
 
 /**
  * What operators do with model versions, behind {@code brainseg models}: read the catalog of a
@@ -89,7 +88,7 @@ public final class ModelsAdmin {
 
     private Change activate(ModelVersionPublished target, Optional<ModelVersionPublished> active) {
         requireInRegistry(target);
-        List<ModelVersionPublished> events = ModelEvents.transition(ModelEvents.withStatus(target, ModelStatus.ACTIVE), active);
+        List<ModelVersionPublished> events = ModelCatalog.transition(target.withStatus(ModelStatus.ACTIVE), active);
         publish(events);
         return new Change(events, active.map(ModelVersionPublished::version).orElse(0), target.version());
     }

@@ -33,6 +33,7 @@ import org.brainseg.schemas.ModelVersionPublished;
 import org.brainseg.schemas.ScanFailed;
 import org.brainseg.schemas.Topics;
 import org.brainseg.schemas.TrainingRequested;
+import org.brainseg.service.kafka.CatalogReader;
 import org.brainseg.service.kafka.TransactionalPublisher;
 import org.brainseg.trainer.registry.ModelRegistry;
 import org.slf4j.Logger;
@@ -230,7 +231,7 @@ public final class TrainerLoop implements Runnable {
         PromotionGate.Decision d = gate.decide(req.promotion(), rec.candidate().meanDice(), activeDice);
         ModelVersionPublished event = ModelEvents.version(config.registry().modelName(), t.version(), t.directory().toUri(),
                 t.manifest(), rec, d.status(), active.map(ModelVersionPublished::version).orElse(null), clock.instant());
-        List<ModelVersionPublished> events = ModelEvents.transition(event, active);
+        List<ModelVersionPublished> events = ModelCatalog.transition(event, active);
         commit(events, tp, r.offset());
         // fold what was just committed now: reading it back could miss it (the transaction markers,
         // hence the last stable offset, follow the commit asynchronously); folding twice is harmless

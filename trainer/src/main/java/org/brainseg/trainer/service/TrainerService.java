@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.brainseg.schemas.EventCodec;
 import org.brainseg.service.http.HttpVerticle;
+import org.brainseg.service.kafka.CatalogReader;
 import org.brainseg.service.kafka.KafkaClients;
 import org.brainseg.service.run.JvmMeters;
 import org.brainseg.trainer.registry.ModelRegistry;

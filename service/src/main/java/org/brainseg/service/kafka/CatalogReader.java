@@ -1,4 +1,4 @@
-package org.brainseg.trainer.service;
+package org.brainseg.service.kafka;
 
 import java.time.Duration;
 import java.util.List;
@@ -16,8 +16,6 @@ import org.brainseg.schemas.EventDecodingException;
 import org.brainseg.schemas.ModelCatalog;
 import org.brainseg.schemas.ModelVersionPublished;
 import org.brainseg.schemas.Topics;
-import org.brainseg.service.kafka.BrokerUnavailableException;
-import org.brainseg.service.kafka.KafkaClients;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
