@@ -22,6 +22,8 @@ public final class RegistryLayout {
     public static final Pattern VERSION = Pattern.compile("[1-9][0-9]{0,8}");
     /** The prefix of directories being written or deleted; never a version. */
     public static final String TEMPORARY_PREFIX = ".tmp-";
+    /** The manifest every complete version directory holds (the model module's {@code ModelManifest.FILE_NAME}). */
+    public static final String MANIFEST_FILE = "model.json";
 
     private final Path root;
 

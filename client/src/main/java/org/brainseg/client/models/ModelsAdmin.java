@@ -1,4 +1,4 @@
-package org.brainseg.trainer.admin;
+package org.brainseg.client.models;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,11 +10,11 @@ import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.TimeoutException;
-import org.brainseg.model.artifact.ModelManifest;
 import org.brainseg.schemas.EventCodec;
 import org.brainseg.schemas.ModelCatalog;
 import org.brainseg.schemas.ModelStatus;
 import org.brainseg.schemas.ModelVersionPublished;
+import org.brainseg.schemas.RegistryLayout;
 import org.brainseg.schemas.Topics;
 import org.brainseg.service.kafka.BrokerUnavailableException;
 import org.brainseg.service.kafka.CatalogReader;
@@ -104,9 +104,9 @@ public final class ModelsAdmin {
             throw new IllegalArgumentException("version " + v.version() + ": artifact " + v.artifactUri()
                     + " is not a local directory; cannot check it is in the registry");
         }
-        if (!Files.isRegularFile(dir.resolve(ModelManifest.FILE_NAME))) {
+        if (!Files.isRegularFile(dir.resolve(RegistryLayout.MANIFEST_FILE))) {
             throw new IllegalArgumentException("version " + v.version() + " is not in the registry any more: " + dir
-                    + (Files.isDirectory(dir) ? " has no " + ModelManifest.FILE_NAME : " does not exist (pruned?)"));
+                    + (Files.isDirectory(dir) ? " has no " + RegistryLayout.MANIFEST_FILE : " does not exist (pruned?)"));
         }
     }
 

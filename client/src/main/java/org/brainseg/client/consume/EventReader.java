@@ -1,8 +1,7 @@
-package org.brainseg.worker.client;
+package org.brainseg.client.consume;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -18,6 +17,7 @@ import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.brainseg.service.kafka.BrokerUnavailableException;
+import org.brainseg.service.kafka.KafkaClients;
 
 /**
  * Reads a topic with {@code read_committed}, as a downstream consumer sees it: outputs of
@@ -42,10 +42,7 @@ public final class EventReader implements AutoCloseable {
      */
     public EventReader(String bootstrapServers, Map<String, String> clientProperties, String topic, boolean fromBeginning,
             Duration timeout) {
-        Map<String, Object> p = new HashMap<>();
-        p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-        p.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(30_000, timeout.toMillis()));
-        p.putAll(clientProperties);
+        Map<String, Object> p = KafkaClients.timeBoundConsumer(timeout, clientProperties);
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -70,8 +67,7 @@ public final class EventReader implements AutoCloseable {
             }
         } catch (TimeoutException e) {
             consumer.close(Duration.ZERO);
-            throw new BrokerUnavailableException("no answer from Kafka at " + bootstrapServers + " within "
-                    + timeout.toSeconds() + " s (is the broker running and reachable? are the security properties right?)", e);
+            throw KafkaClients.unavailable(bootstrapServers, timeout, e);
         } catch (RuntimeException e) {
             consumer.close(Duration.ZERO);
             throw e;

@@ -1,11 +1,10 @@
-package org.brainseg.worker.client;
+package org.brainseg.client.submit;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -13,17 +12,16 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.TimeoutException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.brainseg.imaging.dataset.Case;
 import org.brainseg.imaging.dataset.Modality;
 import org.brainseg.schemas.EventCodec;
 import org.brainseg.schemas.ScanArrived;
 import org.brainseg.schemas.Topics;
 import org.brainseg.service.kafka.BrokerUnavailableException;
+import org.brainseg.service.kafka.KafkaClients;
 
 /**
  * Publishes a ScanArrived per case (URIs of its files, ground truth when present) with an
@@ -56,22 +54,8 @@ public final class ScanSubmitter implements AutoCloseable {
      * @param timeout bound on reaching the broker and on each acknowledgement
      */
     public ScanSubmitter(String bootstrapServers, Map<String, String> clientProperties, Clock clock, Duration timeout) {
-        if (timeout.toMillis() < 1) {
-            throw new IllegalArgumentException("timeout must be positive, got " + timeout);
-        }
-        Map<String, Object> p = new HashMap<>();
-        long ms = timeout.toMillis();
-        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, ms);
-        // delivery.timeout.ms must be at least linger.ms + request.timeout.ms, or the producer refuses to start
-        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(30_000, ms));
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, ms));
-        p.putAll(clientProperties);
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "brainseg-submit");
-        this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        // every blocking step bounded by the timeout; the user's properties may override the bounds
+        this.producer = KafkaClients.boundedProducer(bootstrapServers, clientProperties, timeout, "brainseg-submit");
         this.clock = clock;
         this.bootstrapServers = bootstrapServers;
         this.timeout = timeout;

@@ -1,4 +1,4 @@
-package org.brainseg.worker.client;
+package org.brainseg.client.watch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

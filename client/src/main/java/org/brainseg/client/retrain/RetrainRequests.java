@@ -1,4 +1,4 @@
-package org.brainseg.trainer.admin;
+package org.brainseg.client.retrain;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package org.brainseg.worker.client;
+package org.brainseg.client.watch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,6 +26,7 @@ import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.brainseg.client.submit.ScanSubmitter;
 import org.brainseg.imaging.dataset.Case;
 import org.brainseg.imaging.dataset.DatasetLayout;
 import org.brainseg.imaging.dataset.DatasetScan;

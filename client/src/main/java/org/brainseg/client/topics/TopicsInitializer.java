@@ -1,4 +1,4 @@
-package org.brainseg.kafka.embedded;
+package org.brainseg.client.topics;
 
 import java.time.Duration;
 import java.util.ArrayList;
