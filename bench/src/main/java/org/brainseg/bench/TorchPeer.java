@@ -1,4 +1,4 @@
-package org.brainseg.cli.bench;
+package org.brainseg.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

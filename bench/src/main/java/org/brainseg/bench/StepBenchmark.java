@@ -1,4 +1,4 @@
-package org.brainseg.cli.bench;
+package org.brainseg.bench;
 
 import ai.djl.Device;
 import ai.djl.Model;

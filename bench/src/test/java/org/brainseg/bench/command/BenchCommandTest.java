@@ -1,4 +1,4 @@
-package org.brainseg.cli;
+package org.brainseg.bench.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** {@code brainseg bench step} and {@code infer} in tiny configurations (seconds), and their argument checks. */
+/** {@code ./bench/run step} and {@code infer} in tiny configurations (seconds), and their argument checks. */
 class BenchCommandTest {
     @TempDir
     Path tmp;
@@ -22,7 +22,7 @@ class BenchCommandTest {
     @Test
     void shouldPrintOneStepRowWithPositiveTimesAndPeakRss() throws Exception {
         Path csv = tmp.resolve("steps.csv");
-        CliTest.Run r = CliTest.run("bench", "step", "--patch", "16", "--depth", "2", "--width", "2", "--steps", "1",
+        BenchRun r = BenchRun.run("step", "--patch", "16", "--depth", "2", "--width", "2", "--steps", "1",
                 "--warmup", "0", "--normalization", "group", "--header", "--csv", csv.toString());
         assertThat(r.code()).as(r.err()).isZero();
         List<String> lines = r.out().strip().lines().toList();
@@ -42,7 +42,7 @@ class BenchCommandTest {
 
     @Test
     void shouldTimeEveryStageOfACoarseCaseWithAFreshModel() {
-        CliTest.Run r = CliTest.run("bench", "infer", "--spacing", "4", "--scan-spacing", "4", "--rounds", "1", "--warmup", "0",
+        BenchRun r = BenchRun.run("infer", "--spacing", "4", "--scan-spacing", "4", "--rounds", "1", "--warmup", "0",
                 "--cache", tmp.resolve("cache").toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("[60, 60, 39] at 4.0 mm").contains("freshly initialised default model")
@@ -59,7 +59,7 @@ class BenchCommandTest {
     void shouldTimeOursBesideTheTorchPeerAndThePeak() throws Exception {
         assumeTrue(torchAvailable(), "/usr/bin/python3 with torch is not installed (CI installs python3-torch)");
         Path csv = tmp.resolve("peer.csv");
-        CliTest.Run r = CliTest.run("bench", "peer", "--patches", "8", "--batches", "1", "--norms", "layer", "--depth", "2",
+        BenchRun r = BenchRun.run("peer", "--patches", "8", "--batches", "1", "--norms", "layer", "--depth", "2",
                 "--width", "2", "--rounds", "1", "--warmup", "0", "--matmul", "64", "--matmul-rounds", "1", "--csv", csv.toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("| median GFLOP/s |").contains("| mode | patch | batch | normalization | GFLOP | ours ms |");
@@ -99,7 +99,7 @@ class BenchCommandTest {
         "pipeline --spacing 0.1;--spacing must be 0.5..8"})
     void shouldRejectBadArgumentsWithOneLineAndExitCode2(String args, String message) {
         String cache = args.startsWith("step") || args.startsWith("peer") ? "" : " --cache " + tmp; // nothing may be generated before the check
-        CliTest.Run r = CliTest.run(("bench " + args + cache).split(" "));
+        BenchRun r = BenchRun.run((args + cache).split(" "));
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err().strip()).contains(message).doesNotContain("\n");
         assertThat(r.out()).isEmpty();

@@ -1,4 +1,4 @@
-package org.brainseg.cli;
+package org.brainseg.bench.command;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -9,9 +9,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import org.brainseg.cli.bench.BenchCases;
-import org.brainseg.cli.bench.FreshModel;
-import org.brainseg.cli.bench.InferBenchmark;
+import org.brainseg.bench.BenchCases;
+import org.brainseg.bench.FreshModel;
+import org.brainseg.bench.InferBenchmark;
+import org.brainseg.cli.BadInputException;
+import org.brainseg.cli.Csv;
+import org.brainseg.cli.ProgressBar;
 import org.brainseg.imaging.dataset.Case;
 import org.brainseg.model.artifact.ModelArtifact;
 import org.brainseg.model.engine.DeviceChoice;

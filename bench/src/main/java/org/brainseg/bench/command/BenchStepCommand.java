@@ -1,4 +1,4 @@
-package org.brainseg.cli;
+package org.brainseg.bench.command;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -7,8 +7,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import org.brainseg.cli.bench.Stats;
-import org.brainseg.cli.bench.StepBenchmark;
+import org.brainseg.bench.Stats;
+import org.brainseg.bench.StepBenchmark;
+import org.brainseg.cli.BadInputException;
+import org.brainseg.cli.Csv;
+import org.brainseg.cli.ProgressBar;
 import org.brainseg.model.net.Normalization;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

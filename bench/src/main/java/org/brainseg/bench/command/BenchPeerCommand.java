@@ -1,4 +1,4 @@
-package org.brainseg.cli;
+package org.brainseg.bench.command;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -9,13 +9,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import org.brainseg.cli.bench.LoadAverage;
-import org.brainseg.cli.bench.PeerBenchmark;
-import org.brainseg.cli.bench.PeerBenchmark.Case;
-import org.brainseg.cli.bench.PeerBenchmark.Mode;
-import org.brainseg.cli.bench.PeerBenchmark.Peak;
-import org.brainseg.cli.bench.PeerBenchmark.Row;
-import org.brainseg.cli.bench.TorchPeer;
+import org.brainseg.bench.LoadAverage;
+import org.brainseg.bench.PeerBenchmark.Case;
+import org.brainseg.bench.PeerBenchmark.Mode;
+import org.brainseg.bench.PeerBenchmark.Peak;
+import org.brainseg.bench.PeerBenchmark.Row;
+import org.brainseg.bench.PeerBenchmark;
+import org.brainseg.bench.TorchPeer;
+import org.brainseg.cli.BadInputException;
+import org.brainseg.cli.ProgressBar;
 import org.brainseg.model.net.Normalization;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

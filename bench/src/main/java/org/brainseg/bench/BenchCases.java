@@ -1,4 +1,4 @@
-package org.brainseg.cli.bench;
+package org.brainseg.bench;
 
 import java.io.IOException;
 import java.nio.file.Files;

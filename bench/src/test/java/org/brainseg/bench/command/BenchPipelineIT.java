@@ -1,4 +1,4 @@
-package org.brainseg.cli;
+package org.brainseg.bench.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code brainseg bench pipeline} on an embedded broker with two coarse scans (about 20 s on 2 cores). */
+/** {@code ./bench/run pipeline} on an embedded broker with two coarse scans (about 20 s on 2 cores). */
 @Timeout(value = 3, unit = java.util.concurrent.TimeUnit.MINUTES)
 class BenchPipelineIT {
     @TempDir
@@ -20,7 +20,7 @@ class BenchPipelineIT {
         Path csv = tmp.resolve("pipeline.csv");
         Path memory = tmp.resolve("memory.csv");
         // Two distinct scans, submitted as three (the first again under a new scan id), memory after each.
-        CliTest.Run r = CliTest.run("bench", "pipeline", "--scans", "3", "--distinct", "2", "--spacing", "4", "--cache",
+        BenchRun r = BenchRun.run("pipeline", "--scans", "3", "--distinct", "2", "--spacing", "4", "--cache",
                 tmp.resolve("cache").toString(), "--csv", csv.toString(), "--memory-every", "1", "--memory-csv", memory.toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("3 scans at 4.0 mm").contains("| workers | mode | scans | scans/min |")

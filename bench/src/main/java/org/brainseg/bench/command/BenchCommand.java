@@ -1,4 +1,4 @@
-package org.brainseg.cli;
+package org.brainseg.bench.command;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -12,6 +12,9 @@ import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import org.brainseg.cli.BadInputException;
+import org.brainseg.cli.ErrorHandler;
+import org.brainseg.cli.ProgressBar;
 import org.brainseg.imaging.Affine;
 import org.brainseg.imaging.Volume;
 import org.brainseg.imaging.nifti.NiftiDataType;
@@ -19,12 +22,14 @@ import org.brainseg.imaging.nifti.NiftiImage;
 import org.brainseg.imaging.nifti.NiftiReader;
 import org.brainseg.imaging.nifti.NiftiWriter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine;
 
 /**
- * {@code brainseg bench}: one subcommand per table of docs/BENCHMARKS.md. {@code nifti}: NIfTI read
+ * {@code ./bench/run}: one subcommand per table of docs/BENCHMARKS.md, outside the product CLI
+ * (its jar and the images hold no benchmark). {@code nifti}: NIfTI read {@code nifti}: NIfTI read
  * and write times beside nibabel on the same files, measured alternately in one run (medians and
  * ratios; these machines are shared and noisy); {@code step}, {@code infer} and {@code pipeline}:
  * training step, whole-case inference and end-to-end pipeline (their own classes); {@code peer}:
@@ -36,9 +41,20 @@ import picocli.CommandLine.Model.CommandSpec;
         description = "Benchmarks, one subcommand per table of docs/BENCHMARKS.md (medians over repeated runs).",
         subcommands = {BenchCommand.Nifti.class, BenchStepCommand.class, BenchPeerCommand.class, BenchInferCommand.class,
             BenchPipelineCommand.class})
-final class BenchCommand implements Runnable {
+public final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with brainseg's error handling (one line on stderr, exit code 2 for bad input). */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new BenchCommand());
+        cl.setExecutionExceptionHandler(new ErrorHandler());
+        return cl;
+    }
 
     @Override
     public void run() {

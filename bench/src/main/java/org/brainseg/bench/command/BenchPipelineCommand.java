@@ -1,4 +1,4 @@
-package org.brainseg.cli;
+package org.brainseg.bench.command;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -8,10 +8,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.brainseg.cli.bench.BenchCases;
-import org.brainseg.cli.bench.FreshModel;
-import org.brainseg.cli.bench.MemorySample;
-import org.brainseg.cli.bench.PipelineBenchmark;
+import org.brainseg.bench.BenchCases;
+import org.brainseg.bench.FreshModel;
+import org.brainseg.bench.MemorySample;
+import org.brainseg.bench.PipelineBenchmark;
+import org.brainseg.cli.BadInputException;
+import org.brainseg.cli.Csv;
+import org.brainseg.cli.ProgressBar;
 import org.brainseg.imaging.dataset.Case;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
