@@ -23,10 +23,10 @@ import org.brainseg.model.engine.DeviceChoice;
 import org.brainseg.model.engine.EngineSettings;
 import org.brainseg.model.net.Normalization;
 import org.brainseg.model.train.DataSplit;
-import org.brainseg.model.train.Trainer;
 import org.brainseg.model.train.TrainingConfig;
 import org.brainseg.model.train.TrainingData;
 import org.brainseg.model.train.TrainingListener;
+import org.brainseg.model.train.UNetTraining;
 import org.brainseg.schemas.Topics;
 import org.brainseg.worker.Worker;
 import org.brainseg.worker.config.WorkerConfig;
@@ -81,7 +81,7 @@ class CliStreamIT {
                 .patch(32).depth(2).baseWidth(4).batch(1).preprocessing(PreprocessOptions.isotropic(SPACING_MM)).build();
         List<PreprocessedCase> data = TrainingData.load(cases.subList(0, 4), config.preprocessing(), null);
         DataSplit split = DataSplit.of(data.stream().map(PreprocessedCase::id).toList(), 0.25, 1);
-        new Trainer(config, EngineSettings.of(DeviceChoice.CPU, 1)).fit(split.trainOf(data, PreprocessedCase::id),
+        new UNetTraining(config, EngineSettings.of(DeviceChoice.CPU, 1)).fit(split.trainOf(data, PreprocessedCase::id),
                 split.validationOf(data, PreprocessedCase::id), out, TrainingListener.NONE);
         return out;
     }

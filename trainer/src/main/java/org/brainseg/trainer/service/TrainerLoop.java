@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * while the consumer keeps polling with its partitions paused (it stays in the group, and later
  * requests wait on the topic in order), then publishes the outcome and commits the request's offset
  * in one Kafka transaction: the new version's ModelVersionPublished (and the retired one when it
- * was promoted), or a ScanFailed for a request that cannot be served. A crash before the commit
+ * was promoted), or a ScanFailed naming the trainingRequestId of a request that cannot be served.
+ * A crash before the commit
  * leaves the request uncommitted, and it is redone after the restart (reusing a version that
  * already reached the registry).
  *
@@ -251,11 +252,14 @@ public final class TrainerLoop implements Runnable {
         prune(d.status() == ModelStatus.ACTIVE ? t.version() : active.map(ModelVersionPublished::version).orElse(0));
     }
 
-    /** A request that cannot be served: ScanFailed (scanId null, the request's provenance) and its offset, one transaction. */
+    /**
+     * A request that cannot be served: ScanFailed (no scanId; its trainingRequestId when it could be
+     * read; the request's provenance) and its offset, one transaction.
+     */
     private void fail(ConsumerRecord<byte[], byte[]> r, TopicPartition tp, org.brainseg.schemas.ErrorCode code, String message,
             String requestId) {
-        ScanFailed failed = ScanFailed.of(null, new ScanFailed.Source(r.topic(), r.partition(), r.offset()), code, message, 1,
-                r.value(), clock.instant());
+        ScanFailed failed = ScanFailed.ofTrainingRequest(requestId, new ScanFailed.Source(r.topic(), r.partition(), r.offset()),
+                code, message, r.value(), clock.instant());
         commit(List.of(failed), tp, r.offset());
         if (requestId == null) {
             metrics.finished("failed", null);

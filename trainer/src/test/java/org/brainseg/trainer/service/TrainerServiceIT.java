@@ -162,6 +162,8 @@ class TrainerServiceIT {
         List<ScanFailed> failed = committed(Topics.SCANS_FAILED, ScanFailed.class);
         assertThat(failed).hasSize(1);
         assertThat(failed.get(0).scanId()).isNull();
+        assertThat(failed.get(0).trainingRequestId()).as("a failed request is named as one").isEqualTo("bad-1");
+        assertThat(failed.get(0).reportsTrainingRequest()).isTrue();
         assertThat(failed.get(0).errorCode()).isEqualTo(ErrorCode.FILE_MISSING);
         assertThat(failed.get(0).source().topic()).isEqualTo(Topics.TRAINING_REQUESTS);
         assertThat(failed.get(0).message()).contains("bad-1").contains("no such directory");

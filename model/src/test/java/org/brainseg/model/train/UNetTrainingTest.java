@@ -19,7 +19,7 @@ import org.brainseg.model.net.Normalization;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class TrainerTest {
+class UNetTrainingTest {
     private static final EngineSettings ENGINE = EngineSettings.of(DeviceChoice.CPU, 1);
 
     @TempDir
@@ -36,7 +36,7 @@ class TrainerTest {
         TrainingConfig config = tiny().epochs(6).stepsPerEpoch(20).normalization(Normalization.LAYER).build();
         List<Double> losses = new ArrayList<>();
         long t0 = System.nanoTime();
-        TrainingResult r = new Trainer(config, ENGINE).fit(cases.subList(0, 6), cases.subList(6, 8), tmp.resolve("m"),
+        TrainingResult r = new UNetTraining(config, ENGINE).fit(cases.subList(0, 6), cases.subList(6, 8), tmp.resolve("m"),
                 new TrainingListener() {
                     @Override
                     public void onStep(StepProgress p) {
@@ -51,7 +51,7 @@ class TrainerTest {
         assertThat(last).isLessThan(0.6 * first);
         assertThat(r.best().valDice().get("WT")).isGreaterThan(0.5);
         assertThat(r.history()).hasSize(6);
-        assertThat(Files.readAllLines(tmp.resolve("m").resolve(Trainer.CSV_FILE))).hasSize(7)
+        assertThat(Files.readAllLines(tmp.resolve("m").resolve(UNetTraining.CSV_FILE))).hasSize(7)
                 .first().isEqualTo(EpochCsv.HEADER);
         try (LoadedModel m = ModelArtifact.load(tmp.resolve("m"), ai.djl.Device.cpu())) {
             assertThat(m.manifest().metrics().get("dice_WT")).isEqualTo(r.best().valDice().get("WT"));
@@ -73,7 +73,7 @@ class TrainerTest {
         TrainingConfig config = tiny().baseWidth(4).patch(16).epochs(3).stepsPerEpoch(8).seed(5).build();
         List<Double> first = new ArrayList<>();
         List<Integer> live = new ArrayList<>();
-        new Trainer(config, ENGINE).fit(cases.subList(0, 2), cases.subList(2, 3), tmp.resolve("a"), new TrainingListener() {
+        new UNetTraining(config, ENGINE).fit(cases.subList(0, 2), cases.subList(2, 3), tmp.resolve("a"), new TrainingListener() {
             @Override
             public void onStep(StepProgress p) {
                 first.add(p.loss());
@@ -81,7 +81,7 @@ class TrainerTest {
             }
         });
         List<Double> second = new ArrayList<>();
-        new Trainer(config, ENGINE).fit(cases.subList(0, 2), cases.subList(2, 3), tmp.resolve("b"), new TrainingListener() {
+        new UNetTraining(config, ENGINE).fit(cases.subList(0, 2), cases.subList(2, 3), tmp.resolve("b"), new TrainingListener() {
             @Override
             public void onStep(StepProgress p) {
                 second.add(p.loss());
@@ -91,7 +91,7 @@ class TrainerTest {
         // Adam allocates its state on the first step; from then on every step and validation frees what it made.
         assertThat(live.subList(1, live.size())).containsOnly(live.get(1));
         List<Double> other = new ArrayList<>();
-        new Trainer(config.toBuilder().seed(6).build(), ENGINE).fit(cases.subList(0, 2), List.of(), tmp.resolve("c"),
+        new UNetTraining(config.toBuilder().seed(6).build(), ENGINE).fit(cases.subList(0, 2), List.of(), tmp.resolve("c"),
                 new TrainingListener() {
                     @Override
                     public void onStep(StepProgress p) {

@@ -47,17 +47,20 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Memory: each step's tensors live in a sub-manager closed after the step, so the number of
  * NDArrays on the model's manager stays flat ({@link StepProgress#liveNdArrays()}).
+ *
+ * <p>Named for what it is, one training of the U-Net; not DJL's {@code ai.djl.training.Trainer}
+ * (which it uses for the optimizer step) nor the trainer service.
  */
-public final class Trainer {
+public final class UNetTraining {
     public static final String MODEL_NAME = "brainseg-unet3d";
     /** The per-epoch history written next to the model. */
     public static final String CSV_FILE = "epochs.csv";
-    private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+    private static final Logger LOG = LoggerFactory.getLogger(UNetTraining.class);
 
     private final TrainingConfig config;
     private final EngineSettings engine;
 
-    public Trainer(TrainingConfig config, EngineSettings engine) {
+    public UNetTraining(TrainingConfig config, EngineSettings engine) {
         this.config = Objects.requireNonNull(config, "config");
         this.engine = Objects.requireNonNull(engine, "engine");
     }
