@@ -35,7 +35,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPOutputStream;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.RecordTooLargeException;
@@ -50,17 +49,18 @@ import org.brainseg.imaging.nifti.NiftiDataType;
 import org.brainseg.imaging.nifti.NiftiReader;
 import org.brainseg.imaging.nifti.NiftiWriter;
 import org.brainseg.kafka.embedded.EmbeddedKafka;
+import org.brainseg.kafka.embedded.EmbeddedKafkaExtension;
 import org.brainseg.schemas.ErrorCode;
 import org.brainseg.schemas.EventCodec;
 import org.brainseg.schemas.ScanArrived;
 import org.brainseg.schemas.ScanFailed;
 import org.brainseg.schemas.SegmentationCompleted;
 import org.brainseg.schemas.Topics;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
@@ -79,6 +79,9 @@ class BadInputIT {
 
     Path tmp;
     Path scans;
+    @RegisterExtension
+    static final EmbeddedKafkaExtension BROKER = EmbeddedKafkaExtension.withTopics(TopicsInitializer.newTopics(3, (short) 1));
+
     EmbeddedKafka kafka;
     List<Case> cases;
     Path model;
@@ -91,20 +94,11 @@ class BadInputIT {
     void setUp(@TempDir Path dir) throws Exception {
         tmp = dir;
         scans = tmp.resolve("scans");
-        kafka = EmbeddedKafka.startDefault();
-        try (Admin admin = kafka.createAdmin()) {
-            TopicsInitializer.createAll(admin, 3, (short) 1, Duration.ofSeconds(30));
-        }
+        kafka = BROKER.kafka();
         cases = Fixtures.cohort(scans, 4, 11);
         model = Fixtures.tinyModel(cases, tmp.resolve("models"), 1, 2);
     }
 
-    @AfterAll
-    void tearDown() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
 
     /** One bad record: what it is, its bytes, and the errorCode its ScanFailed must carry. */
     record Bad(String name, byte[] value, ErrorCode expected) {}

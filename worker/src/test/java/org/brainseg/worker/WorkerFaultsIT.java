@@ -14,22 +14,22 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.admin.Admin;
 import org.brainseg.client.submit.ScanSubmitter;
 import org.brainseg.client.topics.TopicsInitializer;
 import org.brainseg.imaging.dataset.Case;
 import org.brainseg.kafka.embedded.EmbeddedKafka;
+import org.brainseg.kafka.embedded.EmbeddedKafkaExtension;
 import org.brainseg.schemas.ErrorCode;
 import org.brainseg.schemas.ScanArrived;
 import org.brainseg.schemas.ScanFailed;
 import org.brainseg.schemas.SegmentationCompleted;
 import org.brainseg.schemas.Topics;
 import org.brainseg.worker.config.WorkerConfig;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +48,9 @@ class WorkerFaultsIT {
     static final Duration OUTAGE = Duration.ofSeconds(12);
 
     Path tmp;
+    @RegisterExtension
+    static final EmbeddedKafkaExtension BROKER = EmbeddedKafkaExtension.withTopics(TopicsInitializer.newTopics(3, (short) 1));
+
     EmbeddedKafka kafka;
     List<Case> cases;
     Path model;
@@ -55,20 +58,11 @@ class WorkerFaultsIT {
     @BeforeAll
     void setUp(@TempDir Path dir) throws Exception {
         tmp = dir;
-        kafka = EmbeddedKafka.builder().logDir(tmp.resolve("kafka")).start(); // kept across stop/start
-        try (Admin admin = kafka.createAdmin()) {
-            TopicsInitializer.createAll(admin, 3, (short) 1, Duration.ofSeconds(30));
-        }
+        kafka = BROKER.kafka();
         cases = Fixtures.cohort(tmp.resolve("scans"), 16, 23);
         model = Fixtures.tinyModel(cases, tmp.resolve("models"), 1, 4);
     }
 
-    @AfterAll
-    void tearDown() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
 
     @Test
     void shouldRideOutABrokerRestartAndCompleteEveryScanExactlyOnce() throws Exception {

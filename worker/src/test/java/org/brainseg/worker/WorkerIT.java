@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.brainseg.client.consume.EventReader;
 import org.brainseg.client.submit.ScanSubmitter;
@@ -27,6 +26,7 @@ import org.brainseg.imaging.dataset.CaseLoader;
 import org.brainseg.imaging.metrics.SegmentationMetrics;
 import org.brainseg.imaging.nifti.NiftiReader;
 import org.brainseg.kafka.embedded.EmbeddedKafka;
+import org.brainseg.kafka.embedded.EmbeddedKafkaExtension;
 import org.brainseg.schemas.DiceReported;
 import org.brainseg.schemas.ErrorCode;
 import org.brainseg.schemas.EventCodec;
@@ -35,11 +35,11 @@ import org.brainseg.schemas.ScanFailed;
 import org.brainseg.schemas.SegmentationCompleted;
 import org.brainseg.schemas.Topics;
 import org.brainseg.worker.config.WorkerConfig;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -53,6 +53,9 @@ import org.junit.jupiter.api.io.TempDir;
 class WorkerIT {
     Path tmp;
 
+    @RegisterExtension
+    static final EmbeddedKafkaExtension BROKER = EmbeddedKafkaExtension.withTopics(TopicsInitializer.newTopics(3, (short) 1));
+
     EmbeddedKafka kafka;
     List<Case> cases;
     Path model;
@@ -61,20 +64,11 @@ class WorkerIT {
     @BeforeAll
     void setUp(@TempDir Path dir) throws Exception {
         tmp = dir;
-        kafka = EmbeddedKafka.startDefault();
-        try (Admin admin = kafka.createAdmin()) {
-            TopicsInitializer.createAll(admin, 3, (short) 1, Duration.ofSeconds(30));
-        }
+        kafka = BROKER.kafka();
         cases = Fixtures.cohort(tmp.resolve("scans"), 20, 7);
         model = Fixtures.tinyModel(cases, tmp.resolve("models"), 1, 4);
     }
 
-    @AfterAll
-    void tearDown() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
 
     private WorkerConfig config(String txId, int threads, int maxInFlight) throws Exception {
         return Fixtures.config(kafka.bootstrapServers(), tmp.resolve("scans"), tmp.resolve("masks"), model, threads,

@@ -19,13 +19,13 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.brainseg.client.consume.EventReader;
 import org.brainseg.client.submit.ScanSubmitter;
 import org.brainseg.client.topics.TopicsInitializer;
 import org.brainseg.imaging.dataset.Case;
 import org.brainseg.kafka.embedded.EmbeddedKafka;
+import org.brainseg.kafka.embedded.EmbeddedKafkaExtension;
 import org.brainseg.schemas.DiceReported;
 import org.brainseg.schemas.Event;
 import org.brainseg.schemas.EventCodec;
@@ -38,6 +38,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,6 +66,9 @@ class WorkerKillIT {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerKillIT.class);
 
     Path tmp;
+    @RegisterExtension
+    static final EmbeddedKafkaExtension BROKER = EmbeddedKafkaExtension.withTopics(TopicsInitializer.newTopics(3, (short) 1));
+
     EmbeddedKafka kafka;
     List<Case> cases;
     Path model;
@@ -74,10 +78,7 @@ class WorkerKillIT {
     @BeforeAll
     void setUp(@TempDir Path dir) throws Exception {
         tmp = dir;
-        kafka = EmbeddedKafka.startDefault();
-        try (Admin admin = kafka.createAdmin()) {
-            TopicsInitializer.createAll(admin, 3, (short) 1, Duration.ofSeconds(30));
-        }
+        kafka = BROKER.kafka();
         cases = Fixtures.cohort(tmp.resolve("scans"), 15, 11);
         model = Fixtures.tinyModel(cases, tmp.resolve("models"), 1, 4);
     }
@@ -85,9 +86,6 @@ class WorkerKillIT {
     @AfterAll
     void tearDown() {
         started.forEach(WorkerProcess::close); // never leave a worker JVM behind a failed test
-        if (kafka != null) {
-            kafka.close();
-        }
     }
 
     @Test

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -25,14 +24,15 @@ import org.brainseg.client.submit.ScanSubmitter;
 import org.brainseg.client.topics.TopicsInitializer;
 import org.brainseg.imaging.dataset.Case;
 import org.brainseg.kafka.embedded.EmbeddedKafka;
+import org.brainseg.kafka.embedded.EmbeddedKafkaExtension;
 import org.brainseg.schemas.ScanArrived;
 import org.brainseg.schemas.SegmentationCompleted;
 import org.brainseg.schemas.Topics;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,6 +66,9 @@ class WorkerLoadIT {
     static final int NDARRAY_BOUND = 2;
 
     Path tmp;
+    @RegisterExtension
+    static final EmbeddedKafkaExtension BROKER = EmbeddedKafkaExtension.withTopics(TopicsInitializer.newTopics(3, (short) 1));
+
     EmbeddedKafka kafka;
     List<Case> cases;
     Path model;
@@ -75,20 +78,11 @@ class WorkerLoadIT {
     @BeforeAll
     void setUp(@TempDir Path dir) throws Exception {
         tmp = dir;
-        kafka = EmbeddedKafka.startDefault();
-        try (Admin admin = kafka.createAdmin()) {
-            TopicsInitializer.createAll(admin, 3, (short) 1, Duration.ofSeconds(30));
-        }
+        kafka = BROKER.kafka();
         cases = Fixtures.cohort(tmp.resolve("scans"), 8, 41, SPACING_MM);
         model = Fixtures.tinyModel(cases, tmp.resolve("models"), 1, 4, SPACING_MM);
     }
 
-    @AfterAll
-    void tearDown() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
 
     @Test
     void shouldKeepMemoryAndNdArraysFlatAndDrainTheLagUnderAStreamOfScans() throws Exception {

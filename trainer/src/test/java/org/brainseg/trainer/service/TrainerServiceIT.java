@@ -26,6 +26,7 @@ import org.brainseg.client.submit.ScanSubmitter;
 import org.brainseg.client.topics.TopicsInitializer;
 import org.brainseg.imaging.dataset.DatasetScanner;
 import org.brainseg.kafka.embedded.EmbeddedKafka;
+import org.brainseg.kafka.embedded.EmbeddedKafkaExtension;
 import org.brainseg.schemas.ErrorCode;
 import org.brainseg.schemas.EventCodec;
 import org.brainseg.schemas.ModelCatalog;
@@ -43,6 +44,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -60,6 +62,9 @@ class TrainerServiceIT {
     Path tmp;
     Path data;
     Path registryRoot;
+    @RegisterExtension
+    static final EmbeddedKafkaExtension BROKER = EmbeddedKafkaExtension.withTopics(TopicsInitializer.newTopics(3, (short) 1));
+
     EmbeddedKafka kafka;
     final EventCodec codec = new EventCodec();
     final List<TrainerService> services = new ArrayList<>();
@@ -67,10 +72,7 @@ class TrainerServiceIT {
     @BeforeAll
     void setUp(@TempDir Path dir) throws Exception {
         tmp = dir;
-        kafka = EmbeddedKafka.startDefault();
-        try (Admin admin = kafka.createAdmin()) {
-            TopicsInitializer.createAll(admin, 3, (short) 1, Duration.ofSeconds(30));
-        }
+        kafka = BROKER.kafka();
         data = Fixtures.cohort(tmp.resolve("data"), 8, 21);
         registryRoot = tmp.resolve("registry");
     }
@@ -79,9 +81,6 @@ class TrainerServiceIT {
     void tearDown() throws Exception {
         for (TrainerService s : services) {
             s.close();
-        }
-        if (kafka != null) {
-            kafka.close();
         }
     }
 
