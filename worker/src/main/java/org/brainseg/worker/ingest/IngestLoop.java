@@ -3,18 +3,12 @@ package org.brainseg.worker.ingest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthenticationException;
@@ -62,24 +56,11 @@ public final class IngestLoop implements Runnable {
     private final int maxInFlight;
     private final Duration drainTimeout;
 
-    private final Map<TopicPartition, TreeMap<Long, Slot>> pending = new HashMap<>();
-    private final AtomicLong inFlight = new AtomicLong();
+    private final PendingScans pending = new PendingScans();
     private volatile boolean running = true;
     private volatile boolean started;
     private volatile Throwable fatal;
     private volatile List<TopicPartition> assigned = List.of();
-
-    /** One record taken from Kafka; the outcome is set by an inference thread. */
-    private static final class Slot {
-        final TopicPartition tp;
-        final long offset;
-        volatile Outcome outcome;
-
-        Slot(TopicPartition tp, long offset) {
-            this.tp = tp;
-            this.offset = offset;
-        }
-    }
 
     public IngestLoop(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, ExecutorService inference,
             ScanProcessor processor, EventCodec codec, WorkerMetrics metrics, int maxInFlight, Duration drainTimeout) {
@@ -95,7 +76,7 @@ public final class IngestLoop implements Runnable {
 
     /** Scans taken from Kafka whose outputs are not committed yet. */
     public long inFlight() {
-        return inFlight.get();
+        return pending.inFlight();
     }
 
     public List<TopicPartition> assignment() {
@@ -125,7 +106,7 @@ public final class IngestLoop implements Runnable {
             started = true;
             while (running) {
                 backpressure();
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(inFlight.get() > 0 ? POLL_BUSY : POLL)) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(pending.inFlight() > 0 ? POLL_BUSY : POLL)) {
                     dispatch(r);
                 }
                 commitFinished();
@@ -157,9 +138,7 @@ public final class IngestLoop implements Runnable {
 
     private void dispatch(ConsumerRecord<byte[], byte[]> r) {
         TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-        Slot slot = new Slot(tp, r.offset());
-        pending.computeIfAbsent(tp, k -> new TreeMap<>()).put(r.offset(), slot);
-        inFlight.incrementAndGet();
+        PendingScans.Slot slot = pending.take(tp, r.offset());
         metrics.received();
         long polledAt = System.nanoTime();
         ScanFailed.Source source = new ScanFailed.Source(r.topic(), r.partition(), r.offset());
@@ -177,7 +156,7 @@ public final class IngestLoop implements Runnable {
 
     /** Pauses every partition at the in-flight bound, resumes below it. */
     private void backpressure() {
-        if (inFlight.get() >= maxInFlight) {
+        if (pending.inFlight() >= maxInFlight) {
             consumer.pause(consumer.assignment());
         } else if (!consumer.paused().isEmpty()) {
             consumer.resume(consumer.paused());
@@ -186,25 +165,16 @@ public final class IngestLoop implements Runnable {
 
     /** Commits, in one transaction, each partition's prefix of finished scans with its offsets. */
     private void commitFinished() {
-        List<Slot> batch = new ArrayList<>();
-        Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
-        for (Map.Entry<TopicPartition, TreeMap<Long, Slot>> e : pending.entrySet()) {
-            TreeMap<Long, Slot> q = e.getValue();
-            while (!q.isEmpty() && q.firstEntry().getValue().outcome != null) {
-                Slot s = q.pollFirstEntry().getValue();
-                batch.add(s);
-                offsets.put(e.getKey(), new OffsetAndMetadata(s.offset + 1));
-            }
-        }
+        PendingScans.Batch batch = pending.takeFinishedPrefix();
         if (batch.isEmpty()) {
             return;
         }
         long t0 = System.nanoTime();
-        boolean committed = commit(batch, offsets);
-        LOG.debug("committed {} scans in {} ms", batch.size(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
-        inFlight.addAndGet(-batch.size());
+        boolean committed = commit(batch);
+        LOG.debug("committed {} scans in {} ms", batch.slots().size(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+        pending.settled(batch);
         if (committed) {
-            for (Slot s : batch) {
+            for (PendingScans.Slot s : batch.slots()) {
                 record(s.outcome);
             }
         }
@@ -218,32 +188,24 @@ public final class IngestLoop implements Runnable {
      * outcome stays unknown stops the loop as fatal: the restarted worker's
      * {@code initTransactions} settles it.
      */
-    private boolean commit(List<Slot> batch, Map<TopicPartition, OffsetAndMetadata> offsets) {
+    private boolean commit(PendingScans.Batch batch) {
         List<Event> events = new ArrayList<>();
-        for (Slot s : batch) {
+        for (PendingScans.Slot s : batch.slots()) {
             events.addAll(s.outcome.events());
         }
         try {
-            publisher.publish(events, offsets, consumer.groupMetadata());
+            publisher.publish(events, batch.offsets(), consumer.groupMetadata());
             return true;
         } catch (TransactionalPublisher.NotPublishedException e) {
-            LOG.warn("giving up committing {} scans ({}); rewinding to redo them", batch.size(), e.getMessage());
+            LOG.warn("giving up committing {} scans ({}); rewinding to redo them", batch.slots().size(), e.getMessage());
             rewind(batch);
             return false;
         }
     }
 
     /** Seeks each partition of {@code batch} back to its first uncommitted scan and drops what runs there. */
-    private void rewind(List<Slot> batch) {
-        Map<TopicPartition, Long> first = new HashMap<>();
-        for (Slot s : batch) {
-            first.merge(s.tp, s.offset, Math::min);
-        }
-        first.forEach((tp, offset) -> {
-            TreeMap<Long, Slot> rest = pending.remove(tp);
-            if (rest != null) {
-                inFlight.addAndGet(-rest.size());
-            }
+    private void rewind(PendingScans.Batch batch) {
+        pending.rewind(batch).forEach((tp, offset) -> {
             if (consumer.assignment().contains(tp)) {
                 consumer.seek(tp, offset);
             }
@@ -267,12 +229,12 @@ public final class IngestLoop implements Runnable {
     private void drain() {
         consumer.pause(consumer.assignment());
         long deadline = System.nanoTime() + drainTimeout.toNanos();
-        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+        while (pending.inFlight() > 0 && System.nanoTime() < deadline) {
             consumer.poll(Duration.ofMillis(50));
             commitFinished();
         }
-        if (inFlight.get() > 0) {
-            LOG.warn("stopping with {} scans unfinished; they are not committed and will be redone", inFlight.get());
+        if (pending.inFlight() > 0) {
+            LOG.warn("stopping with {} scans unfinished; they are not committed and will be redone", pending.inFlight());
         }
     }
 
@@ -304,7 +266,7 @@ public final class IngestLoop implements Runnable {
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             // Finish and commit what runs on these partitions before another worker takes them.
             long deadline = System.nanoTime() + drainTimeout.toNanos();
-            while (running(partitions) && System.nanoTime() < deadline) {
+            while (pending.anyPending(partitions) && System.nanoTime() < deadline) {
                 sleep(20);
                 commitFinished();
             }
@@ -325,24 +287,9 @@ public final class IngestLoop implements Runnable {
             LOG.info("assigned {}", partitions);
         }
 
-        private boolean running(Collection<TopicPartition> partitions) {
-            for (TopicPartition tp : partitions) {
-                TreeMap<Long, Slot> q = pending.get(tp);
-                if (q != null && !q.isEmpty()) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
         private void forget(Collection<TopicPartition> partitions) {
-            for (TopicPartition tp : partitions) {
-                TreeMap<Long, Slot> q = pending.remove(tp);
-                if (q != null && !q.isEmpty()) {
-                    LOG.warn("{}: {} scans given up uncommitted at rebalance; the next owner redoes them", tp, q.size());
-                    inFlight.addAndGet(-q.size());
-                }
-            }
+            pending.forget(partitions).forEach((tp, n) ->
+                    LOG.warn("{}: {} scans given up uncommitted at rebalance; the next owner redoes them", tp, n));
         }
     }
 }
