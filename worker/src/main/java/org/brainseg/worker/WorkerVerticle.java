@@ -28,6 +28,7 @@ import org.brainseg.schemas.RegistryLayout;
 import org.brainseg.schemas.Topics;
 import org.brainseg.service.http.HttpVerticle;
 import org.brainseg.service.kafka.KafkaClients;
+import org.brainseg.service.run.Closeables;
 import org.brainseg.service.run.JvmMeters;
 import org.brainseg.service.store.LocalFileStore;
 import org.brainseg.worker.config.WorkerConfig;
@@ -237,13 +238,7 @@ public final class WorkerVerticle extends AbstractVerticle {
     public void stop() {
         stopping = true;
         // The ingest and HTTP verticles are undeployed by Vert.x before this runs.
-        for (AutoCloseable c : closeables) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                LOG.warn("closing {}: {}", c, e.toString());
-            }
-        }
+        Closeables.closeAll(closeables, LOG);
         registry.close();
     }
 }

@@ -40,7 +40,6 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.brainseg.client.consume.EventReader;
 import org.brainseg.client.submit.ScanSubmitter;
-import org.brainseg.client.topics.TopicsInitializer;
 import org.brainseg.imaging.Affine;
 import org.brainseg.imaging.Volume;
 import org.brainseg.imaging.dataset.Case;
@@ -48,8 +47,6 @@ import org.brainseg.imaging.dataset.Modality;
 import org.brainseg.imaging.nifti.NiftiDataType;
 import org.brainseg.imaging.nifti.NiftiReader;
 import org.brainseg.imaging.nifti.NiftiWriter;
-import org.brainseg.kafka.embedded.EmbeddedKafka;
-import org.brainseg.kafka.embedded.EmbeddedKafkaExtension;
 import org.brainseg.schemas.ErrorCode;
 import org.brainseg.schemas.EventCodec;
 import org.brainseg.schemas.ScanArrived;
@@ -58,9 +55,7 @@ import org.brainseg.schemas.SegmentationCompleted;
 import org.brainseg.schemas.Topics;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
@@ -71,20 +66,12 @@ import org.slf4j.LoggerFactory;
  * SegmentationCompleted, /health/ready must answer 200 throughout, and a fake patient name held in
  * NIfTI header text must appear in no event and no log line (the worker logs at DEBUG here).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
-class BadInputIT {
+class BadInputIT extends BrokerFixture {
     /** A name no code path could produce by chance; stored in descrip, aux_file, db_name and intent_name. */
     static final String PATIENT = "Qwyzzle^Brunhilde Xanthippe";
 
-    Path tmp;
     Path scans;
-    @RegisterExtension
-    static final EmbeddedKafkaExtension BROKER = EmbeddedKafkaExtension.withTopics(TopicsInitializer.newTopics(3, (short) 1));
-
-    EmbeddedKafka kafka;
-    List<Case> cases;
-    Path model;
     final EventCodec codec = new EventCodec();
     final ObjectMapper json = new ObjectMapper();
     final NiftiWriter writer = new NiftiWriter();
@@ -92,9 +79,8 @@ class BadInputIT {
 
     @BeforeAll
     void setUp(@TempDir Path dir) throws Exception {
-        tmp = dir;
+        useBroker(dir);
         scans = tmp.resolve("scans");
-        kafka = BROKER.kafka();
         cases = Fixtures.cohort(scans, 4, 11);
         model = Fixtures.tinyModel(cases, tmp.resolve("models"), 1, 2);
     }

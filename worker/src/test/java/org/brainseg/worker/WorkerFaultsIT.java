@@ -15,10 +15,7 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.brainseg.client.submit.ScanSubmitter;
-import org.brainseg.client.topics.TopicsInitializer;
 import org.brainseg.imaging.dataset.Case;
-import org.brainseg.kafka.embedded.EmbeddedKafka;
-import org.brainseg.kafka.embedded.EmbeddedKafkaExtension;
 import org.brainseg.schemas.ErrorCode;
 import org.brainseg.schemas.ScanArrived;
 import org.brainseg.schemas.ScanFailed;
@@ -27,9 +24,7 @@ import org.brainseg.schemas.Topics;
 import org.brainseg.worker.config.WorkerConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,25 +35,16 @@ import org.slf4j.LoggerFactory;
  * both out without a restart of its own and, for a read_committed reader, publish exactly one
  * outcome per scan.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
-class WorkerFaultsIT {
+class WorkerFaultsIT extends BrokerFixture {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerFaultsIT.class);
     /** How long the broker stays down: longer than the worker's max.block.ms, so its commits time out and retry. */
     static final Duration OUTAGE = Duration.ofSeconds(12);
 
-    Path tmp;
-    @RegisterExtension
-    static final EmbeddedKafkaExtension BROKER = EmbeddedKafkaExtension.withTopics(TopicsInitializer.newTopics(3, (short) 1));
-
-    EmbeddedKafka kafka;
-    List<Case> cases;
-    Path model;
 
     @BeforeAll
     void setUp(@TempDir Path dir) throws Exception {
-        tmp = dir;
-        kafka = BROKER.kafka();
+        useBroker(dir);
         cases = Fixtures.cohort(tmp.resolve("scans"), 16, 23);
         model = Fixtures.tinyModel(cases, tmp.resolve("models"), 1, 4);
     }

@@ -19,14 +19,11 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.brainseg.client.consume.EventReader;
 import org.brainseg.client.submit.ScanSubmitter;
-import org.brainseg.client.topics.TopicsInitializer;
 import org.brainseg.imaging.Volume;
 import org.brainseg.imaging.dataset.Case;
 import org.brainseg.imaging.dataset.CaseLoader;
 import org.brainseg.imaging.metrics.SegmentationMetrics;
 import org.brainseg.imaging.nifti.NiftiReader;
-import org.brainseg.kafka.embedded.EmbeddedKafka;
-import org.brainseg.kafka.embedded.EmbeddedKafkaExtension;
 import org.brainseg.schemas.DiceReported;
 import org.brainseg.schemas.ErrorCode;
 import org.brainseg.schemas.EventCodec;
@@ -37,9 +34,7 @@ import org.brainseg.schemas.Topics;
 import org.brainseg.worker.config.WorkerConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -48,23 +43,14 @@ import org.junit.jupiter.api.io.TempDir;
  * Each test uses its own scan ids; outputs are read the way a downstream consumer would
  * (read_committed, from the beginning).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES)
-class WorkerIT {
-    Path tmp;
+class WorkerIT extends BrokerFixture {
 
-    @RegisterExtension
-    static final EmbeddedKafkaExtension BROKER = EmbeddedKafkaExtension.withTopics(TopicsInitializer.newTopics(3, (short) 1));
-
-    EmbeddedKafka kafka;
-    List<Case> cases;
-    Path model;
     final EventCodec codec = new EventCodec();
 
     @BeforeAll
     void setUp(@TempDir Path dir) throws Exception {
-        tmp = dir;
-        kafka = BROKER.kafka();
+        useBroker(dir);
         cases = Fixtures.cohort(tmp.resolve("scans"), 20, 7);
         model = Fixtures.tinyModel(cases, tmp.resolve("models"), 1, 4);
     }

@@ -22,10 +22,7 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.brainseg.client.consume.EventReader;
 import org.brainseg.client.submit.ScanSubmitter;
-import org.brainseg.client.topics.TopicsInitializer;
 import org.brainseg.imaging.dataset.Case;
-import org.brainseg.kafka.embedded.EmbeddedKafka;
-import org.brainseg.kafka.embedded.EmbeddedKafkaExtension;
 import org.brainseg.schemas.DiceReported;
 import org.brainseg.schemas.Event;
 import org.brainseg.schemas.EventCodec;
@@ -36,9 +33,7 @@ import org.brainseg.schemas.Topics;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,29 +51,20 @@ import org.slf4j.LoggerFactory;
  * ready, then until it has committed 0, 1 or 2 more scans, then 0-600 ms more, so kills land in
  * loading, inference, mask writing and the commit alike.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
-class WorkerKillIT {
+class WorkerKillIT extends BrokerFixture {
     static final int SCANS = 30;
     static final String PREFIX = "k-";
     static final long SEED = Long.getLong("brainseg.kill.seed", 8);
     static final int TRIALS = Integer.getInteger("brainseg.kill.trials", 10);
     private static final Logger LOG = LoggerFactory.getLogger(WorkerKillIT.class);
 
-    Path tmp;
-    @RegisterExtension
-    static final EmbeddedKafkaExtension BROKER = EmbeddedKafkaExtension.withTopics(TopicsInitializer.newTopics(3, (short) 1));
-
-    EmbeddedKafka kafka;
-    List<Case> cases;
-    Path model;
     final EventCodec codec = new EventCodec();
     final List<WorkerProcess> started = new ArrayList<>();
 
     @BeforeAll
     void setUp(@TempDir Path dir) throws Exception {
-        tmp = dir;
-        kafka = BROKER.kafka();
+        useBroker(dir);
         cases = Fixtures.cohort(tmp.resolve("scans"), 15, 11);
         model = Fixtures.tinyModel(cases, tmp.resolve("models"), 1, 4);
     }

@@ -7,14 +7,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.TimeoutException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.brainseg.schemas.ErrorCode;
 import org.brainseg.schemas.EventCodec;
 import org.brainseg.schemas.ScanFailed;
@@ -25,45 +22,6 @@ import org.junit.jupiter.api.Test;
 class TransactionalPublisherTest {
     static final TopicPartition TP = new TopicPartition(Topics.SCANS_ARRIVED, 0);
     static final ConsumerGroupMetadata GROUP = new ConsumerGroupMetadata("g");
-
-    /** A producer whose chosen calls fail a given number of times before working. */
-    static final class FlakyProducer extends MockProducer<byte[], byte[]> {
-        final AtomicInteger commitTimeouts = new AtomicInteger();
-        final AtomicInteger offsetTimeouts = new AtomicInteger();
-        final AtomicInteger fenced = new AtomicInteger();
-        final AtomicInteger commits = new AtomicInteger();
-        final AtomicInteger aborts = new AtomicInteger();
-
-        FlakyProducer() {
-            super(true, null, new ByteArraySerializer(), new ByteArraySerializer());
-        }
-
-        @Override
-        public void sendOffsetsToTransaction(Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) {
-            if (fenced.get() > 0) {
-                throw new ProducerFencedException("injected: fenced");
-            }
-            if (offsetTimeouts.getAndDecrement() > 0) {
-                throw new TimeoutException("injected: AddOffsetsToTxn timed out");
-            }
-            super.sendOffsetsToTransaction(offsets, group);
-        }
-
-        @Override
-        public void commitTransaction() {
-            if (commitTimeouts.getAndDecrement() > 0) {
-                throw new TimeoutException("injected: EndTxn(commit) timed out");
-            }
-            commits.incrementAndGet();
-            super.commitTransaction();
-        }
-
-        @Override
-        public void abortTransaction() {
-            aborts.incrementAndGet();
-            super.abortTransaction();
-        }
-    }
 
     private static List<ScanFailed> oneEvent() {
         return List.of(ScanFailed.of("s1", new ScanFailed.Source(TP.topic(), 0, 0), ErrorCode.INTERNAL, "boom", 1,

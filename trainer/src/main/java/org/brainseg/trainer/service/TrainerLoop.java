@@ -35,6 +35,7 @@ import org.brainseg.schemas.Topics;
 import org.brainseg.schemas.TrainingRequested;
 import org.brainseg.service.kafka.CatalogReader;
 import org.brainseg.service.kafka.TransactionalPublisher;
+import org.brainseg.service.run.Closeables;
 import org.brainseg.trainer.registry.ModelRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -331,21 +332,9 @@ public final class TrainerLoop implements Runnable {
     }
 
     private void close() {
-        try {
-            consumer.close(Duration.ofSeconds(5));
-        } catch (RuntimeException e) {
-            LOG.warn("closing the consumer: {}", e.toString());
-        }
-        try {
-            producer.close(Duration.ofSeconds(5));
-        } catch (RuntimeException e) {
-            LOG.warn("closing the producer: {}", e.toString());
-        }
-        try {
-            catalog.close();
-        } catch (RuntimeException e) {
-            LOG.warn("closing the catalog reader: {}", e.toString());
-        }
+        Closeables.closeQuietly("the consumer", () -> consumer.close(Duration.ofSeconds(5)), LOG);
+        Closeables.closeQuietly("the producer", () -> producer.close(Duration.ofSeconds(5)), LOG);
+        Closeables.closeQuietly("the catalog reader", catalog, LOG);
         LOG.debug("trainer loop closed at {}", Instant.now());
     }
 }

@@ -13,6 +13,7 @@ import org.brainseg.schemas.EventCodec;
 import org.brainseg.service.http.HttpVerticle;
 import org.brainseg.service.kafka.CatalogReader;
 import org.brainseg.service.kafka.KafkaClients;
+import org.brainseg.service.run.Closeables;
 import org.brainseg.service.run.JvmMeters;
 import org.brainseg.trainer.registry.ModelRegistry;
 import org.slf4j.Logger;
@@ -156,13 +157,7 @@ public final class TrainerService implements AutoCloseable {
         if (vertx != null) {
             vertx.close().toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES);
         }
-        for (AutoCloseable c : closeables) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                LOG.warn("closing {}: {}", c, e.toString());
-            }
-        }
+        Closeables.closeAll(closeables, LOG);
         registry.close();
     }
 

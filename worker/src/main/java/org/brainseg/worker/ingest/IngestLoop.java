@@ -19,6 +19,7 @@ import org.brainseg.schemas.EventCodec;
 import org.brainseg.schemas.ScanFailed;
 import org.brainseg.schemas.Topics;
 import org.brainseg.service.kafka.TransactionalPublisher;
+import org.brainseg.service.run.Closeables;
 import org.brainseg.worker.WorkerMetrics;
 import org.brainseg.worker.pipeline.Outcome;
 import org.brainseg.worker.pipeline.ScanProcessor;
@@ -240,16 +241,8 @@ public final class IngestLoop implements Runnable {
 
     private void close() {
         inference.shutdownNow();
-        try {
-            consumer.close(Duration.ofSeconds(10));
-        } catch (RuntimeException e) {
-            LOG.warn("consumer close: {}", e.toString());
-        }
-        try {
-            producer.close(Duration.ofSeconds(10));
-        } catch (RuntimeException e) {
-            LOG.warn("producer close: {}", e.toString());
-        }
+        Closeables.closeQuietly("the consumer", () -> consumer.close(Duration.ofSeconds(10)), LOG);
+        Closeables.closeQuietly("the producer", () -> producer.close(Duration.ofSeconds(10)), LOG);
         running = false;
     }
 
