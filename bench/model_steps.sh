@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Training-step table of docs/BENCHMARKS.md: one `brainseg bench step` process per (patch, normalization),
+# Training-step table of docs/BENCHMARKS.md: one `./bench/run step` process per (patch, normalization),
 # because peak RSS (VmHWM) is per process. Prints the Markdown table and writes every row to a CSV.
 #   bench/model_steps.sh                       # 64³ and 128³, all six normalizations
 #   PATCHES=64 NORMS="none layer" bench/model_steps.sh
@@ -17,14 +17,14 @@ csv=${CSV:-/tmp/brainseg-model-steps-$(date +%Y%m%d-%H%M%S).csv}
 STEPS_64=${STEPS_64:-5}; WARMUP_64=${WARMUP_64:-1}
 STEPS_128=${STEPS_128:-2}; WARMUP_128=${WARMUP_128:-1}
 
-"$root/brainseg" --version >/dev/null || exit 1   # build once, before the timed processes
+"$root/bench/run" --version >/dev/null || exit 1   # build once, before the timed processes
 export BRAINSEG_NO_BUILD=1
 header=--header
 for p in $patches; do
   steps_var="STEPS_$p"; warmup_var="WARMUP_$p"
   steps=${!steps_var:-5}; warmup=${!warmup_var:-1}
   for n in $norms; do
-    "$root/brainseg" bench step --patch "$p" --normalization "$n" --steps "$steps" --warmup "$warmup" \
+    "$root/bench/run" step --patch "$p" --normalization "$n" --steps "$steps" --warmup "$warmup" \
         --batch "${BATCH:-2}" --depth "${DEPTH:-3}" --width "${WIDTH:-8}" --threads "${THREADS:-0}" \
         --csv "$csv" $header
     rc=$?

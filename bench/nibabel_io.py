@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""nibabel side of `brainseg bench nifti`: times one read or write in this process, prints seconds.
+"""nibabel side of `./bench/run nifti`: times one read or write in this process, prints seconds.
 
     nibabel_io.py read FILE          -> get_fdata(dtype=float32), as brainseg's reader decodes
     nibabel_io.py write SRC DST      -> load SRC once (not timed), time nib.save to DST

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""PyTorch peer of brainseg's U-Net for `brainseg bench peer` (docs/BENCHMARKS.md).
+"""PyTorch peer of brainseg's U-Net for `./bench/run peer` (docs/BENCHMARKS.md).
 
 Builds the same network as model/net/UNet3d.java in plain PyTorch eager, as a PyTorch user would
 write it, and times a forward pass (eval, no_grad) or one training step (forward, Dice + CE loss as
@@ -16,7 +16,7 @@ The architecture, level by level (the model tests compare it numerically: torch_
 
 Two ways to run it:
   torch_peer.py --serve       JSON lines on stdin, one JSON reply per line on stdout (used by
-                              `brainseg bench peer`, which alternates with its own runs):
+                              `./bench/run peer`, which alternates with its own runs):
       {"cmd":"setup","patch":64,"batch":1,"norm":"layer","mode":"forward","depth":3,"width":8,
        "threads":2,"warmup":1}                                   -> {"ok":true,"params":N}
       {"cmd":"run"}                                              -> {"ms":12.3}

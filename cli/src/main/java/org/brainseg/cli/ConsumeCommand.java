@@ -9,12 +9,12 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.brainseg.client.consume.EventReader;
 import org.brainseg.schemas.Topics;
-import org.brainseg.worker.client.EventReader;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code brainseg consume --topic NAME}: a topic's committed events as JSON lines, through {@link EventReader}. */
 @Command(

@@ -8,10 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Appends benchmark rows to a CSV file, writing the header first when the file is new or empty. */
-final class Csv {
+public final class Csv {
     private Csv() {}
 
-    static void append(Path file, String header, String... rows) throws IOException {
+    public static void append(Path file, String header, String... rows) throws IOException {
         List<String> lines = new ArrayList<>();
         if (!Files.exists(file) || Files.size(file) == 0) {
             lines.add(header);

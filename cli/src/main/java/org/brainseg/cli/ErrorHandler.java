@@ -9,7 +9,7 @@ import picocli.CommandLine;
  * Turns an exception from a command into one line on stderr and exit code 2 (bad input) or
  * 1 (anything else); the stack trace is shown only with {@code BRAINSEG_DEBUG=1}.
  */
-final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
+public final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
     static final int BAD_INPUT = 2;
     static final int FAILURE = 1;
 

@@ -1,7 +1,7 @@
 package org.brainseg.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The {@code brainseg} command: lists the subcommands; each one parses its arguments and delegates. */
 @Command(
@@ -20,7 +20,6 @@ import picocli.CommandLine.Command;
             TrainCommand.class,
             SegmentCommand.class,
             ExperimentCommand.class,
-            BenchCommand.class,
             WorkerCommand.class,
             SubmitCommand.class,
             ConsumeCommand.class,

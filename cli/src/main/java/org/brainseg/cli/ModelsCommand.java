@@ -5,15 +5,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.brainseg.client.models.ModelsAdmin;
 import org.brainseg.schemas.ModelCatalog;
 import org.brainseg.schemas.ModelVersionPublished;
-import org.brainseg.trainer.admin.ModelsAdmin;
 import org.brainseg.trainer.registry.ModelRegistry;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code brainseg models list|promote|rollback}: model versions on brainseg.models, through {@link ModelsAdmin}. */
 @Command(

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.brainseg.client.retrain.RetrainRequests;
 import org.brainseg.imaging.dataset.Case;
 import org.brainseg.imaging.dataset.DatasetScan;
 import org.brainseg.imaging.dataset.DatasetScanner;
@@ -13,11 +14,10 @@ import org.brainseg.schemas.Normalization;
 import org.brainseg.schemas.Promotion;
 import org.brainseg.schemas.Topics;
 import org.brainseg.schemas.TrainingRequested;
-import org.brainseg.trainer.admin.RetrainRequests;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code brainseg retrain --dataset DIR}: publishes a TrainingRequested for the trainer service. */
 @Command(

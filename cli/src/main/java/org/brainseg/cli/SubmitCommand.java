@@ -11,17 +11,17 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.brainseg.client.submit.ScanSubmitter;
+import org.brainseg.client.topics.TopicsInitializer;
 import org.brainseg.imaging.dataset.Case;
 import org.brainseg.imaging.dataset.DatasetScan;
 import org.brainseg.imaging.dataset.DatasetScanner;
-import org.brainseg.kafka.embedded.TopicsInitializer;
 import org.brainseg.schemas.ScanArrived;
 import org.brainseg.schemas.Topics;
-import org.brainseg.worker.client.ScanSubmitter;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code brainseg submit --data DIR}: a ScanArrived per case of a dataset, through {@link ScanSubmitter}. */
 @Command(

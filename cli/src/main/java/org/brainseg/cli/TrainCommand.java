@@ -15,11 +15,11 @@ import org.brainseg.model.net.Normalization;
 import org.brainseg.model.train.DataSplit;
 import org.brainseg.model.train.EpochResult;
 import org.brainseg.model.train.StepProgress;
-import org.brainseg.model.train.Trainer;
 import org.brainseg.model.train.TrainingConfig;
 import org.brainseg.model.train.TrainingData;
 import org.brainseg.model.train.TrainingListener;
 import org.brainseg.model.train.TrainingResult;
+import org.brainseg.model.train.UNetTraining;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -67,7 +67,7 @@ final class TrainCommand implements Callable<Integer> {
         List<PreprocessedCase> val = split.validationOf(cases, PreprocessedCase::id);
         TrainingResult result;
         try (ProgressBar bar = new ProgressBar("train", config.totalSteps())) {
-            result = new Trainer(config, engine).fit(train, val, out, new TrainingListener() {
+            result = new UNetTraining(config, engine).fit(train, val, out, new TrainingListener() {
                 @Override
                 public void onStep(StepProgress p) {
                     bar.update(p.globalStep(), String.format(Locale.ROOT, "epoch %d/%d loss %.3f%s", p.epoch(), p.epochs(),
@@ -84,7 +84,7 @@ final class TrainCommand implements Callable<Integer> {
         EpochResult best = result.best();
         spec.commandLine().getOut().printf(Locale.ROOT, "model written to %s (best epoch %d of %d%s)%s; history in %s%n",
                 out, result.bestEpoch(), result.history().size(), result.stoppedEarly() ? ", stopped early" : "",
-                dice(best.valDice()), out.resolve(Trainer.CSV_FILE));
+                dice(best.valDice()), out.resolve(UNetTraining.CSV_FILE));
         return 0;
     }
 

@@ -1,14 +1,10 @@
 package org.brainseg.cli;
 
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import org.brainseg.trainer.service.TrainerConfig;
 import org.brainseg.trainer.service.TrainerConfigLoader;
 import org.brainseg.trainer.service.TrainerMain;
-import org.brainseg.worker.config.ConfigException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /** {@code brainseg trainer --config FILE}: runs {@link TrainerMain} with a YAML configuration. */
 @Command(
@@ -22,29 +18,14 @@ import picocli.CommandLine.Option;
             "registry.root; every key is documented in deploy/trainer.example.yaml and can be overridden by",
             "BRAINSEG_<SECTION>_<KEY>. Exit codes: 0 stopped, 2 bad configuration, 3 fatal error (restart me)."
         })
-final class TrainerCommand implements Callable<Integer> {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "Trainer configuration (YAML).")
-    Path config;
-
-    @Option(names = "--check", description = "Validate the configuration, print it as JSON and exit without starting.")
-    boolean check;
+final class TrainerCommand extends ServiceCommand<TrainerConfig> {
+    @Override
+    TrainerConfig load(Path file) throws Exception {
+        return TrainerConfigLoader.load(file);
+    }
 
     @Override
-    public Integer call() throws Exception {
-        TrainerConfig c;
-        try {
-            c = TrainerConfigLoader.load(config);
-        } catch (ConfigException e) {
-            String msg = e.getMessage();
-            throw new BadInputException(msg.startsWith(config.toString()) ? msg : config + ": " + msg);
-        }
-        if (check) {
-            spec.commandLine().getOut().println(Json.write(c));
-            return 0;
-        }
+    int run(TrainerConfig c) throws Exception {
         return TrainerMain.run(c);
     }
 }

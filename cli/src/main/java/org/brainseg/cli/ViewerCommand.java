@@ -9,7 +9,7 @@ import java.util.concurrent.Callable;
 import org.brainseg.viewer.ViewerConfig;
 import org.brainseg.viewer.ViewerConfigLoader;
 import org.brainseg.viewer.ViewerMain;
-import org.brainseg.worker.config.ConfigException;
+import org.brainseg.service.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

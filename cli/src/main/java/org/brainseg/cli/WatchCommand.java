@@ -7,15 +7,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.brainseg.client.submit.ScanSubmitter;
+import org.brainseg.client.watch.DropFolderWatcher;
 import org.brainseg.imaging.dataset.Case;
 import org.brainseg.schemas.ScanArrived;
-import org.brainseg.worker.client.DropFolderWatcher;
-import org.brainseg.worker.client.ScanSubmitter;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code brainseg watch DIR}: publishes drop-folder cases once complete and settled, through {@link DropFolderWatcher}. */
 @Command(

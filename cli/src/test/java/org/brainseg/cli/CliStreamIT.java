@@ -19,14 +19,15 @@ import org.brainseg.imaging.dataset.DatasetScanner;
 import org.brainseg.imaging.preprocess.PreprocessOptions;
 import org.brainseg.imaging.preprocess.PreprocessedCase;
 import org.brainseg.kafka.embedded.EmbeddedKafka;
+import org.brainseg.kafka.embedded.EmbeddedKafkaExtension;
 import org.brainseg.model.engine.DeviceChoice;
 import org.brainseg.model.engine.EngineSettings;
 import org.brainseg.model.net.Normalization;
 import org.brainseg.model.train.DataSplit;
-import org.brainseg.model.train.Trainer;
 import org.brainseg.model.train.TrainingConfig;
 import org.brainseg.model.train.TrainingData;
 import org.brainseg.model.train.TrainingListener;
+import org.brainseg.model.train.UNetTraining;
 import org.brainseg.schemas.Topics;
 import org.brainseg.worker.Worker;
 import org.brainseg.worker.config.WorkerConfig;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -48,13 +50,16 @@ class CliStreamIT {
     static final double SPACING_MM = 3.0;
 
     Path tmp;
+    @RegisterExtension
+    static final EmbeddedKafkaExtension BROKER = EmbeddedKafkaExtension.withTopics(List.of());
+
     EmbeddedKafka kafka;
     Worker worker;
 
     @BeforeAll
     void setUp(@TempDir Path dir) throws Exception {
         tmp = dir;
-        kafka = EmbeddedKafka.startDefault();
+        kafka = BROKER.kafka();
         Run gen = CliTest.run("generate", "--out", tmp.resolve("data").toString(), "--cases", "20", "--spacing", "3", "--seed", "5");
         assertThat(gen.code()).as(gen.err()).isZero();
         Path model = tinyModel(DatasetScanner.scan(tmp.resolve("data")).cases(), tmp.resolve("models/1"));
@@ -81,7 +86,7 @@ class CliStreamIT {
                 .patch(32).depth(2).baseWidth(4).batch(1).preprocessing(PreprocessOptions.isotropic(SPACING_MM)).build();
         List<PreprocessedCase> data = TrainingData.load(cases.subList(0, 4), config.preprocessing(), null);
         DataSplit split = DataSplit.of(data.stream().map(PreprocessedCase::id).toList(), 0.25, 1);
-        new Trainer(config, EngineSettings.of(DeviceChoice.CPU, 1)).fit(split.trainOf(data, PreprocessedCase::id),
+        new UNetTraining(config, EngineSettings.of(DeviceChoice.CPU, 1)).fit(split.trainOf(data, PreprocessedCase::id),
                 split.validationOf(data, PreprocessedCase::id), out, TrainingListener.NONE);
         return out;
     }
@@ -90,9 +95,6 @@ class CliStreamIT {
     void tearDown() throws Exception {
         if (worker != null) {
             worker.close();
-        }
-        if (kafka != null) {
-            kafka.close();
         }
     }
 

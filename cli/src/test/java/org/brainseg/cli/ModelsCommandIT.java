@@ -12,16 +12,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.brainseg.cli.CliTest.Run;
+import org.brainseg.client.consume.EventReader;
+import org.brainseg.client.topics.TopicsInitializer;
 import org.brainseg.imaging.dataset.DatasetLayout;
 import org.brainseg.imaging.dataset.TinyDatasets;
 import org.brainseg.kafka.embedded.EmbeddedKafka;
-import org.brainseg.kafka.embedded.TopicsInitializer;
+import org.brainseg.kafka.embedded.EmbeddedKafkaExtension;
 import org.brainseg.schemas.EventCodec;
 import org.brainseg.schemas.ModelStatus;
 import org.brainseg.schemas.ModelVersionPublished;
@@ -30,12 +31,11 @@ import org.brainseg.schemas.Promotion;
 import org.brainseg.schemas.RegionValues;
 import org.brainseg.schemas.Topics;
 import org.brainseg.schemas.TrainingRequested;
-import org.brainseg.worker.client.EventReader;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -48,16 +48,16 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class ModelsCommandIT {
     Path tmp;
+    @RegisterExtension
+    static final EmbeddedKafkaExtension BROKER = EmbeddedKafkaExtension.withTopics(TopicsInitializer.newTopics(3, (short) 1));
+
     EmbeddedKafka kafka;
     final EventCodec codec = new EventCodec();
 
     @BeforeAll
     void setUp(@TempDir Path dir) throws Exception {
         tmp = dir;
-        kafka = EmbeddedKafka.startDefault();
-        try (Admin admin = kafka.createAdmin()) {
-            TopicsInitializer.createAll(admin, 3, (short) 1, Duration.ofSeconds(30));
-        }
+        kafka = BROKER.kafka();
         // the history a trainer would have left: v1 active, then v2 promoted over it, then v3 rejected
         publish(event("brainseg", 1, ModelStatus.ACTIVE, 0.5));
         publish(event("brainseg", 2, ModelStatus.ACTIVE, 0.7), event("brainseg", 1, ModelStatus.RETIRED, 0.5));
@@ -65,12 +65,6 @@ class ModelsCommandIT {
         publish(event("solo", 1, ModelStatus.ACTIVE, 0.4));
     }
 
-    @AfterAll
-    void tearDown() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
 
     private Run models(String... args) {
         List<String> a = new ArrayList<>(List.of("models"));

@@ -6,11 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import org.brainseg.cli.CliTest.Run;
+import org.brainseg.client.watch.DropFolderWatcher;
 import org.brainseg.imaging.dataset.DatasetLayout;
 import org.brainseg.imaging.dataset.TinyDatasets;
 import org.brainseg.kafka.embedded.EmbeddedKafka;
 import org.brainseg.schemas.Topics;
-import org.brainseg.worker.client.DropFolderWatcher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -92,4 +92,19 @@ public final class ModelCatalog {
         }
         return Optional.ofNullable(target);
     }
+
+    /**
+     * What to publish, in order, in one transaction: the version in its new state; when it becomes
+     * active, the previously active version (if another) then retired. Workers then never see two
+     * active versions or none in between.
+     */
+    public static List<ModelVersionPublished> transition(ModelVersionPublished changed,
+            Optional<ModelVersionPublished> active) {
+        List<ModelVersionPublished> out = new ArrayList<>();
+        out.add(changed);
+        if (changed.status() == ModelStatus.ACTIVE && active.isPresent() && active.get().version() != changed.version()) {
+            out.add(active.get().withStatus(ModelStatus.RETIRED));
+        }
+        return out;
+    }
 }

@@ -118,4 +118,10 @@ public record ModelVersionPublished(
             Require.nonNull(dice, "validation.dice").atMost(1.0, "validation.dice");
         }
     }
+
+    /** The same version in another state (a new event id, everything else kept). */
+    public ModelVersionPublished withStatus(ModelStatus newStatus) {
+        return new ModelVersionPublished(UUID.randomUUID(), name, version, artifactUri, sha256, normalization,
+                architecture, trainedOn, validation, newStatus, parentVersion, createdAt, comparedWith);
+    }
 }

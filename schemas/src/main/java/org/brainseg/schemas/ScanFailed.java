@@ -1,10 +1,10 @@
 package org.brainseg.schemas;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -12,6 +12,11 @@ import java.util.UUID;
  * An input was given up on: poison, or a transient fault that outlived its retries (topic
  * {@code brainseg.scans.failed}, key {@code scanId} when known). Carries provenance so the
  * record can be found and replayed, in the manner of Kafka Connect's dead letter queue.
+ *
+ * <p>The trainer reports the TrainingRequested events it cannot serve here too (one dead letter
+ * topic for brainseg): such an event has no {@code scanId}, its {@code source.topic} is
+ * {@code brainseg.training.requests}, and {@code trainingRequestId} names the request when it
+ * could be read ({@link #ofTrainingRequest}); {@link #reportsTrainingRequest()} tells them apart.
  *
  * @param eventId   unique id of this event
  * @param scanId    scan id when it could be read, else null
@@ -22,6 +27,7 @@ import java.util.UUID;
  * @param attempts  how many times processing was tried (at least 1)
  * @param payload   the input as text, at most {@value #MAX_PAYLOAD} characters; see {@link #payloadOf(byte[])}
  * @param failedAt  when it was given up
+ * @param trainingRequestId the request id of a failed TrainingRequested, else null (absent in JSON)
  */
 public record ScanFailed(
         UUID eventId,
@@ -32,7 +38,8 @@ public record ScanFailed(
         boolean retriable,
         int attempts,
         String payload,
-        Instant failedAt) implements Event {
+        Instant failedAt,
+        String trainingRequestId) implements Event {
 
     /** Longest payload kept, in characters; the original stays on the source topic. */
     public static final int MAX_PAYLOAD = 4096;
@@ -54,13 +61,40 @@ public record ScanFailed(
         Require.range(attempts, 1, 1000, "attempts");
         Require.text(payload, "payload", 0, MAX_PAYLOAD);
         Require.nonNull(failedAt, "failedAt");
+        if (trainingRequestId != null) {
+            Require.id(trainingRequestId, "trainingRequestId");
+            if (scanId != null) {
+                throw new IllegalArgumentException("trainingRequestId: a failed training request has no scanId");
+            }
+        }
+    }
+
+    /** A failed scan (no training request id). */
+    public ScanFailed(UUID eventId, String scanId, Source source, ErrorCode errorCode, String message, boolean retriable,
+            int attempts, String payload, Instant failedAt) {
+        this(eventId, scanId, source, errorCode, message, retriable, attempts, payload, failedAt, null);
     }
 
     /** A failure at {@code now}, with a fresh event id. */
     public static ScanFailed of(String scanId, Source source, ErrorCode code, String message, int attempts,
             byte[] rawPayload, Instant now) {
         return new ScanFailed(UUID.randomUUID(), scanId, source, code, truncate(message, MAX_MESSAGE), false,
-                attempts, payloadOf(rawPayload), now);
+                attempts, payloadOf(rawPayload), now, null);
+    }
+
+    /**
+     * A training request that cannot be served, at {@code now}: no scan id; {@code requestId} is
+     * null when the record could not even be read as a TrainingRequested.
+     */
+    public static ScanFailed ofTrainingRequest(String requestId, Source source, ErrorCode code, String message,
+            byte[] rawPayload, Instant now) {
+        return new ScanFailed(UUID.randomUUID(), null, source, code, truncate(message, MAX_MESSAGE), false, 1,
+                payloadOf(rawPayload), now, requestId);
+    }
+
+    /** Whether this reports a training request rather than a scan (its source is the training-requests topic). */
+    public boolean reportsTrainingRequest() {
+        return trainingRequestId != null || Topics.TRAINING_REQUESTS.equals(source.topic());
     }
 
     /**

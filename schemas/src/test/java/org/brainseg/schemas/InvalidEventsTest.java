@@ -89,6 +89,8 @@ class InvalidEventsTest {
                         ErrorCode.SCHEMA_VIOLATION, "$.errorCode"),
                 bad("negative offset", failed(d -> ((ObjectNode) d.get("source")).put("offset", -1)),
                         ErrorCode.SCHEMA_VIOLATION, "$.source.offset"),
+                bad("training request id with a space", failed(d -> d.put("trainingRequestId", "req 1")),
+                        ErrorCode.SCHEMA_VIOLATION, "$.trainingRequestId"),
                 bad("epochs is a word", training(d -> d.put("epochs", "ten")), ErrorCode.SCHEMA_VIOLATION,
                         "$.epochs"),
                 bad("seed beyond 2^53", training(d -> d.put("seed", 1L << 60)), ErrorCode.SCHEMA_VIOLATION,

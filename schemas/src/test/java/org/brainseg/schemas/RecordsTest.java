@@ -52,6 +52,8 @@ class RecordsTest {
                 Arguments.of("retriable", (Runnable) () -> new ScanFailed(UUID.randomUUID(), null,
                         new ScanFailed.Source("t", 0, 0), ErrorCode.INTERNAL, "m", true, 1, "", Fixtures.T)),
                 Arguments.of("source.topic", (Runnable) () -> new ScanFailed.Source("bad topic", 0, 0)),
+                Arguments.of("trainingRequestId", (Runnable) () -> new ScanFailed(UUID.randomUUID(), "scan-1",
+                        new ScanFailed.Source("t", 0, 0), ErrorCode.INTERNAL, "m", false, 1, "", Fixtures.T, "req-1")),
                 Arguments.of("seed", (Runnable) () -> new TrainingRequested(UUID.randomUUID(), "r", "", URI.create(
                         "file:///d"), Normalization.NONE, 1, -1, Promotion.AUTO)),
                 Arguments.of("parentVersion", (Runnable) () -> new ModelVersionPublished(UUID.randomUUID(), "m", 2,
@@ -104,6 +106,21 @@ class RecordsTest {
 
         assertThat(codec.decode(codec.encode(f), ScanFailed.class)).isEqualTo(f);
         assertThat(f.message()).hasSizeLessThanOrEqualTo(ScanFailed.MAX_MESSAGE);
+    }
+
+    @Test
+    void aFailedTrainingRequestShouldBeNamedAsOneAndRoundTrip() throws Exception {
+        ScanFailed f = ScanFailed.ofTrainingRequest("req-7", new ScanFailed.Source(Topics.TRAINING_REQUESTS, 0, 3),
+                ErrorCode.FILE_MISSING, "training request req-7: no such directory", "{}".getBytes(StandardCharsets.UTF_8),
+                Fixtures.T);
+        EventCodec codec = new EventCodec();
+
+        assertThat(f.scanId()).isNull();
+        assertThat(f.trainingRequestId()).isEqualTo("req-7");
+        assertThat(f.reportsTrainingRequest()).isTrue();
+        assertThat(Fixtures.failed().reportsTrainingRequest()).isFalse();
+        assertThat(codec.decode(codec.encode(f), ScanFailed.class)).isEqualTo(f);
+        assertThat(new String(codec.encode(Fixtures.failed()), StandardCharsets.UTF_8)).doesNotContain("trainingRequestId");
     }
 
     @Test

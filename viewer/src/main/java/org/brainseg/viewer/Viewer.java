@@ -17,8 +17,8 @@ import org.brainseg.viewer.index.EventFollower;
 import org.brainseg.viewer.index.ScanIndex;
 import org.brainseg.viewer.volume.VolumeSource;
 import org.brainseg.viewer.web.ViewerRoutes;
-import org.brainseg.worker.http.HttpVerticle;
-import org.brainseg.worker.store.LocalFileStore;
+import org.brainseg.service.http.HttpVerticle;
+import org.brainseg.service.store.LocalFileStore;
 
 /**
  * A running viewer: an {@link EventFollower} thread filling the {@link ScanIndex}, and one Vert.x

@@ -3,7 +3,7 @@ package org.brainseg.viewer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.brainseg.worker.config.ConfigException;
+import org.brainseg.service.config.ConfigException;
 
 /**
  * The viewer's configuration, validated at construction; each part names its key when wrong.

@@ -1,6 +1,6 @@
 package org.brainseg.viewer;
 
-import static org.brainseg.worker.config.ConfigFile.ordered;
+import static org.brainseg.service.config.ConfigFile.ordered;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -8,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.brainseg.worker.config.ConfigFile;
+import org.brainseg.service.config.ConfigFile;
 
 /**
  * Reads a {@link ViewerConfig} from YAML through the services' shared {@link ConfigFile}: unknown

@@ -1,7 +1,7 @@
 package org.brainseg.viewer;
 
 import java.util.List;
-import org.brainseg.worker.http.HttpVerticle;
+import org.brainseg.service.http.HttpVerticle;
 
 /**
  * What {@code /health/ready} and {@code /v1/status} report: ready once the topics were read up to

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.brainseg.client.consume.EventReader;
 import org.brainseg.imaging.dataset.Case;
 import org.brainseg.imaging.preprocess.PreprocessOptions;
 import org.brainseg.imaging.preprocess.PreprocessedCase;
@@ -12,12 +13,11 @@ import org.brainseg.model.engine.DeviceChoice;
 import org.brainseg.model.engine.EngineSettings;
 import org.brainseg.model.net.Normalization;
 import org.brainseg.model.train.DataSplit;
-import org.brainseg.model.train.Trainer;
 import org.brainseg.model.train.TrainingConfig;
 import org.brainseg.model.train.TrainingData;
 import org.brainseg.model.train.TrainingListener;
+import org.brainseg.model.train.UNetTraining;
 import org.brainseg.schemas.Topics;
-import org.brainseg.worker.client.EventReader;
 
 /** A real worker's ingredients for the browser test: a tiny LN U-Net trained for a few steps (as the worker's ITs do). */
 final class RealWorker {
@@ -30,7 +30,7 @@ final class RealWorker {
                 .patch(32).depth(2).baseWidth(4).batch(1).preprocessing(PreprocessOptions.isotropic(3.0)).build();
         List<PreprocessedCase> data = TrainingData.load(cases, config.preprocessing(), null);
         DataSplit split = DataSplit.of(data.stream().map(PreprocessedCase::id).toList(), 0.25, 1);
-        new Trainer(config, EngineSettings.of(DeviceChoice.CPU, 1)).fit(split.trainOf(data, PreprocessedCase::id),
+        new UNetTraining(config, EngineSettings.of(DeviceChoice.CPU, 1)).fit(split.trainOf(data, PreprocessedCase::id),
                 split.validationOf(data, PreprocessedCase::id), out, TrainingListener.NONE);
         return out;
     }

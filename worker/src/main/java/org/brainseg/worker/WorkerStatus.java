@@ -22,4 +22,4 @@ import org.brainseg.worker.model.ModelFollowStatus;
 public record WorkerStatus(int modelVersion, String device, long inFlight, long received, long completed,
         Map<String, Long> failed, List<String> partitions, boolean ready, List<String> problems,
         ModelFollowStatus modelSource)
-        implements org.brainseg.worker.http.HttpVerticle.Status {}
+        implements org.brainseg.service.http.HttpVerticle.Status {}

@@ -1,12 +1,6 @@
 package org.brainseg.worker;
 
-import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.AbstractVerticle;
@@ -31,19 +25,23 @@ import org.brainseg.model.engine.EngineSettings;
 import org.brainseg.model.infer.Segmenter;
 import org.brainseg.schemas.ErrorCode;
 import org.brainseg.schemas.EventCodec;
+import org.brainseg.schemas.RegistryLayout;
 import org.brainseg.schemas.Topics;
+import org.brainseg.service.http.HttpVerticle;
+import org.brainseg.service.kafka.KafkaClients;
+import org.brainseg.service.run.Closeables;
+import org.brainseg.service.run.JvmMeters;
+import org.brainseg.service.store.LocalFileStore;
 import org.brainseg.worker.config.WorkerConfig;
-import org.brainseg.worker.http.HttpVerticle;
 import org.brainseg.worker.ingest.IngestLoop;
 import org.brainseg.worker.ingest.IngestVerticle;
 import org.brainseg.worker.model.ModelFollowStatus;
 import org.brainseg.worker.model.ModelFollower;
 import org.brainseg.worker.model.ModelHolder;
 import org.brainseg.worker.model.RegistryRoot;
-import org.brainseg.worker.model.VersionLoader;
 import org.brainseg.worker.model.ServingModel;
+import org.brainseg.worker.model.VersionLoader;
 import org.brainseg.worker.pipeline.ScanProcessor;
-import org.brainseg.worker.store.LocalFileStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -127,14 +125,7 @@ public final class WorkerVerticle extends AbstractVerticle {
 
     /** Builds everything the loop needs; runs on a worker thread (model loading takes seconds). */
     private IngestLoop assemble() throws Exception {
-        new ClassLoaderMetrics().bindTo(registry);
-        new JvmMemoryMetrics().bindTo(registry);
-        JvmGcMetrics gc = new JvmGcMetrics();
-        gc.bindTo(registry);
-        closeables.add(gc);
-        new JvmThreadMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
-        new UptimeMetrics().bindTo(registry);
+        closeables.add(JvmMeters.bindTo(registry));
         WorkerMetrics metrics = new WorkerMetrics(registry, () -> loop == null ? 0 : loop.inFlight(), models::version);
 
         WorkerConfig.Inference inf = config.inference();
@@ -144,7 +135,8 @@ public final class WorkerVerticle extends AbstractVerticle {
         NumericsCheck.requirePassing(engine); // wrong native numbers: refuse to start (exit 3), publish nothing
         if (config.model().follows()) {
             RegistryRoot registryRoot = new RegistryRoot(config.model().registryRoot());
-            follower = new ModelFollower(KafkaClients.modelsConsumer(config.kafka()), config.model().name(),
+            follower = new ModelFollower(KafkaClients.topicReader(config.kafka().bootstrapServers(), config.kafka().properties(),
+                    config.kafka().transactionalId() + "-models"), config.model().name(),
                     new VersionLoader(registryRoot, engine)::load, models, metrics, this::startIngest, Clock.systemUTC());
             closeables.add(follower); // stops swapping before the holder below releases the model
         } else {
@@ -159,8 +151,11 @@ public final class WorkerVerticle extends AbstractVerticle {
         LocalFileStore store = new LocalFileStore(config.store().inputRoots(), config.store().outputRoot());
         EventCodec codec = new EventCodec();
         ScanProcessor processor = new ScanProcessor(store, models, codec, config.retry(), inf.tta(), Clock.systemUTC());
-        KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(config.kafka());
-        KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(config.kafka());
+        WorkerConfig.Kafka k = config.kafka();
+        KafkaConsumer<byte[], byte[]> consumer = KafkaClients.transactionalConsumer(k.bootstrapServers(), k.properties(), k.groupId(),
+                k.transactionalId() + "-consumer", k.maxPollIntervalMs());
+        KafkaProducer<byte[], byte[]> producer = KafkaClients.transactionalProducer(k.bootstrapServers(), k.properties(),
+                k.transactionalId());
         KafkaClientMetrics cm = new KafkaClientMetrics(consumer);
         cm.bindTo(registry);
         KafkaClientMetrics pm = new KafkaClientMetrics(producer);
@@ -182,13 +177,7 @@ public final class WorkerVerticle extends AbstractVerticle {
      * {@code models/<name>/<version>/} layout), else 1.
      */
     static int versionOf(Path dir) {
-        Path name = dir.toAbsolutePath().normalize().getFileName();
-        try {
-            int v = Integer.parseInt(name == null ? "" : name.toString());
-            return v >= 1 ? v : 1;
-        } catch (NumberFormatException e) {
-            return 1;
-        }
+        return RegistryLayout.versionOf(dir).orElse(1);
     }
 
     /** The status /v1/status and /health/ready report. */
@@ -251,13 +240,7 @@ public final class WorkerVerticle extends AbstractVerticle {
     public void stop() {
         stopping = true;
         // The ingest and HTTP verticles are undeployed by Vert.x before this runs.
-        for (AutoCloseable c : closeables) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                LOG.warn("closing {}: {}", c, e.toString());
-            }
-        }
+        Closeables.closeAll(closeables, LOG);
         registry.close();
     }
 }

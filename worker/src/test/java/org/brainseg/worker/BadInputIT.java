@@ -35,10 +35,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPOutputStream;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.brainseg.client.consume.EventReader;
+import org.brainseg.client.submit.ScanSubmitter;
 import org.brainseg.imaging.Affine;
 import org.brainseg.imaging.Volume;
 import org.brainseg.imaging.dataset.Case;
@@ -46,20 +47,14 @@ import org.brainseg.imaging.dataset.Modality;
 import org.brainseg.imaging.nifti.NiftiDataType;
 import org.brainseg.imaging.nifti.NiftiReader;
 import org.brainseg.imaging.nifti.NiftiWriter;
-import org.brainseg.kafka.embedded.EmbeddedKafka;
-import org.brainseg.kafka.embedded.TopicsInitializer;
 import org.brainseg.schemas.ErrorCode;
 import org.brainseg.schemas.EventCodec;
 import org.brainseg.schemas.ScanArrived;
 import org.brainseg.schemas.ScanFailed;
 import org.brainseg.schemas.SegmentationCompleted;
 import org.brainseg.schemas.Topics;
-import org.brainseg.worker.client.EventReader;
-import org.brainseg.worker.client.ScanSubmitter;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
@@ -71,17 +66,12 @@ import org.slf4j.LoggerFactory;
  * SegmentationCompleted, /health/ready must answer 200 throughout, and a fake patient name held in
  * NIfTI header text must appear in no event and no log line (the worker logs at DEBUG here).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
-class BadInputIT {
+class BadInputIT extends BrokerFixture {
     /** A name no code path could produce by chance; stored in descrip, aux_file, db_name and intent_name. */
     static final String PATIENT = "Qwyzzle^Brunhilde Xanthippe";
 
-    Path tmp;
     Path scans;
-    EmbeddedKafka kafka;
-    List<Case> cases;
-    Path model;
     final EventCodec codec = new EventCodec();
     final ObjectMapper json = new ObjectMapper();
     final NiftiWriter writer = new NiftiWriter();
@@ -89,22 +79,12 @@ class BadInputIT {
 
     @BeforeAll
     void setUp(@TempDir Path dir) throws Exception {
-        tmp = dir;
+        useBroker(dir);
         scans = tmp.resolve("scans");
-        kafka = EmbeddedKafka.startDefault();
-        try (Admin admin = kafka.createAdmin()) {
-            TopicsInitializer.createAll(admin, 3, (short) 1, Duration.ofSeconds(30));
-        }
         cases = Fixtures.cohort(scans, 4, 11);
         model = Fixtures.tinyModel(cases, tmp.resolve("models"), 1, 2);
     }
 
-    @AfterAll
-    void tearDown() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
 
     /** One bad record: what it is, its bytes, and the errorCode its ScanFailed must carry. */
     record Bad(String name, byte[] value, ErrorCode expected) {}

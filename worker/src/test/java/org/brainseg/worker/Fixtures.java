@@ -6,17 +6,17 @@ import java.util.List;
 import org.brainseg.imaging.dataset.Case;
 import org.brainseg.imaging.dataset.DatasetScanner;
 import org.brainseg.imaging.preprocess.PreprocessOptions;
+import org.brainseg.imaging.preprocess.PreprocessedCase;
 import org.brainseg.imaging.synthetic.CohortConfig;
 import org.brainseg.imaging.synthetic.CohortGenerator;
 import org.brainseg.model.engine.DeviceChoice;
 import org.brainseg.model.engine.EngineSettings;
 import org.brainseg.model.net.Normalization;
 import org.brainseg.model.train.DataSplit;
-import org.brainseg.imaging.preprocess.PreprocessedCase;
-import org.brainseg.model.train.Trainer;
 import org.brainseg.model.train.TrainingConfig;
 import org.brainseg.model.train.TrainingData;
 import org.brainseg.model.train.TrainingListener;
+import org.brainseg.model.train.UNetTraining;
 import org.brainseg.worker.config.WorkerConfig;
 
 /**
@@ -52,7 +52,7 @@ final class Fixtures {
                 .preprocessing(PreprocessOptions.isotropic(spacingMm)).build();
         List<PreprocessedCase> data = TrainingData.load(cases.subList(0, Math.min(4, cases.size())), config.preprocessing(), null);
         DataSplit split = DataSplit.of(data.stream().map(PreprocessedCase::id).toList(), 0.25, 1);
-        new Trainer(config, EngineSettings.of(DeviceChoice.CPU, 1)).fit(split.trainOf(data, PreprocessedCase::id),
+        new UNetTraining(config, EngineSettings.of(DeviceChoice.CPU, 1)).fit(split.trainOf(data, PreprocessedCase::id),
                 split.validationOf(data, PreprocessedCase::id), out, TrainingListener.NONE);
         return out;
     }

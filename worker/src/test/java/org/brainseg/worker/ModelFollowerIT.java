@@ -20,11 +20,13 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.brainseg.client.consume.EventReader;
+import org.brainseg.client.submit.ScanSubmitter;
+import org.brainseg.client.topics.TopicsInitializer;
 import org.brainseg.imaging.dataset.Case;
 import org.brainseg.kafka.embedded.EmbeddedKafka;
-import org.brainseg.kafka.embedded.TopicsInitializer;
+import org.brainseg.kafka.embedded.EmbeddedKafkaExtension;
 import org.brainseg.model.artifact.ModelArtifact;
 import org.brainseg.schemas.DiceReported;
 import org.brainseg.schemas.EventCodec;
@@ -33,15 +35,13 @@ import org.brainseg.schemas.ModelVersionPublished;
 import org.brainseg.schemas.ScanArrived;
 import org.brainseg.schemas.SegmentationCompleted;
 import org.brainseg.schemas.Topics;
-import org.brainseg.worker.client.EventReader;
-import org.brainseg.worker.client.ScanSubmitter;
 import org.brainseg.worker.config.WorkerConfig;
 import org.brainseg.worker.model.ModelFollowStatus;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -60,6 +60,9 @@ import org.junit.jupiter.api.io.TempDir;
 class ModelFollowerIT {
     Path tmp;
     Path registry;
+    @RegisterExtension
+    static final EmbeddedKafkaExtension BROKER = EmbeddedKafkaExtension.withTopics(TopicsInitializer.newTopics(1, (short) 1));
+
     EmbeddedKafka kafka;
     List<Case> cases;
     Path trained1;
@@ -70,10 +73,7 @@ class ModelFollowerIT {
     @BeforeAll
     void setUp(@TempDir Path dir) throws Exception {
         tmp = dir;
-        kafka = EmbeddedKafka.startDefault();
-        try (Admin admin = kafka.createAdmin()) {
-            TopicsInitializer.createAll(admin, 1, (short) 1, Duration.ofSeconds(30));
-        }
+        kafka = BROKER.kafka();
         // 5 mm (coarser than the other worker ITs): these tests stream many scans and check delivery, not accuracy
         cases = Fixtures.cohort(tmp.resolve("scans"), 6, 17, 5.0);
         // two differently seeded tiny models, trained outside the registry and installed per test
@@ -82,12 +82,6 @@ class ModelFollowerIT {
         registry = Files.createDirectories(tmp.resolve("registry"));
     }
 
-    @AfterAll
-    void tearDown() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
 
     private WorkerConfig config(String modelName) throws Exception {
         return Fixtures.config(kafka.bootstrapServers(), tmp.resolve("scans"), tmp.resolve("masks"), trained1, 1, 2,

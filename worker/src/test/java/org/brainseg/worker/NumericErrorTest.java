@@ -21,12 +21,12 @@ import org.brainseg.schemas.ErrorCode;
 import org.brainseg.schemas.EventCodec;
 import org.brainseg.schemas.ScanArrived;
 import org.brainseg.schemas.ScanFailed;
+import org.brainseg.service.store.LocalFileStore;
 import org.brainseg.worker.config.WorkerConfig;
 import org.brainseg.worker.model.ModelHolder;
 import org.brainseg.worker.model.ServingModel;
 import org.brainseg.worker.pipeline.Outcome;
 import org.brainseg.worker.pipeline.ScanProcessor;
-import org.brainseg.worker.store.LocalFileStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -12,10 +12,10 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.brainseg.client.consume.EventReader;
 import org.brainseg.schemas.Event;
 import org.brainseg.schemas.EventCodec;
 import org.brainseg.schemas.SegmentationCompleted;
-import org.brainseg.worker.client.EventReader;
 
 /**
  * What a downstream consumer sees: committed events (read_committed, from the beginning) whose

@@ -14,21 +14,16 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.admin.Admin;
+import org.brainseg.client.submit.ScanSubmitter;
 import org.brainseg.imaging.dataset.Case;
-import org.brainseg.kafka.embedded.EmbeddedKafka;
-import org.brainseg.kafka.embedded.TopicsInitializer;
 import org.brainseg.schemas.ErrorCode;
 import org.brainseg.schemas.ScanArrived;
 import org.brainseg.schemas.ScanFailed;
 import org.brainseg.schemas.SegmentationCompleted;
 import org.brainseg.schemas.Topics;
-import org.brainseg.worker.client.ScanSubmitter;
 import org.brainseg.worker.config.WorkerConfig;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
@@ -40,35 +35,20 @@ import org.slf4j.LoggerFactory;
  * both out without a restart of its own and, for a read_committed reader, publish exactly one
  * outcome per scan.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
-class WorkerFaultsIT {
+class WorkerFaultsIT extends BrokerFixture {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerFaultsIT.class);
     /** How long the broker stays down: longer than the worker's max.block.ms, so its commits time out and retry. */
     static final Duration OUTAGE = Duration.ofSeconds(12);
 
-    Path tmp;
-    EmbeddedKafka kafka;
-    List<Case> cases;
-    Path model;
 
     @BeforeAll
     void setUp(@TempDir Path dir) throws Exception {
-        tmp = dir;
-        kafka = EmbeddedKafka.builder().logDir(tmp.resolve("kafka")).start(); // kept across stop/start
-        try (Admin admin = kafka.createAdmin()) {
-            TopicsInitializer.createAll(admin, 3, (short) 1, Duration.ofSeconds(30));
-        }
+        useBroker(dir);
         cases = Fixtures.cohort(tmp.resolve("scans"), 16, 23);
         model = Fixtures.tinyModel(cases, tmp.resolve("models"), 1, 4);
     }
 
-    @AfterAll
-    void tearDown() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
 
     @Test
     void shouldRideOutABrokerRestartAndCompleteEveryScanExactlyOnce() throws Exception {

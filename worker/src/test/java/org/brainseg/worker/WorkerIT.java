@@ -16,15 +16,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.brainseg.client.consume.EventReader;
+import org.brainseg.client.submit.ScanSubmitter;
 import org.brainseg.imaging.Volume;
 import org.brainseg.imaging.dataset.Case;
 import org.brainseg.imaging.dataset.CaseLoader;
 import org.brainseg.imaging.metrics.SegmentationMetrics;
 import org.brainseg.imaging.nifti.NiftiReader;
-import org.brainseg.kafka.embedded.EmbeddedKafka;
-import org.brainseg.kafka.embedded.TopicsInitializer;
 import org.brainseg.schemas.DiceReported;
 import org.brainseg.schemas.ErrorCode;
 import org.brainseg.schemas.EventCodec;
@@ -32,13 +31,9 @@ import org.brainseg.schemas.ScanArrived;
 import org.brainseg.schemas.ScanFailed;
 import org.brainseg.schemas.SegmentationCompleted;
 import org.brainseg.schemas.Topics;
-import org.brainseg.worker.client.EventReader;
-import org.brainseg.worker.client.ScanSubmitter;
 import org.brainseg.worker.config.WorkerConfig;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,33 +43,18 @@ import org.junit.jupiter.api.io.TempDir;
  * Each test uses its own scan ids; outputs are read the way a downstream consumer would
  * (read_committed, from the beginning).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES)
-class WorkerIT {
-    Path tmp;
+class WorkerIT extends BrokerFixture {
 
-    EmbeddedKafka kafka;
-    List<Case> cases;
-    Path model;
     final EventCodec codec = new EventCodec();
 
     @BeforeAll
     void setUp(@TempDir Path dir) throws Exception {
-        tmp = dir;
-        kafka = EmbeddedKafka.startDefault();
-        try (Admin admin = kafka.createAdmin()) {
-            TopicsInitializer.createAll(admin, 3, (short) 1, Duration.ofSeconds(30));
-        }
+        useBroker(dir);
         cases = Fixtures.cohort(tmp.resolve("scans"), 20, 7);
         model = Fixtures.tinyModel(cases, tmp.resolve("models"), 1, 4);
     }
 
-    @AfterAll
-    void tearDown() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
 
     private WorkerConfig config(String txId, int threads, int maxInFlight) throws Exception {
         return Fixtures.config(kafka.bootstrapServers(), tmp.resolve("scans"), tmp.resolve("masks"), model, threads,

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,19 +12,17 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
-import java.io.UncheckedIOException;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.brainseg.client.consume.EventReader;
+import org.brainseg.client.submit.ScanSubmitter;
 import org.brainseg.imaging.dataset.Case;
-import org.brainseg.kafka.embedded.EmbeddedKafka;
-import org.brainseg.kafka.embedded.TopicsInitializer;
 import org.brainseg.schemas.DiceReported;
 import org.brainseg.schemas.Event;
 import org.brainseg.schemas.EventCodec;
@@ -31,12 +30,9 @@ import org.brainseg.schemas.ScanArrived;
 import org.brainseg.schemas.ScanFailed;
 import org.brainseg.schemas.SegmentationCompleted;
 import org.brainseg.schemas.Topics;
-import org.brainseg.worker.client.EventReader;
-import org.brainseg.worker.client.ScanSubmitter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
@@ -55,29 +51,20 @@ import org.slf4j.LoggerFactory;
  * ready, then until it has committed 0, 1 or 2 more scans, then 0-600 ms more, so kills land in
  * loading, inference, mask writing and the commit alike.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
-class WorkerKillIT {
+class WorkerKillIT extends BrokerFixture {
     static final int SCANS = 30;
     static final String PREFIX = "k-";
     static final long SEED = Long.getLong("brainseg.kill.seed", 8);
     static final int TRIALS = Integer.getInteger("brainseg.kill.trials", 10);
     private static final Logger LOG = LoggerFactory.getLogger(WorkerKillIT.class);
 
-    Path tmp;
-    EmbeddedKafka kafka;
-    List<Case> cases;
-    Path model;
     final EventCodec codec = new EventCodec();
     final List<WorkerProcess> started = new ArrayList<>();
 
     @BeforeAll
     void setUp(@TempDir Path dir) throws Exception {
-        tmp = dir;
-        kafka = EmbeddedKafka.startDefault();
-        try (Admin admin = kafka.createAdmin()) {
-            TopicsInitializer.createAll(admin, 3, (short) 1, Duration.ofSeconds(30));
-        }
+        useBroker(dir);
         cases = Fixtures.cohort(tmp.resolve("scans"), 15, 11);
         model = Fixtures.tinyModel(cases, tmp.resolve("models"), 1, 4);
     }
@@ -85,9 +72,6 @@ class WorkerKillIT {
     @AfterAll
     void tearDown() {
         started.forEach(WorkerProcess::close); // never leave a worker JVM behind a failed test
-        if (kafka != null) {
-            kafka.close();
-        }
     }
 
     @Test

@@ -15,23 +15,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.brainseg.client.submit.ScanSubmitter;
 import org.brainseg.imaging.dataset.Case;
-import org.brainseg.kafka.embedded.EmbeddedKafka;
-import org.brainseg.kafka.embedded.TopicsInitializer;
 import org.brainseg.schemas.ScanArrived;
 import org.brainseg.schemas.SegmentationCompleted;
 import org.brainseg.schemas.Topics;
-import org.brainseg.worker.client.ScanSubmitter;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
@@ -50,9 +45,8 @@ import org.slf4j.LoggerFactory;
  * count (default 200); {@code -Dbrainseg.soak=true} runs 1,000. Scans are 4 mm synthetic cases
  * without ground truth, the model a tiny LN U-Net: the test measures the pipeline, not the model.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 60, unit = TimeUnit.MINUTES)
-class WorkerLoadIT {
+class WorkerLoadIT extends BrokerFixture {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerLoadIT.class);
     static final int SCANS = Boolean.getBoolean("brainseg.soak") ? 1000 : Integer.getInteger("brainseg.load.scans", 200);
     static final int SAMPLES = 20;
@@ -65,30 +59,16 @@ class WorkerLoadIT {
     /** Live NDArrays between scans are the model's; a leak of one per scan would add SCANS/2 or more. */
     static final int NDARRAY_BOUND = 2;
 
-    Path tmp;
-    EmbeddedKafka kafka;
-    List<Case> cases;
-    Path model;
 
     record Sample(long completed, long heapBytes, long rssBytes, int ndArrays) {}
 
     @BeforeAll
     void setUp(@TempDir Path dir) throws Exception {
-        tmp = dir;
-        kafka = EmbeddedKafka.startDefault();
-        try (Admin admin = kafka.createAdmin()) {
-            TopicsInitializer.createAll(admin, 3, (short) 1, Duration.ofSeconds(30));
-        }
+        useBroker(dir);
         cases = Fixtures.cohort(tmp.resolve("scans"), 8, 41, SPACING_MM);
         model = Fixtures.tinyModel(cases, tmp.resolve("models"), 1, 4, SPACING_MM);
     }
 
-    @AfterAll
-    void tearDown() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
 
     @Test
     void shouldKeepMemoryAndNdArraysFlatAndDrainTheLagUnderAStreamOfScans() throws Exception {

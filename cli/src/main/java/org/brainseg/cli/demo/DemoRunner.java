@@ -5,39 +5,26 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.brainseg.model.artifact.ModelArtifact;
-import org.brainseg.model.artifact.ModelArtifactException;
-import org.brainseg.model.artifact.ModelManifest;
-import org.brainseg.schemas.ModelStatus;
-import org.brainseg.trainer.registry.ModelRegistry;
-import org.brainseg.trainer.service.ModelEvents;
-import org.brainseg.trainer.service.VersionRecord;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.brainseg.client.models.ModelsAdmin;
+import org.brainseg.client.retrain.RetrainRequests;
+import org.brainseg.client.submit.ScanSubmitter;
+import org.brainseg.client.topics.TopicsInitializer;
 import org.brainseg.imaging.dataset.Case;
 import org.brainseg.imaging.dataset.DatasetScanner;
 import org.brainseg.kafka.embedded.EmbeddedKafka;
-import org.brainseg.kafka.embedded.TopicsInitializer;
 import org.brainseg.schemas.DiceReported;
 import org.brainseg.schemas.EventCodec;
-import org.brainseg.schemas.EventDecodingException;
 import org.brainseg.schemas.ModelCatalog;
 import org.brainseg.schemas.ModelVersionPublished;
 import org.brainseg.schemas.Normalization;
@@ -47,15 +34,9 @@ import org.brainseg.schemas.ScanFailed;
 import org.brainseg.schemas.SegmentationCompleted;
 import org.brainseg.schemas.Topics;
 import org.brainseg.schemas.TrainingRequested;
-import org.brainseg.trainer.admin.ModelsAdmin;
-import org.brainseg.trainer.admin.RetrainRequests;
-import org.brainseg.trainer.service.TrainerConfig;
 import org.brainseg.trainer.service.TrainerService;
 import org.brainseg.trainer.service.TrainerStatus;
 import org.brainseg.worker.Worker;
-import org.brainseg.worker.client.EventReader;
-import org.brainseg.worker.client.ScanSubmitter;
-import org.brainseg.worker.config.WorkerConfig;
 
 /**
  * {@code brainseg demo}: the whole system on one machine. Starts the embedded KRaft broker (or
@@ -107,16 +88,16 @@ public final class DemoRunner {
 
     private final Options o;
     private final PrintStream out;
+    private final DemoConsole console;
     private final EventCodec codec = new EventCodec();
     private final String runId = Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
-    private int stepNo;
     private final List<AutoCloseable> open = new ArrayList<>();
     private boolean shutDown;
-    private final long started = System.nanoTime();
 
     public DemoRunner(Options options, PrintStream out) {
         this.o = options;
         this.out = out;
+        this.console = new DemoConsole(out);
     }
 
     public Summary run() throws Exception {
@@ -128,34 +109,34 @@ public final class DemoRunner {
             if (o.bootstrap() == null) {
                 Path logDir = o.workDir().resolve("kafka");
                 DemoCohort.deleteTree(logDir); // a fresh broker per run; the registry is kept
-                step("Kafka: starting the embedded single-node KRaft broker");
+                console.step("Kafka: starting the embedded single-node KRaft broker");
                 EmbeddedKafka kafka = EmbeddedKafka.builder().logDir(logDir).build();
                 opened(kafka);
                 kafka.start();
                 bootstrap = kafka.bootstrapServers();
-                line("broker at %s (log %s), ready in %.1f s", bootstrap, logDir, kafka.lastStartupTime().toMillis() / 1e3);
+                console.line("broker at %s (log %s), ready in %.1f s", bootstrap, logDir, kafka.lastStartupTime().toMillis() / 1e3);
             } else {
                 bootstrap = o.bootstrap();
-                step("Kafka: using %s", bootstrap);
+                console.step("Kafka: using %s", bootstrap);
             }
             createTopics(bootstrap);
-            line("topics: %s", String.join(", ", Topics.all().stream().map(Topics.Spec::name).toList()));
+            console.line("topics: %s", String.join(", ", Topics.all().stream().map(Topics.Spec::name).toList()));
 
             // 2. Data
             List<Case> cases;
             Path dataDir;
             if (o.data() == null) {
-                step("Data: synthetic cohort of %d cases at %s mm", o.cases(), o.spacingMm());
+                console.step("Data: synthetic cohort of %d cases at %s mm", o.cases(), o.spacingMm());
                 DemoCohort.Result cohort = DemoCohort.ensure(o.cacheRoot(), o.cases(), o.spacingMm(), 42,
-                        id -> line("generated %s", id));
+                        id -> console.line("generated %s", id));
                 cases = cohort.cases();
                 dataDir = cohort.dir();
-                line("%s %s", cohort.cached() ? "cached in" : "written to", dataDir);
+                console.line("%s %s", cohort.cached() ? "cached in" : "written to", dataDir);
             } else {
                 dataDir = o.data().toAbsolutePath().normalize();
-                step("Data: %s", dataDir);
+                console.step("Data: %s", dataDir);
                 cases = DatasetScanner.scan(dataDir).cases();
-                line("%d cases", cases.size());
+                console.line("%d cases", cases.size());
             }
             List<Case> labelled = cases.stream().filter(Case::hasLabel).toList();
             if (labelled.size() < 3) {
@@ -166,17 +147,17 @@ public final class DemoRunner {
             // 3. Trainer, worker
             Path registryRoot = Files.createDirectories(o.workDir().resolve("registry"));
             Path masks = Files.createDirectories(o.workDir().resolve("masks"));
-            step("Services: trainer and worker");
-            TrainerService trainer = TrainerService.start(trainerConfig(bootstrap, registryRoot, dataDir), this::fatal);
+            console.step("Services: trainer and worker");
+            TrainerService trainer = TrainerService.start(DemoConfigs.trainer(o, bootstrap, registryRoot, dataDir), this::fatal);
             opened(trainer);
-            line("trainer: http://127.0.0.1:%d/v1/status (registry %s)", trainer.httpPort(), registryRoot);
-            Worker worker = Worker.start(workerConfig(bootstrap, dataDir, masks, registryRoot), this::fatal);
+            console.line("trainer: http://127.0.0.1:%d/v1/status (registry %s)", trainer.httpPort(), registryRoot);
+            Worker worker = Worker.start(DemoConfigs.worker(o, bootstrap, dataDir, masks, registryRoot), this::fatal);
             opened(worker);
-            line("worker:  http://127.0.0.1:%d/v1/status (masks %s)", worker.httpPort(), masks);
+            console.line("worker:  http://127.0.0.1:%d/v1/status (masks %s)", worker.httpPort(), masks);
             // viewer (issue 15): started beside the worker; 8090 unless the demo runs on free ports
             org.brainseg.viewer.Viewer viewer = DemoViewer.start(bootstrap, o.kafkaProperties(), dataDir, masks, o.workerPort() == 0);
             opened(viewer);
-            line("viewer:  %s (every scan's mask over its MRI)", viewer.url());
+            console.line("viewer:  %s (every scan's mask over its MRI)", viewer.url());
 
             // 4. Initial model
             int initial = initialModel(bootstrap, registryRoot, dataDir, trainer, worker, deadline);
@@ -184,20 +165,20 @@ public final class DemoRunner {
             // 5. Stream, retrain part-way, swap
             Summary s = stream(bootstrap, cases, dataDir, trainer, worker, initial, deadline);
 
-            step("Summary (%d scans, %d failed)", s.completed(), s.failed());
+            console.step("Summary (%d scans, %d failed)", s.completed(), s.failed());
             out.print(s.table());
-            line("masks:    %s", masks.toAbsolutePath());
-            line("registry: %s", registryRoot.toAbsolutePath());
-            line("metrics:  http://127.0.0.1:%d/metrics (worker), http://127.0.0.1:%d/metrics (trainer)", worker.httpPort(),
+            console.line("masks:    %s", masks.toAbsolutePath());
+            console.line("registry: %s", registryRoot.toAbsolutePath());
+            console.line("metrics:  http://127.0.0.1:%d/metrics (worker), http://127.0.0.1:%d/metrics (trainer)", worker.httpPort(),
                     trainer.httpPort());
             if (o.keepRunning()) {
-                line("");
-                line("Kafka bootstrap: %s — e.g. ./brainseg consume --bootstrap %s --topic brainseg.segmentations --from-beginning",
+                console.line("");
+                console.line("Kafka bootstrap: %s — e.g. ./brainseg consume --bootstrap %s --topic brainseg.segmentations --from-beginning",
                         bootstrap, bootstrap);
-                line("./brainseg models list --bootstrap %s     ./brainseg retrain --bootstrap %s --dataset %s", bootstrap,
+                console.line("./brainseg models list --bootstrap %s     ./brainseg retrain --bootstrap %s --dataset %s", bootstrap,
                         bootstrap, dataDir);
-                line("viewer: %s", viewer.url()); // viewer (issue 15)
-                line("Running until Ctrl-C.");
+                console.line("viewer: %s", viewer.url()); // viewer (issue 15)
+                console.line("Running until Ctrl-C.");
                 out.flush();
                 new CountDownLatch(1).await(); // until Ctrl-C: the shutdown hook closes everything
             }
@@ -225,7 +206,7 @@ public final class DemoRunner {
             try {
                 c.close();
             } catch (Exception e) {
-                line("closing %s: %s", c.getClass().getSimpleName(), e);
+                console.line("closing %s: %s", c.getClass().getSimpleName(), e);
             }
         }
         open.clear();
@@ -249,18 +230,18 @@ public final class DemoRunner {
         ModelsAdmin admin = new ModelsAdmin(bootstrap, o.kafkaProperties(), MODEL, Duration.ofSeconds(30));
         ModelCatalog catalog = admin.catalog();
         Optional<ModelVersionPublished> active = catalog.active();
-        Optional<ModelVersionPublished> earlier = active.isPresent() ? Optional.empty() : earlierVersion(registryRoot);
+        Optional<ModelVersionPublished> earlier = active.isPresent() ? Optional.empty() : DemoRegistry.newestVersion(registryRoot);
         if (active.isPresent()) {
-            step("Model: v%d is active on %s", active.get().version(), Topics.MODELS);
+            console.step("Model: v%d is active on %s", active.get().version(), Topics.MODELS);
         } else if (earlier.isPresent()) {
-            step("Model: v%d from an earlier run is in the registry; publishing it as active", earlier.get().version());
-            publish(bootstrap, earlier.get());
+            console.step("Model: v%d from an earlier run is in the registry; publishing it as active", earlier.get().version());
+            DemoRegistry.publish(bootstrap, o.kafkaProperties(), earlier.get());
         } else {
-            step("Model: training the initial layer model (%d epochs x %d steps) through the trainer", o.epochs(),
+            console.step("Model: training the initial layer model (%d epochs x %d steps) through the trainer", o.epochs(),
                     o.stepsPerEpoch());
             TrainingRequested req = request("demo: initial model", dataDir, Promotion.FORCE, 1);
             RetrainRequests.publish(bootstrap, o.kafkaProperties(), req, Duration.ofSeconds(30));
-            line("published TrainingRequested %s on %s", req.requestId(), Topics.TRAINING_REQUESTS);
+            console.line("published TrainingRequested %s on %s", req.requestId(), Topics.TRAINING_REQUESTS);
             awaitTraining(trainer, req.requestId(), deadline);
         }
         // the worker loads, verifies and warms up the active version, then becomes ready
@@ -270,41 +251,8 @@ public final class DemoRunner {
             Thread.sleep(100);
         }
         int v = worker.status().modelVersion();
-        line("worker serves v%d (loaded, verified, warmed up in %.1f s)", v, (System.nanoTime() - t0) / 1e9);
+        console.line("worker serves v%d (loaded, verified, warmed up in %.1f s)", v, (System.nanoTime() - t0) / 1e9);
         return v;
-    }
-
-    /** The newest complete version in the registry as an active-version event, if there is one. */
-    private static Optional<ModelVersionPublished> earlierVersion(Path registryRoot) throws Exception {
-        ModelRegistry registry = new ModelRegistry(registryRoot);
-        List<Integer> versions = new ArrayList<>(registry.versions(MODEL));
-        java.util.Collections.reverse(versions);
-        for (int v : versions) {
-            Path dir = registry.path(MODEL, v);
-            Optional<VersionRecord> rec = VersionRecord.read(dir);
-            if (rec.isEmpty()) {
-                continue;
-            }
-            try {
-                ModelManifest m = ModelArtifact.readManifest(dir);
-                return Optional.of(ModelEvents.version(MODEL, v, dir.toAbsolutePath().toUri(), m, rec.get(), ModelStatus.ACTIVE,
-                        null, Instant.now()));
-            } catch (ModelArtifactException e) {
-                // not loadable: try an older one
-            }
-        }
-        return Optional.empty();
-    }
-
-    private void publish(String bootstrap, ModelVersionPublished e) throws Exception {
-        Map<String, Object> p = new java.util.HashMap<>(o.kafkaProperties());
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(Topics.MODELS, Topics.key(e).getBytes(StandardCharsets.UTF_8), codec.encode(e)))
-                    .get(30, TimeUnit.SECONDS);
-        }
     }
 
     private Summary stream(String bootstrap, List<Case> cases, Path dataDir, TrainerService trainer, Worker worker, int initial,
@@ -312,15 +260,17 @@ public final class DemoRunner {
         long start = System.nanoTime();
         DemoStats stats = new DemoStats(start);
         AtomicBoolean following = new AtomicBoolean(true);
+        TopicFollower topics = new TopicFollower(bootstrap, o.kafkaProperties(), console);
         List<Thread> followers = List.of(
-                follower(bootstrap, Topics.SEGMENTATIONS, r -> stats.completed(codec.decode(r.value(), SegmentationCompleted.class)), following),
-                follower(bootstrap, Topics.DICE, r -> stats.dice(codec.decode(r.value(), DiceReported.class)), following),
-                follower(bootstrap, Topics.SCANS_FAILED, r -> stats.failed(codec.decode(r.value(), ScanFailed.class)), following));
+                topics.thread(Topics.SEGMENTATIONS, r -> stats.completed(codec.decode(r.value(), SegmentationCompleted.class)),
+                        following),
+                topics.thread(Topics.DICE, r -> stats.dice(codec.decode(r.value(), DiceReported.class)), following),
+                topics.thread(Topics.SCANS_FAILED, r -> stats.failed(codec.decode(r.value(), ScanFailed.class)), following));
         followers.forEach(Thread::start);
         int total = cases.size() * 2;
         try (ScanSubmitter submitter = new ScanSubmitter(bootstrap, o.kafkaProperties(), Clock.systemUTC());
                 LiveLine live = new LiveLine(out)) {
-            step("Streaming %d scans: %d now, a retrain at half-way, %d more once the worker has swapped", total, cases.size(),
+            console.step("Streaming %d scans: %d now, a retrain at half-way, %d more once the worker has swapped", total, cases.size(),
                     cases.size());
             submitter.submit(wave(submitter, cases, 1));
             String retrainId = null;
@@ -417,54 +367,6 @@ public final class DemoRunner {
                 o.epochs(), seed, promotion);
     }
 
-    /** The demo's training settings: patch 32, depth 3, width 8, batch 2, learning rate 3e-3, one thread. */
-    static TrainerConfig.Training training(Options o) {
-        return new TrainerConfig.Training(o.spacingMm(), 32, 3, 8, 2, o.stepsPerEpoch(), 3e-3, o.epochs(), "layer", 1, "cpu", 0);
-    }
-
-    private TrainerConfig trainerConfig(String bootstrap, Path registryRoot, Path dataDir) {
-        return new TrainerConfig(
-                new TrainerConfig.Kafka(bootstrap, "brainseg-trainer", "brainseg-demo-trainer", 600_000, o.kafkaProperties()),
-                new TrainerConfig.Registry(registryRoot, MODEL, 5),
-                new TrainerConfig.Gate(0.01),
-                new TrainerConfig.HoldOut(0.25, 7),
-                training(o),
-                new TrainerConfig.AutoRetrain(0, null),
-                new TrainerConfig.Data(List.of(dataDir)),
-                new TrainerConfig.Http("127.0.0.1", o.trainerPort()));
-    }
-
-    private WorkerConfig workerConfig(String bootstrap, Path dataDir, Path masks, Path registryRoot) {
-        return new WorkerConfig(
-                new WorkerConfig.Kafka(bootstrap, "brainseg-workers", "brainseg-demo-worker", 600_000, o.kafkaProperties()),
-                new WorkerConfig.Store(List.of(dataDir), masks),
-                new WorkerConfig.Model(MODEL, null, registryRoot, "cpu"),
-                new WorkerConfig.Inference(1, 2, false, 0),
-                new WorkerConfig.Http("127.0.0.1", o.workerPort()),
-                new WorkerConfig.Retry(3, 200, 2000));
-    }
-
-    private interface RecordSink {
-        void accept(ConsumerRecord<byte[], byte[]> r) throws EventDecodingException;
-    }
-
-    private Thread follower(String bootstrap, String topic, RecordSink sink, AtomicBoolean keepGoing) {
-        EventReader reader = new EventReader(bootstrap, o.kafkaProperties(), topic, false, Duration.ofSeconds(30));
-        Thread t = new Thread(() -> {
-            try (reader) {
-                reader.follow(r -> {
-                    try {
-                        sink.accept(r);
-                    } catch (EventDecodingException e) {
-                        out.println("undecodable event on " + topic + ": " + e.getMessage());
-                    }
-                }, keepGoing::get);
-            }
-        }, "demo-" + topic);
-        t.setDaemon(true);
-        return t;
-    }
-
     private void fatal(Throwable t) {
         out.println("fatal: " + t);
     }
@@ -475,14 +377,4 @@ public final class DemoRunner {
         }
     }
 
-    private void step(String fmt, Object... args) {
-        long s = (System.nanoTime() - started) / 1_000_000_000L;
-        out.printf(Locale.ROOT, "[%d %d:%02d] %s%n", ++stepNo, s / 60, s % 60, String.format(Locale.ROOT, fmt, args));
-        out.flush();
-    }
-
-    private void line(String fmt, Object... args) {
-        out.printf(Locale.ROOT, "    " + fmt + "%n", args);
-        out.flush();
-    }
 }

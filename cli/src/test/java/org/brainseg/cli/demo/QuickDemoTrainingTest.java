@@ -13,7 +13,7 @@ import org.brainseg.imaging.synthetic.CohortConfig;
 import org.brainseg.imaging.synthetic.CohortGenerator;
 import org.brainseg.model.net.Normalization;
 import org.brainseg.model.train.EpochResult;
-import org.brainseg.model.train.Trainer;
+import org.brainseg.model.train.UNetTraining;
 import org.brainseg.model.train.TrainingConfig;
 import org.brainseg.model.train.TrainingData;
 import org.brainseg.model.train.TrainingListener;
@@ -40,11 +40,11 @@ class QuickDemoTrainingTest {
                 30, 5, 0, 0, Promotion.FORCE, false, Duration.ofMinutes(5));
         Path cohort = tmp.resolve("cohort");
         new CohortGenerator(CohortConfig.of(4, 11).withSpacing(quick.spacingMm()), Anatomy.phantom()).generate(cohort, r -> {});
-        TrainerConfig.Training training = DemoRunner.training(quick);
+        TrainerConfig.Training training = DemoConfigs.training(quick);
         TrainingConfig tc = training.toTrainingConfig(Normalization.LAYER, 2, 1);
         List<PreprocessedCase> data = TrainingData.load(DatasetScanner.scan(cohort).cases(), tc.preprocessing(), null);
 
-        TrainingResult r = new Trainer(tc, training.engine()).fit(data, List.of(), tmp.resolve("model"), TrainingListener.NONE);
+        TrainingResult r = new UNetTraining(tc, training.engine()).fit(data, List.of(), tmp.resolve("model"), TrainingListener.NONE);
 
         assertThat(r.history()).hasSize(2);
         for (EpochResult e : r.history()) {

@@ -18,11 +18,11 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.brainseg.cli.Main;
+import org.brainseg.service.http.HttpVerticle;
 import org.brainseg.trainer.service.TrainerConfig;
 import org.brainseg.trainer.service.TrainerConfigLoader;
 import org.brainseg.worker.config.ConfigLoader;
 import org.brainseg.worker.config.WorkerConfig;
-import org.brainseg.worker.http.HttpVerticle;
 import picocli.CommandLine;
 
 /** What the deployment files may refer to, as the code defines it. */

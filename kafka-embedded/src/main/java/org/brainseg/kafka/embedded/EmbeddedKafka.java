@@ -29,8 +29,10 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.slf4j.Logger;
@@ -227,7 +229,20 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** Creates topics and waits until they exist; topics that already exist are left as they are. */
     public void createTopics(Collection<NewTopic> topics) {
         try (Admin admin = createAdmin()) {
-            TopicsInitializer.create(admin, topics, Duration.ofSeconds(30));
+            for (Map.Entry<String, KafkaFuture<Void>> r : admin.createTopics(topics).values().entrySet()) {
+                try {
+                    r.getValue().get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("cannot create topic " + r.getKey() + ": " + e.getCause(), e);
+                    }
+                } catch (TimeoutException e) {
+                    throw new IllegalStateException("topic " + r.getKey() + " not created within 30 s", e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while creating topic " + r.getKey(), e);
+                }
+            }
         }
     }
 

@@ -5,14 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Properties;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.brainseg.schemas.Topics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Broker settings and topic plans, without starting anything. */
+/** Broker settings, without starting anything. */
 class EmbeddedKafkaConfigTest {
     @TempDir
     Path dir;
@@ -46,18 +43,5 @@ class EmbeddedKafkaConfigTest {
         assertThatThrownBy(kafka::start).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
         assertThatThrownBy(() -> EmbeddedKafka.builder().startupTimeout(Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class);
-    }
-
-    @Test
-    void shouldPlanEveryBrainsegTopicWithModelsCompacted() {
-        Map<String, NewTopic> plan = new java.util.HashMap<>();
-        TopicsInitializer.newTopics(12, (short) 3).forEach(t -> plan.put(t.name(), t));
-
-        assertThat(plan).hasSize(Topics.all().size());
-        assertThat(plan.get(Topics.SCANS_ARRIVED).numPartitions()).isEqualTo(12);
-        assertThat(plan.get(Topics.SEGMENTATIONS).numPartitions()).isEqualTo(12);
-        assertThat(plan.get(Topics.MODELS).numPartitions()).isEqualTo(1);
-        assertThat(plan.get(Topics.MODELS).configs()).containsEntry("cleanup.policy", "compact");
-        assertThat(plan.get(Topics.DICE).replicationFactor()).isEqualTo((short) 3);
     }
 }

@@ -15,19 +15,15 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.internals.Exit;
-import org.brainseg.schemas.Topics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
@@ -69,27 +65,6 @@ class EmbeddedKafkaIT {
 
         assertThat(Files.exists(logDir.resolve("meta.properties"))).as("a given log dir is kept").isTrue();
         assertNoKafkaThreadsLeft(before);
-    }
-
-    @Test
-    void shouldCreateBrainsegTopicsWithCompactedModels() throws Exception {
-        try (EmbeddedKafka kafka = EmbeddedKafka.startDefault(); Admin admin = kafka.createAdmin()) {
-            TopicsInitializer.createAll(admin, 4, (short) 1, Duration.ofSeconds(30));
-            // Running it again is harmless.
-            TopicsInitializer.createAll(admin, 4, (short) 1, Duration.ofSeconds(30));
-
-            var described = admin.describeTopics(Topics.all().stream().map(Topics.Spec::name).toList())
-                    .allTopicNames().get(30, TimeUnit.SECONDS);
-            assertThat(described.get(Topics.SCANS_ARRIVED).partitions()).hasSize(4);
-            assertThat(described.get(Topics.MODELS).partitions()).hasSize(1);
-            ConfigResource models = new ConfigResource(ConfigResource.Type.TOPIC, Topics.MODELS);
-            Config config = admin.describeConfigs(List.of(models)).all().get(30, TimeUnit.SECONDS).get(models);
-            assertThat(config.get("cleanup.policy").value()).isEqualTo("compact");
-            Path tmp = kafka.logDir();
-            admin.close(Duration.ofSeconds(5));
-            closeTwice(kafka);
-            assertThat(Files.exists(tmp)).as("a temporary log dir is deleted").isFalse();
-        }
     }
 
     @Test

@@ -1,7 +1,7 @@
 package org.brainseg.model.train;
 
 /**
- * Callbacks from {@link Trainer#fit}, on the training thread. All methods default to doing nothing.
+ * Callbacks from {@link UNetTraining#fit}, on the training thread. All methods default to doing nothing.
  */
 public interface TrainingListener {
     /** Does nothing. */

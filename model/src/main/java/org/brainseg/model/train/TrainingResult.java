@@ -5,7 +5,7 @@ import java.util.List;
 import org.brainseg.model.artifact.ModelManifest;
 
 /**
- * The outcome of {@link Trainer#fit}.
+ * The outcome of {@link UNetTraining#fit}.
  *
  * @param history every epoch run, in order
  * @param bestEpoch the epoch whose checkpoint was kept (1-based)

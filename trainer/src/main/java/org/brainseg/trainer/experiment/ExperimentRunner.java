@@ -17,11 +17,11 @@ import org.brainseg.model.net.Normalization;
 import org.brainseg.model.train.CaseDice;
 import org.brainseg.model.train.DataSplit;
 import org.brainseg.model.train.EpochResult;
-import org.brainseg.model.train.Trainer;
 import org.brainseg.model.train.TrainingConfig;
 import org.brainseg.model.train.TrainingData;
 import org.brainseg.model.train.TrainingListener;
 import org.brainseg.model.train.TrainingResult;
+import org.brainseg.model.train.UNetTraining;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,7 +85,7 @@ public final class ExperimentRunner {
             Normalization n = plan.variants().get(i);
             TrainingConfig cfg = plan.base().withNormalization(n);
             long t0 = System.nanoTime();
-            TrainingResult r = new Trainer(cfg, plan.engine()).fit(train, val, plan.out().resolve("models").resolve(n.id()),
+            TrainingResult r = new UNetTraining(cfg, plan.engine()).fit(train, val, plan.out().resolve("models").resolve(n.id()),
                     progress.variant(n, i, plan.variants().size()));
             double seconds = (System.nanoTime() - t0) / 1e9;
             results.add(toVariant(n, r, parameterCount(r.modelDir(), plan.engine()), seconds));

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.brainseg.schemas.RegistryLayout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,14 +30,15 @@ import org.slf4j.LoggerFactory;
 public final class ModelRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(ModelRegistry.class);
     /** Model names become directory names. */
-    public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-    private static final Pattern VERSION = Pattern.compile("[1-9][0-9]{0,8}");
-    private static final String TMP_PREFIX = ".tmp-";
+    public static final Pattern NAME = RegistryLayout.NAME;
+    private static final String TMP_PREFIX = RegistryLayout.TEMPORARY_PREFIX;
 
     private final Path root;
+    private final RegistryLayout layout;
 
     public ModelRegistry(Path root) throws IOException {
         this.root = Files.createDirectories(root);
+        this.layout = new RegistryLayout(this.root);
     }
 
     public Path root() {
@@ -45,19 +47,12 @@ public final class ModelRegistry {
 
     /** The directory of a version (whether or not it exists). */
     public Path path(String name, int version) {
-        return dir(name).resolve(Integer.toString(requireVersion(version)));
+        return layout.versionDirectory(name, version);
     }
 
     /** The published versions of a model, ascending. */
     public List<Integer> versions(String name) throws IOException {
-        Path d = dir(name);
-        if (!Files.isDirectory(d)) {
-            return List.of();
-        }
-        try (Stream<Path> s = Files.list(d)) {
-            return s.filter(Files::isDirectory).map(p -> p.getFileName().toString())
-                    .filter(n -> VERSION.matcher(n).matches()).map(Integer::parseInt).sorted().toList();
-        }
+        return layout.versions(name);
     }
 
     /** The highest published version, 0 when there is none. */
@@ -152,7 +147,7 @@ public final class ModelRegistry {
         }
         List<Path> tmps;
         try (Stream<Path> s = Files.list(d)) {
-            tmps = s.filter(p -> p.getFileName().toString().startsWith(TMP_PREFIX)).toList();
+            tmps = s.filter(RegistryLayout::isTemporary).toList();
         }
         for (Path t : tmps) {
             deleteTree(t);
@@ -161,17 +156,7 @@ public final class ModelRegistry {
     }
 
     private Path dir(String name) {
-        if (name == null || !NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("model name must match " + NAME.pattern() + ", got " + name);
-        }
-        return root.resolve(name);
-    }
-
-    private static int requireVersion(int v) {
-        if (v < 1) {
-            throw new IllegalArgumentException("version must be positive, got " + v);
-        }
-        return v;
+        return layout.modelDirectory(name);
     }
 
     private static void copyTree(Path from, Path to) throws IOException {

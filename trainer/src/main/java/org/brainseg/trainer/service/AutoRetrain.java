@@ -1,6 +1,5 @@
 package org.brainseg.trainer.service;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -12,8 +11,6 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.brainseg.schemas.EventCodec;
@@ -23,6 +20,7 @@ import org.brainseg.schemas.Promotion;
 import org.brainseg.schemas.ScanArrived;
 import org.brainseg.schemas.Topics;
 import org.brainseg.schemas.TrainingRequested;
+import org.brainseg.service.kafka.TransactionalPublisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +38,7 @@ public final class AutoRetrain implements Runnable {
 
     private final Consumer<byte[], byte[]> consumer;
     private final Producer<byte[], byte[]> producer;
+    private final TransactionalPublisher publisher;
     private final TrainerConfig config;
     private final EventCodec codec;
     private final Clock clock;
@@ -52,6 +51,7 @@ public final class AutoRetrain implements Runnable {
             EventCodec codec, Clock clock) {
         this.consumer = consumer;
         this.producer = producer;
+        this.publisher = new TransactionalPublisher(producer, codec, TransactionalPublisher.Policy.SERVICE);
         this.config = config;
         this.codec = codec;
         this.clock = clock;
@@ -73,7 +73,7 @@ public final class AutoRetrain implements Runnable {
     @Override
     public void run() {
         try {
-            producer.initTransactions();
+            publisher.init();
             consumer.subscribe(List.of(Topics.SCANS_ARRIVED));
             while (running) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
@@ -108,20 +108,7 @@ public final class AutoRetrain implements Runnable {
         TrainingRequested req = new TrainingRequested(UUID.randomUUID(), "auto-" + UUID.randomUUID(),
                 "automatic: " + n + " new labelled scans arrived", config.autoRetrain().datasetUri(),
                 Normalization.parse(t.normalization()), t.epochs(), t.seed(), Promotion.AUTO);
-        producer.beginTransaction();
-        try {
-            producer.send(new ProducerRecord<>(Topics.TRAINING_REQUESTS, req.requestId().getBytes(StandardCharsets.UTF_8),
-                    codec.encode(req)));
-            producer.sendOffsetsToTransaction(Map.copyOf(counted), consumer.groupMetadata());
-            producer.commitTransaction();
-        } catch (KafkaException e) {
-            try {
-                producer.abortTransaction();
-            } catch (KafkaException ignored) {
-                // fenced or broken: the restart recounts
-            }
-            throw e;
-        }
+        publisher.publish(List.of(req), Map.copyOf(counted), consumer.groupMetadata());
         pending.set(0);
         LOG.info("auto-retrain: {} new labelled scans, requested training {} on {} at {}", n, req.requestId(),
                 req.datasetUri(), clock.instant());

@@ -2,9 +2,7 @@ package org.brainseg.trainer.service;
 
 import java.net.URI;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import org.brainseg.model.artifact.ModelManifest;
 import org.brainseg.model.net.UNetConfig;
@@ -12,7 +10,11 @@ import org.brainseg.schemas.ModelStatus;
 import org.brainseg.schemas.ModelVersionPublished;
 import org.brainseg.schemas.Normalization;
 
-/** Builds the ModelVersionPublished events of brainseg.models (shared by the service and the operator commands). */
+/**
+ * Builds the ModelVersionPublished event of a trained registry version (the trainer and the demo).
+ * State changes of a known version: {@link ModelVersionPublished#withStatus} and
+ * {@link org.brainseg.schemas.ModelCatalog#transition}.
+ */
 public final class ModelEvents {
     public static final String FAMILY = "unet3d";
 
@@ -34,25 +36,5 @@ public final class ModelEvents {
         return new ModelVersionPublished(UUID.randomUUID(), name, version, artifactUri, m.paramsSha256(),
                 Normalization.parse(a.normalization().id()), arch, trainedOn, r.candidate().toValidation(), status,
                 parentVersion != null && parentVersion < version ? parentVersion : null, createdAt, compared);
-    }
-
-    /** The same version in another state (a new event id, everything else kept). */
-    public static ModelVersionPublished withStatus(ModelVersionPublished e, ModelStatus status) {
-        return new ModelVersionPublished(UUID.randomUUID(), e.name(), e.version(), e.artifactUri(), e.sha256(),
-                e.normalization(), e.architecture(), e.trainedOn(), e.validation(), status, e.parentVersion(), e.createdAt(),
-                e.comparedWith());
-    }
-
-    /**
-     * What to publish, in order, in one transaction: the version in its new state; when it becomes
-     * active, the previously active version (if another) then retired.
-     */
-    public static List<ModelVersionPublished> transition(ModelVersionPublished changed, Optional<ModelVersionPublished> active) {
-        List<ModelVersionPublished> out = new ArrayList<>();
-        out.add(changed);
-        if (changed.status() == ModelStatus.ACTIVE && active.isPresent() && active.get().version() != changed.version()) {
-            out.add(withStatus(active.get(), ModelStatus.RETIRED));
-        }
-        return out;
     }
 }

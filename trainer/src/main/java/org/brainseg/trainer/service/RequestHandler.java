@@ -23,11 +23,11 @@ import org.brainseg.model.artifact.ModelArtifactException;
 import org.brainseg.model.artifact.ModelManifest;
 import org.brainseg.model.net.Normalization;
 import org.brainseg.model.train.DataSplit;
-import org.brainseg.model.train.Trainer;
 import org.brainseg.model.train.TrainingConfig;
 import org.brainseg.model.train.TrainingData;
 import org.brainseg.model.train.TrainingListener;
 import org.brainseg.model.train.TrainingResult;
+import org.brainseg.model.train.UNetTraining;
 import org.brainseg.schemas.ErrorCode;
 import org.brainseg.schemas.ModelCatalog;
 import org.brainseg.schemas.ModelVersionPublished;
@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns one TrainingRequested into a version in the registry, or into a refusal: checks the
- * dataset, splits off the fixed held-out set ({@link HeldOutSet}), trains ({@link Trainer}),
+ * dataset, splits off the fixed held-out set ({@link HeldOutSet}), trains ({@link UNetTraining}),
  * evaluates the candidate and the active version on the held-out cases ({@link Evaluator}),
  * writes {@link VersionRecord} beside the model and publishes the directory to the registry.
  * Knows nothing of Kafka: the service publishes the outcome.
@@ -201,7 +201,7 @@ public final class RequestHandler {
         try {
             TrainingResult result;
             try {
-                result = new Trainer(tc, config.training().engine()).fit(data, List.of(), work, listener);
+                result = new UNetTraining(tc, config.training().engine()).fit(data, List.of(), work, listener);
             } catch (TrainingCancelledException e) {
                 throw e;
             } catch (RuntimeException e) {

@@ -9,7 +9,7 @@ import org.brainseg.model.engine.DeviceChoice;
 import org.brainseg.model.engine.EngineSettings;
 import org.brainseg.model.net.Normalization;
 import org.brainseg.model.train.TrainingConfig;
-import org.brainseg.worker.config.ConfigException;
+import org.brainseg.service.config.ConfigException;
 
 /**
  * The trainer service's whole configuration, validated at start-up (each record checks its own

@@ -1,6 +1,6 @@
 package org.brainseg.trainer.service;
 
-import static org.brainseg.worker.config.ConfigFile.ordered;
+import static org.brainseg.service.config.ConfigFile.ordered;
 
 import java.io.IOException;
 import java.net.URI;
@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import org.brainseg.worker.config.ConfigException;
-import org.brainseg.worker.config.ConfigFile;
+import org.brainseg.service.config.ConfigException;
+import org.brainseg.service.config.ConfigFile;
 
 /**
  * Reads a {@link TrainerConfig} from YAML the way the worker's {@code ConfigLoader} does, through

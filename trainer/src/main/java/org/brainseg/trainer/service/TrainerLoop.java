@@ -1,6 +1,5 @@
 package org.brainseg.trainer.service;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,8 +19,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.brainseg.model.train.EpochResult;
@@ -36,6 +33,9 @@ import org.brainseg.schemas.ModelVersionPublished;
 import org.brainseg.schemas.ScanFailed;
 import org.brainseg.schemas.Topics;
 import org.brainseg.schemas.TrainingRequested;
+import org.brainseg.service.kafka.CatalogReader;
+import org.brainseg.service.kafka.TransactionalPublisher;
+import org.brainseg.service.run.Closeables;
 import org.brainseg.trainer.registry.ModelRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,12 +46,14 @@ import org.slf4j.LoggerFactory;
  * while the consumer keeps polling with its partitions paused (it stays in the group, and later
  * requests wait on the topic in order), then publishes the outcome and commits the request's offset
  * in one Kafka transaction: the new version's ModelVersionPublished (and the retired one when it
- * was promoted), or a ScanFailed for a request that cannot be served. A crash before the commit
+ * was promoted), or a ScanFailed naming the trainingRequestId of a request that cannot be served.
+ * A crash before the commit
  * leaves the request uncommitted, and it is redone after the restart (reusing a version that
  * already reached the registry).
  *
- * <p>Kafka errors while publishing are fatal: the loop stops, and the service exits for its
- * orchestrator to restart it.
+ * <p>Publishing goes through the {@link TransactionalPublisher}: transient Kafka errors are
+ * retried with its policy; what it cannot publish is fatal: the loop stops, and the service exits
+ * for its orchestrator to restart it.
  */
 public final class TrainerLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(TrainerLoop.class);
@@ -59,6 +61,7 @@ public final class TrainerLoop implements Runnable {
 
     private final Consumer<byte[], byte[]> consumer;
     private final Producer<byte[], byte[]> producer;
+    private final TransactionalPublisher publisher;
     private final CatalogReader catalog;
     private final RequestHandler handler;
     private final ModelRegistry registry;
@@ -86,6 +89,7 @@ public final class TrainerLoop implements Runnable {
             Clock clock) {
         this.consumer = consumer;
         this.producer = producer;
+        this.publisher = new TransactionalPublisher(producer, codec, TransactionalPublisher.Policy.SERVICE);
         this.catalog = catalog;
         this.handler = handler;
         this.registry = registry;
@@ -128,7 +132,7 @@ public final class TrainerLoop implements Runnable {
     @Override
     public void run() {
         try {
-            producer.initTransactions();
+            publisher.init();
             catalog.catchUp();
             updateActive();
             consumer.subscribe(List.of(Topics.TRAINING_REQUESTS));
@@ -229,7 +233,7 @@ public final class TrainerLoop implements Runnable {
         PromotionGate.Decision d = gate.decide(req.promotion(), rec.candidate().meanDice(), activeDice);
         ModelVersionPublished event = ModelEvents.version(config.registry().modelName(), t.version(), t.directory().toUri(),
                 t.manifest(), rec, d.status(), active.map(ModelVersionPublished::version).orElse(null), clock.instant());
-        List<ModelVersionPublished> events = ModelEvents.transition(event, active);
+        List<ModelVersionPublished> events = ModelCatalog.transition(event, active);
         commit(events, tp, r.offset());
         // fold what was just committed now: reading it back could miss it (the transaction markers,
         // hence the last stable offset, follow the commit asynchronously); folding twice is harmless
@@ -249,11 +253,14 @@ public final class TrainerLoop implements Runnable {
         prune(d.status() == ModelStatus.ACTIVE ? t.version() : active.map(ModelVersionPublished::version).orElse(0));
     }
 
-    /** A request that cannot be served: ScanFailed (scanId null, the request's provenance) and its offset, one transaction. */
+    /**
+     * A request that cannot be served: ScanFailed (no scanId; its trainingRequestId when it could be
+     * read; the request's provenance) and its offset, one transaction.
+     */
     private void fail(ConsumerRecord<byte[], byte[]> r, TopicPartition tp, org.brainseg.schemas.ErrorCode code, String message,
             String requestId) {
-        ScanFailed failed = ScanFailed.of(null, new ScanFailed.Source(r.topic(), r.partition(), r.offset()), code, message, 1,
-                r.value(), clock.instant());
+        ScanFailed failed = ScanFailed.ofTrainingRequest(requestId, new ScanFailed.Source(r.topic(), r.partition(), r.offset()),
+                code, message, r.value(), clock.instant());
         commit(List.of(failed), tp, r.offset());
         if (requestId == null) {
             metrics.finished("failed", null);
@@ -262,23 +269,12 @@ public final class TrainerLoop implements Runnable {
                 clock.instant().toString());
     }
 
+    /** The outcome and the request's offset in one transaction; not published is fatal (the restart redoes it). */
     private void commit(List<? extends Event> events, TopicPartition tp, long offset) {
-        producer.beginTransaction();
         try {
-            for (Event e : events) {
-                String key = Topics.key(e);
-                producer.send(new ProducerRecord<>(Topics.forEvent(e.getClass()).name(),
-                        key == null ? null : key.getBytes(StandardCharsets.UTF_8), codec.encode(e)));
-            }
-            producer.sendOffsetsToTransaction(Map.of(tp, new OffsetAndMetadata(offset + 1)), consumer.groupMetadata());
-            producer.commitTransaction();
-        } catch (KafkaException e) {
-            try {
-                producer.abortTransaction();
-            } catch (KafkaException ignored) {
-                // fenced or broken: the restart sorts it out
-            }
-            throw new IllegalStateException("publishing the outcome of " + tp + "@" + offset + " failed: " + e, e);
+            publisher.publish(events, Map.of(tp, new OffsetAndMetadata(offset + 1)), consumer.groupMetadata());
+        } catch (TransactionalPublisher.NotPublishedException e) {
+            throw new IllegalStateException("publishing the outcome of " + tp + "@" + offset + " failed: " + e.getMessage(), e);
         }
     }
 
@@ -336,21 +332,9 @@ public final class TrainerLoop implements Runnable {
     }
 
     private void close() {
-        try {
-            consumer.close(Duration.ofSeconds(5));
-        } catch (RuntimeException e) {
-            LOG.warn("closing the consumer: {}", e.toString());
-        }
-        try {
-            producer.close(Duration.ofSeconds(5));
-        } catch (RuntimeException e) {
-            LOG.warn("closing the producer: {}", e.toString());
-        }
-        try {
-            catalog.close();
-        } catch (RuntimeException e) {
-            LOG.warn("closing the catalog reader: {}", e.toString());
-        }
+        Closeables.closeQuietly("the consumer", () -> consumer.close(Duration.ofSeconds(5)), LOG);
+        Closeables.closeQuietly("the producer", () -> producer.close(Duration.ofSeconds(5)), LOG);
+        Closeables.closeQuietly("the catalog reader", catalog, LOG);
         LOG.debug("trainer loop closed at {}", Instant.now());
     }
 }

@@ -1,9 +1,7 @@
 package org.brainseg.trainer.service;
 
 import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.brainseg.service.run.ServiceRunner;
 
 /**
  * Runs a trainer until SIGTERM (a run in progress is abandoned uncommitted and redone after the
@@ -11,50 +9,15 @@ import org.slf4j.LoggerFactory;
  * {@code brainseg trainer} calls {@link #run}; container images may use this class directly.
  */
 public final class TrainerMain {
-    private static final Logger LOG = LoggerFactory.getLogger(TrainerMain.class);
-
     private TrainerMain() {}
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 1) {
-            System.err.println("usage: TrainerMain CONFIG.yaml");
-            System.exit(2);
-        }
+        ServiceRunner.requireOneConfigArgument("TrainerMain", args);
         System.exit(run(TrainerConfigLoader.load(Path.of(args[0]))));
     }
 
     /** Runs until stopped; returns the process exit code. */
     public static int run(TrainerConfig config) throws Exception {
-        CountDownLatch done = new CountDownLatch(1);
-        Throwable[] fatal = new Throwable[1];
-        TrainerService service;
-        try {
-            service = TrainerService.start(config, t -> {
-                fatal[0] = t;
-                done.countDown();
-            });
-        } catch (Exception e) {
-            // Kafka or the registry unusable at start: fatal, exit 3, as the worker does
-            LOG.error("fatal: cannot start: {}", e.getMessage(), e);
-            return 3;
-        }
-        Thread hook = new Thread(() -> {
-            LOG.info("stopping the trainer");
-            try {
-                service.close();
-            } catch (Exception e) {
-                LOG.warn("stop: {}", e.toString());
-            }
-            done.countDown();
-        }, "brainseg-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        done.await();
-        if (fatal[0] != null) {
-            LOG.error("fatal: {}", fatal[0].toString());
-            Runtime.getRuntime().removeShutdownHook(hook);
-            service.close();
-            return 3;
-        }
-        return 0;
+        return ServiceRunner.run(onFatal -> TrainerService.start(config, onFatal), "stopping the trainer");
     }
 }

@@ -1,10 +1,5 @@
 package org.brainseg.trainer.service;
 
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -16,8 +11,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.brainseg.model.check.NumericsCheck;
 import org.brainseg.schemas.EventCodec;
+import org.brainseg.service.http.HttpVerticle;
+import org.brainseg.service.kafka.CatalogReader;
+import org.brainseg.service.kafka.KafkaClients;
+import org.brainseg.service.run.Closeables;
+import org.brainseg.service.run.JvmMeters;
 import org.brainseg.trainer.registry.ModelRegistry;
-import org.brainseg.worker.http.HttpVerticle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,13 +59,7 @@ public final class TrainerService implements AutoCloseable {
 
     private void assemble(Consumer<Throwable> onFatal) throws Exception {
         NumericsCheck.requirePassing(config.training().engine()); // wrong native numbers: refuse to start (exit 3)
-        new JvmMemoryMetrics().bindTo(registry);
-        JvmGcMetrics gc = new JvmGcMetrics();
-        gc.bindTo(registry);
-        closeables.add(gc);
-        new JvmThreadMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
-        new UptimeMetrics().bindTo(registry);
+        closeables.add(JvmMeters.bindTo(registry));
 
         String name = config.registry().modelName();
         ModelRegistry models = new ModelRegistry(config.registry().root());
@@ -81,8 +74,9 @@ public final class TrainerService implements AutoCloseable {
         TrainerLoop[] ref = new TrainerLoop[1];
         TrainerMetrics metrics = new TrainerMetrics(registry, name, () -> ref[0] == null ? 0 : ref[0].activeVersion(),
                 () -> ref[0] == null ? 0 : ref[0].queue());
-        loop = new TrainerLoop(TrainerKafka.consumer(k, k.groupId(), k.transactionalId() + "-consumer"),
-                TrainerKafka.producer(k, k.transactionalId()), catalog, new RequestHandler(config, models, clock), models,
+        loop = new TrainerLoop(KafkaClients.transactionalConsumer(k.bootstrapServers(), k.properties(), k.groupId(),
+                k.transactionalId() + "-consumer", k.maxPollIntervalMs()),
+                KafkaClients.transactionalProducer(k.bootstrapServers(), k.properties(), k.transactionalId()), catalog, new RequestHandler(config, models, clock), models,
                 config, codec, metrics, clock);
         ref[0] = loop;
         loopThread = new Thread(() -> {
@@ -93,8 +87,9 @@ public final class TrainerService implements AutoCloseable {
         }, "brainseg-trainer-loop");
         loopThread.start();
         if (config.autoRetrain().enabled()) {
-            auto = new AutoRetrain(TrainerKafka.consumer(k, k.groupId() + "-autoretrain", k.transactionalId() + "-auto-consumer"),
-                    TrainerKafka.producer(k, k.transactionalId() + "-auto"), config, codec, clock);
+            auto = new AutoRetrain(KafkaClients.transactionalConsumer(k.bootstrapServers(), k.properties(),
+                    k.groupId() + "-autoretrain", k.transactionalId() + "-auto-consumer", k.maxPollIntervalMs()),
+                    KafkaClients.transactionalProducer(k.bootstrapServers(), k.properties(), k.transactionalId() + "-auto"), config, codec, clock);
             autoThread = new Thread(() -> {
                 auto.run();
                 if (auto.fatal() != null) {
@@ -164,13 +159,7 @@ public final class TrainerService implements AutoCloseable {
         if (vertx != null) {
             vertx.close().toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES);
         }
-        for (AutoCloseable c : closeables) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                LOG.warn("closing {}: {}", c, e.toString());
-            }
-        }
+        Closeables.closeAll(closeables, LOG);
         registry.close();
     }
 

@@ -1,7 +1,7 @@
 package org.brainseg.trainer.service;
 
 import java.util.List;
-import org.brainseg.worker.http.HttpVerticle;
+import org.brainseg.service.http.HttpVerticle;
 
 /**
  * What {@code /v1/status} reports.

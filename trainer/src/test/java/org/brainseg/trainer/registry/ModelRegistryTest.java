@@ -94,4 +94,11 @@ class ModelRegistryTest {
         assertThatThrownBy(() -> registry.publish("brainseg", Files.createDirectories(tmp.resolve("empty"))))
                 .hasMessageContaining("empty");
     }
+
+    @Test
+    void shouldNameTheManifestAsTheModelWritesIt() {
+        // the layout (schemas) cannot see the model module, so the file name is written twice: keep them equal
+        assertThat(org.brainseg.schemas.RegistryLayout.MANIFEST_FILE)
+                .isEqualTo(org.brainseg.model.artifact.ModelManifest.FILE_NAME);
+    }
 }

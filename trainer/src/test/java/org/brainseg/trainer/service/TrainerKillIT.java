@@ -21,8 +21,10 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.brainseg.client.consume.EventReader;
+import org.brainseg.client.topics.TopicsInitializer;
 import org.brainseg.kafka.embedded.EmbeddedKafka;
-import org.brainseg.kafka.embedded.TopicsInitializer;
+import org.brainseg.kafka.embedded.EmbeddedKafkaExtension;
 import org.brainseg.schemas.EventCodec;
 import org.brainseg.schemas.ModelStatus;
 import org.brainseg.schemas.ModelVersionPublished;
@@ -31,12 +33,12 @@ import org.brainseg.schemas.Promotion;
 import org.brainseg.schemas.Topics;
 import org.brainseg.schemas.TrainingRequested;
 import org.brainseg.trainer.registry.ModelRegistry;
-import org.brainseg.worker.client.EventReader;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -50,6 +52,9 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
 class TrainerKillIT {
     Path tmp;
+    @RegisterExtension
+    static final EmbeddedKafkaExtension BROKER = EmbeddedKafkaExtension.withTopics(TopicsInitializer.newTopics(3, (short) 1));
+
     EmbeddedKafka kafka;
     final EventCodec codec = new EventCodec();
     final List<Process> started = new ArrayList<>();
@@ -57,19 +62,13 @@ class TrainerKillIT {
     @BeforeAll
     void setUp(@TempDir Path dir) throws Exception {
         tmp = dir;
-        kafka = EmbeddedKafka.startDefault();
-        try (Admin admin = kafka.createAdmin()) {
-            TopicsInitializer.createAll(admin, 3, (short) 1, Duration.ofSeconds(30));
-        }
+        kafka = BROKER.kafka();
         Fixtures.cohort(tmp.resolve("data"), 4, 9);
     }
 
     @AfterAll
     void tearDown() {
         started.forEach(Process::destroyForcibly);
-        if (kafka != null) {
-            kafka.close();
-        }
     }
 
     @Test

@@ -21,9 +21,12 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.brainseg.client.consume.EventReader;
+import org.brainseg.client.submit.ScanSubmitter;
+import org.brainseg.client.topics.TopicsInitializer;
 import org.brainseg.imaging.dataset.DatasetScanner;
 import org.brainseg.kafka.embedded.EmbeddedKafka;
-import org.brainseg.kafka.embedded.TopicsInitializer;
+import org.brainseg.kafka.embedded.EmbeddedKafkaExtension;
 import org.brainseg.schemas.ErrorCode;
 import org.brainseg.schemas.EventCodec;
 import org.brainseg.schemas.ModelCatalog;
@@ -36,13 +39,12 @@ import org.brainseg.schemas.ScanFailed;
 import org.brainseg.schemas.Topics;
 import org.brainseg.schemas.TrainingRequested;
 import org.brainseg.trainer.registry.ModelRegistry;
-import org.brainseg.worker.client.EventReader;
-import org.brainseg.worker.client.ScanSubmitter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -60,6 +62,9 @@ class TrainerServiceIT {
     Path tmp;
     Path data;
     Path registryRoot;
+    @RegisterExtension
+    static final EmbeddedKafkaExtension BROKER = EmbeddedKafkaExtension.withTopics(TopicsInitializer.newTopics(3, (short) 1));
+
     EmbeddedKafka kafka;
     final EventCodec codec = new EventCodec();
     final List<TrainerService> services = new ArrayList<>();
@@ -67,10 +72,7 @@ class TrainerServiceIT {
     @BeforeAll
     void setUp(@TempDir Path dir) throws Exception {
         tmp = dir;
-        kafka = EmbeddedKafka.startDefault();
-        try (Admin admin = kafka.createAdmin()) {
-            TopicsInitializer.createAll(admin, 3, (short) 1, Duration.ofSeconds(30));
-        }
+        kafka = BROKER.kafka();
         data = Fixtures.cohort(tmp.resolve("data"), 8, 21);
         registryRoot = tmp.resolve("registry");
     }
@@ -79,9 +81,6 @@ class TrainerServiceIT {
     void tearDown() throws Exception {
         for (TrainerService s : services) {
             s.close();
-        }
-        if (kafka != null) {
-            kafka.close();
         }
     }
 
@@ -162,6 +161,8 @@ class TrainerServiceIT {
         List<ScanFailed> failed = committed(Topics.SCANS_FAILED, ScanFailed.class);
         assertThat(failed).hasSize(1);
         assertThat(failed.get(0).scanId()).isNull();
+        assertThat(failed.get(0).trainingRequestId()).as("a failed request is named as one").isEqualTo("bad-1");
+        assertThat(failed.get(0).reportsTrainingRequest()).isTrue();
         assertThat(failed.get(0).errorCode()).isEqualTo(ErrorCode.FILE_MISSING);
         assertThat(failed.get(0).source().topic()).isEqualTo(Topics.TRAINING_REQUESTS);
         assertThat(failed.get(0).message()).contains("bad-1").contains("no such directory");

@@ -14,8 +14,8 @@ import org.brainseg.imaging.nifti.NiftiImage;
 import org.brainseg.imaging.nifti.NiftiReader;
 import org.brainseg.schemas.ScanArrived;
 import org.brainseg.schemas.SegmentationCompleted;
-import org.brainseg.worker.store.ScanStore;
-import org.brainseg.worker.store.StoreAccessException;
+import org.brainseg.service.store.ScanStore;
+import org.brainseg.service.store.StoreAccessException;
 
 /**
  * Reads the volumes the viewer draws, only through a {@link ScanStore} (the worker's root

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Locale;
 import org.brainseg.imaging.dataset.Modality;
 import org.brainseg.viewer.index.ScanView;
-import org.brainseg.worker.store.LocalFileStore;
+import org.brainseg.service.store.LocalFileStore;
 
 /**
  * Checks what a browser sends: path and query values are parsed against short allow-lists and

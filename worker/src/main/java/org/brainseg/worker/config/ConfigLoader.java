@@ -1,12 +1,13 @@
 package org.brainseg.worker.config;
 
-import static org.brainseg.worker.config.ConfigFile.ordered;
+import static org.brainseg.service.config.ConfigFile.ordered;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import org.brainseg.service.config.ConfigFile;
 
 /**
  * Reads a {@link WorkerConfig} from a YAML file, then applies environment overrides: the key

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.brainseg.service.config.ConfigException;
 
 /**
  * The worker's whole configuration, validated at start-up (each record checks its own keys and

@@ -5,7 +5,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import org.brainseg.worker.store.FileUris;
+import org.brainseg.service.store.FileUris;
 
 /**
  * The model registry directory a following worker may load versions from. An artifact URI is

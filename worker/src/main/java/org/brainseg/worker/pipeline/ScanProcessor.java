@@ -40,11 +40,11 @@ import org.brainseg.schemas.RegionValues;
 import org.brainseg.schemas.ScanArrived;
 import org.brainseg.schemas.ScanFailed;
 import org.brainseg.schemas.SegmentationCompleted;
+import org.brainseg.service.store.ScanStore;
+import org.brainseg.service.store.StoreAccessException;
 import org.brainseg.worker.config.WorkerConfig;
 import org.brainseg.worker.model.ModelHolder;
 import org.brainseg.worker.model.ServingModel;
-import org.brainseg.worker.store.ScanStore;
-import org.brainseg.worker.store.StoreAccessException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

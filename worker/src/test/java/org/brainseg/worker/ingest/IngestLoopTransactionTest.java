@@ -12,21 +12,17 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TimeoutException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.brainseg.schemas.EventCodec;
 import org.brainseg.schemas.Topics;
+import org.brainseg.service.kafka.FlakyProducer;
+import org.brainseg.service.store.LocalFileStore;
 import org.brainseg.worker.WorkerMetrics;
 import org.brainseg.worker.config.WorkerConfig;
 import org.brainseg.worker.model.ModelHolder;
 import org.brainseg.worker.pipeline.ScanProcessor;
-import org.brainseg.worker.store.LocalFileStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,42 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class IngestLoopTransactionTest {
     static final TopicPartition TP = new TopicPartition(Topics.SCANS_ARRIVED, 0);
-
-    /** A producer whose chosen calls time out a given number of times before working. */
-    static final class FlakyProducer extends MockProducer<byte[], byte[]> {
-        final AtomicInteger commitTimeouts = new AtomicInteger();
-        final AtomicInteger offsetTimeouts = new AtomicInteger();
-        final AtomicInteger commits = new AtomicInteger();
-        final AtomicInteger aborts = new AtomicInteger();
-
-        FlakyProducer() {
-            super(true, null, new ByteArraySerializer(), new ByteArraySerializer());
-        }
-
-        @Override
-        public void sendOffsetsToTransaction(Map<TopicPartition, OffsetAndMetadata> offsets,
-                org.apache.kafka.clients.consumer.ConsumerGroupMetadata group) {
-            if (offsetTimeouts.getAndDecrement() > 0) {
-                throw new TimeoutException("injected: AddOffsetsToTxn timed out");
-            }
-            super.sendOffsetsToTransaction(offsets, group);
-        }
-
-        @Override
-        public void commitTransaction() {
-            if (commitTimeouts.getAndDecrement() > 0) {
-                throw new TimeoutException("injected: EndTxn(commit) timed out");
-            }
-            commits.incrementAndGet();
-            super.commitTransaction();
-        }
-
-        @Override
-        public void abortTransaction() {
-            aborts.incrementAndGet();
-            super.abortTransaction();
-        }
-    }
 
     private IngestLoop loop(MockConsumer<byte[], byte[]> consumer, FlakyProducer producer, Path dir) throws Exception {
         Files.createDirectories(dir.resolve("in"));

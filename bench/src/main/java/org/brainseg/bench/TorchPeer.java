@@ -1,0 +1,89 @@
+package org.brainseg.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The PyTorch peer ({@code bench/torch_peer.py --serve}) as a child process that waits on its stdin
+ * between requests, so that its runs and ours alternate without ever overlapping: one JSON request
+ * per line, one JSON reply per line. Owns the process; {@link #close()} ends it.
+ */
+public final class TorchPeer implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Process process;
+    private final Writer in;
+    private final BufferedReader out;
+
+    public TorchPeer(String python, Path script) throws IOException {
+        process = new ProcessBuilder(python, script.toString(), "--serve")
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+        out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    }
+
+    /** Builds the peer network and runs its warm-up; returns the peer's parameter count. */
+    public long setup(PeerBenchmark.Case c, int depth, int width, int threads, int warmup) throws IOException {
+        ObjectNode req = JSON.createObjectNode().put("cmd", "setup").put("patch", c.patch()).put("batch", c.batch())
+                .put("norm", c.normalization().id()).put("mode", c.mode().id).put("depth", depth).put("width", width)
+                .put("threads", threads).put("warmup", warmup);
+        return call(req).path("params").asLong();
+    }
+
+    /** One timed operation, in milliseconds as the peer measured it. */
+    public double run() throws IOException {
+        return call(JSON.createObjectNode().put("cmd", "run")).path("ms").asDouble();
+    }
+
+    /** Times of {@code reps} n × n float32 matrix products after one warm-up, in milliseconds. */
+    public double[] matmul(int n, int reps, int threads) throws IOException {
+        JsonNode ms = call(JSON.createObjectNode().put("cmd", "matmul").put("n", n).put("reps", reps).put("threads", threads))
+                .path("ms");
+        double[] t = new double[ms.size()];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = ms.get(i).asDouble();
+        }
+        return t;
+    }
+
+    private JsonNode call(ObjectNode req) throws IOException {
+        in.write(JSON.writeValueAsString(req));
+        in.write('\n');
+        in.flush();
+        String line = out.readLine();
+        if (line == null) {
+            throw new IOException("the PyTorch peer exited (see its stderr above)");
+        }
+        JsonNode reply = JSON.readTree(line);
+        if (reply.has("error")) {
+            throw new IOException("the PyTorch peer failed: " + reply.get("error").asText());
+        }
+        return reply;
+    }
+
+    @Override
+    public void close() {
+        try {
+            in.write("{\"cmd\":\"quit\"}\n");
+            in.flush();
+        } catch (IOException e) {
+            // already gone
+        }
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package org.brainseg.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.brainseg.service.config.ConfigException;
+import picocli.CommandLine.Option;
+import picocli.CommandLine;
+
+/**
+ * What {@code brainseg worker} and {@code brainseg trainer} share: read and validate the YAML
+ * configuration (bad input, exit 2, naming the file and key), print it with {@code --check}, else
+ * run the service until SIGTERM and return its exit code.
+ *
+ * @param <C> the service's typed configuration
+ */
+abstract class ServiceCommand<C> implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "Service configuration (YAML).")
+    Path config;
+
+    @Option(names = "--check", description = "Validate the configuration, print it as JSON and exit without starting.")
+    boolean check;
+
+    /** Reads and validates the configuration. */
+    abstract C load(Path file) throws Exception;
+
+    /** Runs the service until it stops; returns the process exit code. */
+    abstract int run(C config) throws Exception;
+
+    @Override
+    public Integer call() throws Exception {
+        C c;
+        try {
+            c = load(config);
+        } catch (ConfigException e) {
+            String msg = e.getMessage();
+            throw new BadInputException(msg.startsWith(config.toString()) ? msg : config + ": " + msg);
+        }
+        if (check) {
+            spec.commandLine().getOut().println(Json.write(c));
+            return 0;
+        }
+        return run(c);
+    }
+}

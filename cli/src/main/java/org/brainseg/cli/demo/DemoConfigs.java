@@ -1,0 +1,41 @@
+package org.brainseg.cli.demo;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.brainseg.trainer.service.TrainerConfig;
+import org.brainseg.worker.config.WorkerConfig;
+
+/**
+ * The demo's trainer and worker configurations: what deploy/trainer.example.yaml and
+ * deploy/worker.example.yaml would say for one machine, sized for a CPU run of minutes.
+ */
+final class DemoConfigs {
+    private DemoConfigs() {}
+
+    static TrainerConfig trainer(DemoRunner.Options o, String bootstrap, Path registryRoot, Path dataDir) {
+        return new TrainerConfig(
+                new TrainerConfig.Kafka(bootstrap, "brainseg-trainer", "brainseg-demo-trainer", 600_000, o.kafkaProperties()),
+                new TrainerConfig.Registry(registryRoot, DemoRunner.MODEL, 5),
+                new TrainerConfig.Gate(0.01),
+                new TrainerConfig.HoldOut(0.25, 7),
+                training(o),
+                new TrainerConfig.AutoRetrain(0, null),
+                new TrainerConfig.Data(List.of(dataDir)),
+                new TrainerConfig.Http("127.0.0.1", o.trainerPort()));
+    }
+
+    /** The demo's training settings: patch 32, depth 3, width 8, batch 2, learning rate 3e-3, one thread. */
+    static TrainerConfig.Training training(DemoRunner.Options o) {
+        return new TrainerConfig.Training(o.spacingMm(), 32, 3, 8, 2, o.stepsPerEpoch(), 3e-3, o.epochs(), "layer", 1, "cpu", 0);
+    }
+
+    static WorkerConfig worker(DemoRunner.Options o, String bootstrap, Path dataDir, Path masks, Path registryRoot) {
+        return new WorkerConfig(
+                new WorkerConfig.Kafka(bootstrap, "brainseg-workers", "brainseg-demo-worker", 600_000, o.kafkaProperties()),
+                new WorkerConfig.Store(List.of(dataDir), masks),
+                new WorkerConfig.Model(DemoRunner.MODEL, null, registryRoot, "cpu"),
+                new WorkerConfig.Inference(1, 2, false, 0),
+                new WorkerConfig.Http("127.0.0.1", o.workerPort()),
+                new WorkerConfig.Retry(3, 200, 2000));
+    }
+}

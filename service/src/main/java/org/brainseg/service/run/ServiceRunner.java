@@ -1,0 +1,78 @@
+package org.brainseg.service.run;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a long-running service until SIGTERM (graceful: the service's {@code close()}) or a fatal
+ * error, and turns the end into the process exit code the orchestrator acts on. The worker's and
+ * the trainer's mains, and {@code brainseg worker} / {@code brainseg trainer}, run through it.
+ */
+public final class ServiceRunner {
+    /** Stopped on request. */
+    public static final int EXIT_STOPPED = 0;
+    /** Bad usage or configuration: restarting will not help. */
+    public static final int EXIT_BAD_CONFIG = 2;
+    /** A fatal error (Kafka or the model unusable): restart me. */
+    public static final int EXIT_FATAL = 3;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServiceRunner.class);
+
+    /** Starts a service; {@code onFatal} hears of a fatal error after the start. */
+    @FunctionalInterface
+    public interface Starter {
+        AutoCloseable start(Consumer<Throwable> onFatal) throws Exception;
+    }
+
+    private ServiceRunner() {}
+
+    /**
+     * Starts the service and blocks until it is stopped or fails.
+     *
+     * @param stopping what is logged when SIGTERM arrives (what the service does while it stops)
+     * @return {@link #EXIT_STOPPED}, or {@link #EXIT_FATAL} when the start failed or a fatal error ended it
+     */
+    public static int run(Starter starter, String stopping) throws Exception {
+        CountDownLatch done = new CountDownLatch(1);
+        Throwable[] fatal = new Throwable[1];
+        AutoCloseable service;
+        try {
+            service = starter.start(t -> {
+                fatal[0] = t;
+                done.countDown();
+            });
+        } catch (Exception e) {
+            // Kafka, the model or the registry unusable at start (unreachable, authentication refused): fatal
+            LOG.error("fatal: cannot start: {}", e.getMessage(), e);
+            return EXIT_FATAL;
+        }
+        Thread hook = new Thread(() -> {
+            LOG.info("{}", stopping);
+            try {
+                service.close();
+            } catch (Exception e) {
+                LOG.warn("stop: {}", e.toString());
+            }
+            done.countDown();
+        }, "brainseg-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        done.await();
+        if (fatal[0] != null) {
+            LOG.error("fatal: {}", fatal[0].toString());
+            Runtime.getRuntime().removeShutdownHook(hook);
+            service.close();
+            return EXIT_FATAL;
+        }
+        return EXIT_STOPPED;
+    }
+
+    /** The usage check of a service main taking one configuration file: exits 2 otherwise. */
+    public static void requireOneConfigArgument(String mainName, String[] args) {
+        if (args.length != 1) {
+            System.err.println("usage: " + mainName + " CONFIG.yaml");
+            System.exit(EXIT_BAD_CONFIG);
+        }
+    }
+}
