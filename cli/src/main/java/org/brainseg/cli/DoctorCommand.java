@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -93,11 +94,11 @@ final class DoctorCommand implements Callable<Integer> {
         return flags.isEmpty() ? "unknown (no /proc/cpuinfo flags)" : String.join(" ", flags);
     }
 
-    private static java.util.Optional<String> cpuinfo(String key) {
+    private static Optional<String> cpuinfo(String key) {
         try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
             return lines.filter(l -> l.startsWith(key)).findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim());
         } catch (IOException | RuntimeException e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 }
