@@ -19,10 +19,10 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
-import org.apache.kafka.clients.admin.Admin;
 import org.brainseg.client.topics.TopicsInitializer;
 import org.brainseg.imaging.dataset.Case;
 import org.brainseg.kafka.embedded.EmbeddedKafka;
+import org.brainseg.kafka.embedded.EmbeddedKafkaExtension;
 import org.brainseg.schemas.ErrorCode;
 import org.brainseg.schemas.ScanArrived;
 import org.brainseg.schemas.SegmentationCompleted;
@@ -33,6 +33,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -49,6 +50,9 @@ class ViewerBrowserIT {
     static final int H = 900;
     static final ObjectMapper JSON = new ObjectMapper();
 
+    @RegisterExtension
+    static final EmbeddedKafkaExtension BROKER = EmbeddedKafkaExtension.withTopics(TopicsInitializer.newTopics(3, (short) 1));
+
     EmbeddedKafka kafka;
     Streams streams;
     Viewer viewer;
@@ -63,10 +67,7 @@ class ViewerBrowserIT {
 
     @BeforeAll
     void setUp(@TempDir Path dir) throws Exception {
-        kafka = EmbeddedKafka.startDefault();
-        try (Admin admin = kafka.createAdmin()) {
-            TopicsInitializer.createAll(admin, 3, (short) 1, Duration.ofSeconds(30));
-        }
+        kafka = BROKER.kafka();
         streams = new Streams(kafka.bootstrapServers(), dir);
         cases = Streams.cohort(streams.scans, 5, 11);
         // a real worker with a tiny model segments one scan first (it reads brainseg.scans.arrived from the
@@ -113,9 +114,6 @@ class ViewerBrowserIT {
         }
         if (streams != null) {
             streams.close();
-        }
-        if (kafka != null) {
-            kafka.close();
         }
     }
 
