@@ -183,21 +183,27 @@ public final class ViewerRoutes implements Consumer<Router> {
     }
 
     private void maskData(RoutingContext ctx) {
-        Integer[] version = new Integer[1];
-        if (!checkedJson(ctx, () -> version[0] = Params.version(Params.single(ctx.queryParam("version"), "version"), "version"))) {
+        Requested r = requestedSegmentation(ctx);
+        if (r == null) {
             return;
         }
-        ScanView v = knownScan(ctx);
-        if (v == null) {
-            return;
-        }
-        SegmentationCompleted s = segmentation(ctx, v, version[0]);
-        if (s == null) {
-            return;
-        }
+        SegmentationCompleted s = r.segmentation();
         blocking(ctx, () -> VolumeEncoding.labels(volumes.mask(s)), bytes -> ctx.response()
                 .putHeader("content-type", "application/octet-stream").putHeader("cache-control", "no-store")
                 .end(Buffer.buffer(bytes)), "mask of model version " + s.modelVersion());
+    }
+
+    private record Requested(ScanView scan, SegmentationCompleted segmentation) {}
+
+    /** The scan and segmentation a request's scan id and optional {@code version} name; null once an error was answered. */
+    private Requested requestedSegmentation(RoutingContext ctx) {
+        Integer[] version = new Integer[1];
+        if (!checkedJson(ctx, () -> version[0] = Params.version(Params.single(ctx.queryParam("version"), "version"), "version"))) {
+            return null;
+        }
+        ScanView v = knownScan(ctx);
+        SegmentationCompleted s = v == null ? null : segmentation(ctx, v, version[0]);
+        return s == null ? null : new Requested(v, s);
     }
 
     private SegmentationCompleted segmentation(RoutingContext ctx, ScanView v, Integer version) {
@@ -211,18 +217,12 @@ public final class ViewerRoutes implements Consumer<Router> {
     }
 
     private void preview(RoutingContext ctx) {
-        Integer[] version = new Integer[1];
-        if (!checkedJson(ctx, () -> version[0] = Params.version(Params.single(ctx.queryParam("version"), "version"), "version"))) {
+        Requested r = requestedSegmentation(ctx);
+        if (r == null) {
             return;
         }
-        ScanView v = knownScan(ctx);
-        if (v == null) {
-            return;
-        }
-        SegmentationCompleted s = segmentation(ctx, v, version[0]);
-        if (s == null) {
-            return;
-        }
+        ScanView v = r.scan();
+        SegmentationCompleted s = r.segmentation();
         if (v.arrived() == null) {
             json(ctx, 404, Map.of("error", "no-images", "message", "the scan's arrival event has not been read"));
             return;
