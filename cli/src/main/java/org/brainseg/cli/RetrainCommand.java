@@ -12,6 +12,7 @@ import org.brainseg.imaging.dataset.DatasetScan;
 import org.brainseg.imaging.dataset.DatasetScanner;
 import org.brainseg.schemas.Normalization;
 import org.brainseg.schemas.Promotion;
+import org.brainseg.schemas.StartFrom;
 import org.brainseg.schemas.Topics;
 import org.brainseg.schemas.TrainingRequested;
 import picocli.CommandLine.Command;
@@ -49,6 +50,11 @@ final class RetrainCommand implements Callable<Integer> {
     @Option(names = "--promotion", defaultValue = "auto", paramLabel = "POLICY", description = "auto, never or force (default: ${DEFAULT-VALUE}).")
     String promotion;
 
+    @Option(names = "--start-from", defaultValue = "scratch", paramLabel = "WHERE",
+            description = "scratch (fresh weights) or active (fine-tune the active version's weights: same normalization "
+                    + "and architecture; from scratch when none is active) (default: ${DEFAULT-VALUE}).")
+    String startFrom;
+
     @Option(names = "--reason", defaultValue = "requested with brainseg retrain", paramLabel = "TEXT",
             description = "Why (free text, logged by the trainer).")
     String reason;
@@ -73,14 +79,16 @@ final class RetrainCommand implements Callable<Integer> {
         TrainingRequested req;
         try {
             req = new TrainingRequested(UUID.randomUUID(), requestId == null ? "req-" + UUID.randomUUID() : requestId, reason,
-                    dir.toUri(), Normalization.parse(normalization), epochs, seed, Promotion.parse(promotion));
+                    dir.toUri(), Normalization.parse(normalization), epochs, seed, Promotion.parse(promotion),
+                    StartFrom.parse(startFrom));
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage());
         }
         RecordMetadata m = RetrainRequests.publish(kafka.bootstrap, kafka.properties(), req, kafka.connectTimeout());
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("published training request to %s (partition %d, offset %d): %d labelled cases, %s, %d epochs, promotion %s%n",
-                Topics.TRAINING_REQUESTS, m.partition(), m.offset(), labelled, req.normalization(), req.epochs(), req.promotion());
+        out.printf("published training request to %s (partition %d, offset %d): %d labelled cases, %s, %d epochs, promotion %s, "
+                + "from %s%n", Topics.TRAINING_REQUESTS, m.partition(), m.offset(), labelled, req.normalization(), req.epochs(),
+                req.promotion(), req.startFrom());
         out.println(req.requestId());
         out.flush();
         return 0;

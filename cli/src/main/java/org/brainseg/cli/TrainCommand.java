@@ -1,6 +1,7 @@
 package org.brainseg.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -10,6 +11,9 @@ import org.brainseg.imaging.dataset.Case;
 import org.brainseg.imaging.dataset.DatasetScan;
 import org.brainseg.imaging.dataset.DatasetScanner;
 import org.brainseg.imaging.preprocess.PreprocessedCase;
+import org.brainseg.model.artifact.ModelArtifact;
+import org.brainseg.model.artifact.ModelManifest;
+import org.brainseg.model.artifact.ShippedModel;
 import org.brainseg.model.engine.EngineSettings;
 import org.brainseg.model.net.Normalization;
 import org.brainseg.model.train.DataSplit;
@@ -44,6 +48,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "none, layer, layer-channel, instance, group or batch (default: ${DEFAULT-VALUE}).")
     String normalization;
 
+    @Option(names = "--start-from", paramLabel = "MODEL_DIR",
+            description = "Fine-tune: start from this model's weights instead of fresh ones (same depth, width, "
+                    + "normalization and spacing; 'shipped' for the shipped default model).")
+    String startFrom;
+
     @Mixin
     TrainingOptions options;
 
@@ -67,7 +76,7 @@ final class TrainCommand implements Callable<Integer> {
         List<PreprocessedCase> val = split.validationOf(cases, PreprocessedCase::id);
         TrainingResult result;
         try (ProgressBar bar = new ProgressBar("train", config.totalSteps())) {
-            result = new UNetTraining(config, engine).fit(train, val, out, new TrainingListener() {
+            result = training(config, engine).fit(train, val, out, new TrainingListener() {
                 @Override
                 public void onStep(StepProgress p) {
                     bar.update(p.globalStep(), String.format(Locale.ROOT, "epoch %d/%d loss %.3f%s", p.epoch(), p.epochs(),
@@ -86,6 +95,28 @@ final class TrainCommand implements Callable<Integer> {
                 out, result.bestEpoch(), result.history().size(), result.stoppedEarly() ? ", stopped early" : "",
                 dice(best.valDice()), out.resolve(UNetTraining.CSV_FILE));
         return 0;
+    }
+
+    private UNetTraining training(TrainingConfig config, EngineSettings engine) throws Exception {
+        UNetTraining t = new UNetTraining(config, engine);
+        if (startFrom == null) {
+            return t;
+        }
+        Path from = "shipped".equals(startFrom) ? ShippedModel.directory() : Path.of(startFrom);
+        if (!Files.isRegularFile(from.resolve(ModelManifest.FILE_NAME))) {
+            throw new BadInputException("--start-from " + startFrom + ": no model.json there");
+        }
+        ModelManifest m = ModelArtifact.readManifest(from);
+        if (!m.architecture().equals(config.architecture())) {
+            throw new BadInputException("--start-from " + startFrom + " is a depth " + m.architecture().depth() + ", width "
+                    + m.architecture().baseWidth() + ", " + m.architecture().normalization().id() + " network: pass the same "
+                    + "--depth, --width and --normalization");
+        }
+        if (!m.preprocessing().equals(config.preprocessing())) {
+            throw new BadInputException("--start-from " + startFrom + " works on cases preprocessed as " + m.preprocessing()
+                    + ": pass the same --spacing");
+        }
+        return t.startingFrom(from);
     }
 
     private static String dice(Map<String, Double> d) {

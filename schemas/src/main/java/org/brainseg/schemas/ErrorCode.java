@@ -52,6 +52,12 @@ public enum ErrorCode {
      * wrong native numbers on this machine: see {@code brainseg doctor}); no mask was made.
      */
     NUMERIC_ERROR,
+    /**
+     * A training request asks to fine-tune the active version, whose architecture or preprocessing
+     * differs from what the request and the trainer's configuration would train (e.g. another
+     * normalization); or its files cannot be read on the trainer's machine.
+     */
+    INCOMPATIBLE_MODEL,
     /** A transient fault (I/O, broker) persisted through every allowed retry. */
     TRANSIENT_EXHAUSTED,
     /** A bug or unexpected condition in brainseg itself. */

@@ -15,6 +15,7 @@ import java.util.UUID;
  * @param epochs        epochs to train, 1..100000
  * @param seed          random seed, 0..2^53-1 (exact in every JSON reader)
  * @param promotion     what to do with the result
+ * @param startFrom     fresh weights or the active version's (fine-tuning); null reads as scratch
  */
 public record TrainingRequested(
         UUID eventId,
@@ -24,7 +25,8 @@ public record TrainingRequested(
         Normalization normalization,
         int epochs,
         long seed,
-        Promotion promotion) implements Event {
+        Promotion promotion,
+        StartFrom startFrom) implements Event {
 
     /** Largest integer every JSON reader (including JavaScript's) holds exactly. */
     public static final long MAX_SEED = (1L << 53) - 1;
@@ -38,5 +40,14 @@ public record TrainingRequested(
         Require.range(epochs, 1, 100_000, "epochs");
         Require.range(seed, 0, MAX_SEED, "seed");
         Require.nonNull(promotion, "promotion");
+        if (startFrom == null) {
+            startFrom = StartFrom.SCRATCH; // absent in events written before the field existed
+        }
+    }
+
+    /** A request that trains from scratch. */
+    public TrainingRequested(UUID eventId, String requestId, String reason, URI datasetUri, Normalization normalization,
+            int epochs, long seed, Promotion promotion) {
+        this(eventId, requestId, reason, datasetUri, normalization, epochs, seed, promotion, StartFrom.SCRATCH);
     }
 }

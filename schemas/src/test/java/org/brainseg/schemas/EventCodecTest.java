@@ -88,8 +88,24 @@ class EventCodecTest {
                 .containsExactly(Arrays.stream(Normalization.values()).map(Normalization::wire).toArray(String[]::new));
         assertThat(texts(schema(TrainingRequested.class).at("/properties/promotion/enum")))
                 .containsExactly(Arrays.stream(Promotion.values()).map(Promotion::wire).toArray(String[]::new));
+        assertThat(texts(schema(TrainingRequested.class).at("/properties/startFrom/enum")))
+                .containsExactly(Arrays.stream(StartFrom.values()).map(StartFrom::wire).toArray(String[]::new));
         assertThat(texts(schema(ModelVersionPublished.class).at("/properties/status/enum")))
                 .containsExactly(Arrays.stream(ModelStatus.values()).map(ModelStatus::wire).toArray(String[]::new));
+    }
+
+    @Test
+    void aTrainingRequestWithoutStartFromShouldTrainFromScratchAndFineTuningShouldRoundTrip() throws Exception {
+        TrainingRequested t = Fixtures.training();
+        com.fasterxml.jackson.databind.node.ObjectNode doc =
+                (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper().readTree(CODEC.encode(t));
+        doc.remove("startFrom"); // as written before the field existed
+        assertThat(CODEC.decode(doc.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8), TrainingRequested.class).startFrom())
+                .isEqualTo(StartFrom.SCRATCH);
+        TrainingRequested fineTune = new TrainingRequested(t.eventId(), t.requestId(), t.reason(), t.datasetUri(), t.normalization(),
+                t.epochs(), t.seed(), t.promotion(), StartFrom.ACTIVE);
+        assertThat(new String(CODEC.encode(fineTune), java.nio.charset.StandardCharsets.UTF_8)).contains("\"startFrom\":\"active\"");
+        assertThat(CODEC.decode(CODEC.encode(fineTune), TrainingRequested.class)).isEqualTo(fineTune);
     }
 
     @Test

@@ -112,20 +112,7 @@ public final class ModelArtifact {
     /** Verifies a model directory and loads it onto {@code device}. */
     public static LoadedModel load(Path dir, Device device) throws ModelArtifactException {
         ModelManifest manifest = readManifest(dir);
-        Path params = dir.resolve(manifest.paramsFile());
-        if (!Files.isRegularFile(params)) {
-            throw new ModelArtifactException(params, "missing: model.json names it in params.file");
-        }
-        String actual;
-        try {
-            actual = sha256(params);
-        } catch (IOException e) {
-            throw new ModelArtifactException(params, "unreadable: " + e.getMessage(), e);
-        }
-        if (!actual.equals(manifest.paramsSha256())) {
-            throw new ModelArtifactException(params, "sha256 " + actual + " does not match params.sha256 "
-                    + manifest.paramsSha256() + " in model.json (corrupt, truncated or replaced file)");
-        }
+        Path params = verifiedParams(dir, manifest);
         UNetConfig arch = manifest.architecture();
         UNet3d net = new UNet3d(arch);
         Model model = Model.newInstance(manifest.name(), device, EngineSettings.ENGINE);
@@ -155,6 +142,49 @@ public final class ModelArtifact {
                 model.close();
             }
         }
+    }
+
+    /**
+     * Overwrites the parameters of an initialized {@code net} with those of the model in {@code dir}
+     * (fine-tuning starts from them). The model must have the same architecture.
+     *
+     * @return the manifest of the model the weights came from
+     * @throws ModelArtifactException if the model is unreadable, corrupt or of another architecture
+     */
+    public static ModelManifest loadWeightsInto(Path dir, UNet3d net, Model model) throws ModelArtifactException {
+        ModelManifest manifest = readManifest(dir);
+        Path params = verifiedParams(dir, manifest);
+        if (!manifest.architecture().equals(net.config())) {
+            throw new ModelArtifactException(dir.resolve(ModelManifest.FILE_NAME), "is a " + describe(manifest.architecture())
+                    + " network; cannot start a " + describe(net.config()) + " network from its weights");
+        }
+        readParams(params, net, model, net.config());
+        // Loading replaces each parameter's array with one that autograd does not track; training needs it tracked.
+        for (Pair<String, Parameter> e : net.getParameters()) {
+            if (e.getValue().requiresGradient()) {
+                e.getValue().getArray().setRequiresGradient(true);
+            }
+        }
+        return manifest;
+    }
+
+    /** The parameter file of a model directory, checked against the sha256 in its model.json. */
+    private static Path verifiedParams(Path dir, ModelManifest manifest) throws ModelArtifactException {
+        Path params = dir.resolve(manifest.paramsFile());
+        if (!Files.isRegularFile(params)) {
+            throw new ModelArtifactException(params, "missing: model.json names it in params.file");
+        }
+        String actual;
+        try {
+            actual = sha256(params);
+        } catch (IOException e) {
+            throw new ModelArtifactException(params, "unreadable: " + e.getMessage(), e);
+        }
+        if (!actual.equals(manifest.paramsSha256())) {
+            throw new ModelArtifactException(params, "sha256 " + actual + " does not match params.sha256 "
+                    + manifest.paramsSha256() + " in model.json (corrupt, truncated or replaced file)");
+        }
+        return params;
     }
 
     private static void readParams(Path params, UNet3d net, Model model, UNetConfig arch) throws ModelArtifactException {

@@ -59,10 +59,25 @@ public final class UNetTraining {
 
     private final TrainingConfig config;
     private final EngineSettings engine;
+    private final Path initialWeights;
 
     public UNetTraining(TrainingConfig config, EngineSettings engine) {
+        this(config, engine, null);
+    }
+
+    private UNetTraining(TrainingConfig config, EngineSettings engine, Path initialWeights) {
         this.config = Objects.requireNonNull(config, "config");
         this.engine = Objects.requireNonNull(engine, "engine");
+        this.initialWeights = initialWeights;
+    }
+
+    /**
+     * The same training started from the weights of the model in {@code modelDir} instead of a
+     * fresh initialization (fine-tuning). The model must have this config's architecture and
+     * preprocessing; {@link #fit} checks both.
+     */
+    public UNetTraining startingFrom(Path modelDir) {
+        return new UNetTraining(config, engine, Objects.requireNonNull(modelDir, "modelDir"));
     }
 
     public TrainingConfig config() {
@@ -95,6 +110,9 @@ public final class UNetTraining {
         Map<String, Object> info = new LinkedHashMap<>(config.describe());
         info.put("trainCases", trainIds);
         info.put("validationCases", valIds);
+        if (initialWeights != null) {
+            info.put("startedFrom", initialWeights.toString());
+        }
         ModelManifest base = new ModelManifest(MODEL_NAME, arch, config.patch(), config.preprocessing(),
                 LabelConvention.INTERNAL, TrainingData.hash(Stream.concat(train.stream(), validation.stream()).toList()),
                 info, Map.of(), ModelArtifact.PARAMS_FILE, "", Instant.now().toString(),
@@ -113,6 +131,14 @@ public final class UNetTraining {
                 EpochCsv csv = new EpochCsv(modelDir.resolve(CSV_FILE))) {
             model.setBlock(net);
             net.initialize(model.getNDManager(), DataType.FLOAT32, shape);
+            if (initialWeights != null) {
+                ModelManifest from = ModelArtifact.loadWeightsInto(initialWeights, net, model);
+                if (!from.preprocessing().equals(config.preprocessing())) {
+                    throw new IllegalArgumentException("cannot fine-tune " + initialWeights + ": it was trained on cases "
+                            + "preprocessed as " + from.preprocessing() + ", this training uses " + config.preprocessing());
+                }
+                LOG.info("starting from the weights of {} (fine-tuning)", initialWeights);
+            }
             // The loss is computed here, not by DJL's Trainer; the config needs one all the same.
             DefaultTrainingConfig tc = new DefaultTrainingConfig(Loss.l2Loss())
                     .optOptimizer(Adam.builder().optLearningRateTracker(lr).build())

@@ -102,6 +102,48 @@ class UNetTrainingTest {
     }
 
     @Test
+    void shouldStartFromAnotherModelsWeightsWhenFineTuning() throws Exception {
+        List<PreprocessedCase> cases = Phantoms.preprocessed(2, 24, 11);
+        TrainingConfig config = tiny().baseWidth(4).patch(16).epochs(1).stepsPerEpoch(4).seed(5).build();
+        new UNetTraining(config, ENGINE).fit(cases, List.of(), tmp.resolve("base"), TrainingListener.NONE);
+        // one step at a vanishing rate from the base model keeps its weights; a fresh start (other seed) does not
+        TrainingConfig still = config.toBuilder().learningRate(1e-12f).stepsPerEpoch(1).seed(6).build();
+        new UNetTraining(still, ENGINE).startingFrom(tmp.resolve("base")).fit(cases, List.of(), tmp.resolve("tuned"),
+                TrainingListener.NONE);
+        new UNetTraining(still, ENGINE).fit(cases, List.of(), tmp.resolve("fresh"), TrainingListener.NONE);
+        try (LoadedModel base = ModelArtifact.load(tmp.resolve("base"), ENGINE);
+                LoadedModel tuned = ModelArtifact.load(tmp.resolve("tuned"), ENGINE);
+                LoadedModel fresh = ModelArtifact.load(tmp.resolve("fresh"), ENGINE)) {
+            assertThat(maxDifference(base, tuned)).isLessThan(1e-6);
+            assertThat(maxDifference(base, fresh)).isGreaterThan(1e-2);
+            assertThat(tuned.manifest().training()).containsEntry("startedFrom", tmp.resolve("base").toString());
+        }
+        // another architecture or preprocessing cannot be the start
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new UNetTraining(still.toBuilder().baseWidth(8).build(), ENGINE)
+                .startingFrom(tmp.resolve("base")).fit(cases, List.of(), tmp.resolve("wide"), TrainingListener.NONE))
+                .isInstanceOf(org.brainseg.model.artifact.ModelArtifactException.class)
+                .hasMessageContaining("cannot start a depth 3, base width 8");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new UNetTraining(still.toBuilder()
+                .preprocessing(PreprocessOptions.isotropic(3.0)).build(), ENGINE)
+                .startingFrom(tmp.resolve("base")).fit(cases, List.of(), tmp.resolve("coarse"), TrainingListener.NONE))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("preprocessed as");
+    }
+
+    private static double maxDifference(LoadedModel a, LoadedModel b) {
+        double max = 0;
+        var pa = a.net().getParameters();
+        var pb = b.net().getParameters();
+        for (int i = 0; i < pa.size(); i++) {
+            float[] x = pa.get(i).getValue().getArray().toFloatArray();
+            float[] y = pb.get(i).getValue().getArray().toFloatArray();
+            for (int k = 0; k < x.length; k++) {
+                max = Math.max(max, Math.abs(x[k] - y[k]));
+            }
+        }
+        return max;
+    }
+
+    @Test
     void shouldSplitTheSameWayForTheSameSeed() {
         List<String> ids = List.of("e", "a", "d", "c", "b", "f", "g", "h", "i", "j");
         DataSplit s = DataSplit.of(ids, 0.2, 1);

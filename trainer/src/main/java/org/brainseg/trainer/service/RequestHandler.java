@@ -31,6 +31,7 @@ import org.brainseg.model.train.UNetTraining;
 import org.brainseg.schemas.ErrorCode;
 import org.brainseg.schemas.ModelCatalog;
 import org.brainseg.schemas.ModelVersionPublished;
+import org.brainseg.schemas.StartFrom;
 import org.brainseg.schemas.TrainingRequested;
 import org.brainseg.trainer.registry.ModelRegistry;
 import org.slf4j.Logger;
@@ -191,6 +192,24 @@ public final class RequestHandler {
                 req.seed());
         LOG.info("request {}: training {} on {} cases of {}, judging on {} held-out cases {}", req.requestId(),
                 tc.normalization().id(), trainCases.size(), req.datasetUri(), heldOut.size(), split.validation());
+        UNetTraining training = new UNetTraining(tc, config.training().engine());
+        if (req.startFrom() == StartFrom.ACTIVE) {
+            Optional<ModelVersionPublished> active = catalog.active();
+            if (active.isEmpty()) {
+                LOG.info("request {}: asks to fine-tune the active version, but none is active; training from scratch",
+                        req.requestId());
+            } else {
+                Path from = localDir(active.get().artifactUri());
+                String why = from == null ? "its artifact " + active.get().artifactUri() + " is not a directory here"
+                        : incompatibility(from, tc);
+                if (why != null) {
+                    return new Refused(ErrorCode.INCOMPATIBLE_MODEL, "cannot fine-tune active version "
+                            + active.get().version() + ": " + why);
+                }
+                LOG.info("request {}: fine-tuning active version {} ({})", req.requestId(), active.get().version(), from);
+                training = training.startingFrom(from);
+            }
+        }
         List<PreprocessedCase> data;
         try {
             data = TrainingData.load(trainCases, tc.preprocessing(), null);
@@ -201,9 +220,12 @@ public final class RequestHandler {
         try {
             TrainingResult result;
             try {
-                result = new UNetTraining(tc, config.training().engine()).fit(data, List.of(), work, listener);
+                result = training.fit(data, List.of(), work, listener);
             } catch (TrainingCancelledException e) {
                 throw e;
+            } catch (ModelArtifactException e) {
+                return new Refused(ErrorCode.INCOMPATIBLE_MODEL, "cannot start from the active version's weights: "
+                        + message(e));
             } catch (RuntimeException e) {
                 LOG.warn("request {}: training failed: {}", req.requestId(), e.toString());
                 return new Refused(ErrorCode.INTERNAL, "training failed: " + message(e));
@@ -261,6 +283,27 @@ public final class RequestHandler {
         } finally {
             ModelRegistry.delete(work);
         }
+    }
+
+    /** Why the model in {@code dir} cannot be the start of training {@code tc}, or null when it can. */
+    static String incompatibility(Path dir, TrainingConfig tc) {
+        ModelManifest m;
+        try {
+            m = ModelArtifact.readManifest(dir);
+        } catch (ModelArtifactException e) {
+            return e.getMessage();
+        }
+        if (!m.architecture().equals(tc.architecture())) {
+            return "it is a depth " + m.architecture().depth() + ", width " + m.architecture().baseWidth() + " "
+                    + m.architecture().normalization().id() + " network, the request would train a depth "
+                    + tc.depth() + ", width " + tc.baseWidth() + " " + tc.normalization().id()
+                    + " one (ask for its normalization, or start from scratch)";
+        }
+        if (!m.preprocessing().equals(tc.preprocessing())) {
+            return "it works on cases preprocessed as " + m.preprocessing() + ", the trainer is configured for "
+                    + tc.preprocessing();
+        }
+        return null;
     }
 
     /** The directory of a file: artifact URI, or null when it is not one on this machine. */

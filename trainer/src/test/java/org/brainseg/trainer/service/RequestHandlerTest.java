@@ -16,6 +16,7 @@ import org.brainseg.schemas.ModelCatalog;
 import org.brainseg.schemas.ModelStatus;
 import org.brainseg.schemas.Normalization;
 import org.brainseg.schemas.Promotion;
+import org.brainseg.schemas.StartFrom;
 import org.brainseg.schemas.TrainingRequested;
 import org.brainseg.trainer.registry.ModelRegistry;
 import org.junit.jupiter.api.BeforeAll;
@@ -130,6 +131,43 @@ class RequestHandlerTest {
                 Instant.now()));
         assertThat(h.handle(request("req-1", data.toUri()), catalog, TrainingListener.NONE))
                 .isEqualTo(new RequestHandler.AlreadyDone(1));
+    }
+
+    @Test
+    void shouldFineTuneTheActiveVersionAndRefuseAnotherArchitecture() throws Exception {
+        Path root = tmp.resolve("fine-tune");
+        RequestHandler h = handler(root, List.of(data));
+        ModelCatalog catalog = new ModelCatalog("brainseg");
+        // no active version yet: "start from the active one" trains from scratch
+        RequestHandler.Trained v1 = (RequestHandler.Trained) h.handle(fineTune("ft-1", Normalization.LAYER), catalog,
+                TrainingListener.NONE);
+        assertThat(v1.manifest().training()).doesNotContainKey("startedFrom");
+        catalog.apply(ModelEvents.version("brainseg", 1, v1.directory().toUri(), v1.manifest(), v1.record(), ModelStatus.ACTIVE,
+                null, Instant.now()));
+
+        RequestHandler.Result r = h.handle(fineTune("ft-2", Normalization.LAYER), catalog, TrainingListener.NONE);
+        assertThat(r).isInstanceOf(RequestHandler.Trained.class);
+        RequestHandler.Trained v2 = (RequestHandler.Trained) r;
+        assertThat(v2.version()).isEqualTo(2);
+        assertThat(v2.manifest().training()).containsEntry("startedFrom", v1.directory().toString());
+        assertThat(v2.manifest().paramsSha256()).isNotEqualTo(v1.manifest().paramsSha256()); // it trained on
+
+        RequestHandler.Result other = h.handle(fineTune("ft-3", Normalization.NONE), catalog, TrainingListener.NONE);
+        assertThat(other).isInstanceOf(RequestHandler.Refused.class);
+        assertThat(((RequestHandler.Refused) other).code()).isEqualTo(ErrorCode.INCOMPATIBLE_MODEL);
+        assertThat(((RequestHandler.Refused) other).message()).contains("cannot fine-tune active version 1", "layer network",
+                "none one");
+
+        Files.writeString(v1.directory().resolve("unet.params"), "replaced");
+        RequestHandler.Result corrupt = h.handle(fineTune("ft-4", Normalization.LAYER), catalog, TrainingListener.NONE);
+        assertThat(corrupt).isInstanceOf(RequestHandler.Refused.class);
+        assertThat(((RequestHandler.Refused) corrupt).code()).isEqualTo(ErrorCode.INCOMPATIBLE_MODEL);
+        assertThat(((RequestHandler.Refused) corrupt).message()).contains("sha256");
+        assertThat(new ModelRegistry(root).versions("brainseg")).containsExactly(1, 2);
+    }
+
+    private TrainingRequested fineTune(String id, Normalization n) {
+        return new TrainingRequested(UUID.randomUUID(), id, "test", data.toUri(), n, 1, 3, Promotion.AUTO, StartFrom.ACTIVE);
     }
 
     private static void copy(Path from, Path to) throws Exception {
