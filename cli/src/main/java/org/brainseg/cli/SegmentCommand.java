@@ -17,6 +17,7 @@ import org.brainseg.imaging.dataset.Modality;
 import org.brainseg.imaging.labels.LabelConvention;
 import org.brainseg.imaging.nifti.NiftiDataType;
 import org.brainseg.imaging.nifti.NiftiWriter;
+import org.brainseg.model.artifact.ShippedModel;
 import org.brainseg.model.engine.DeviceChoice;
 import org.brainseg.model.engine.EngineSettings;
 import org.brainseg.model.infer.Segmentation;
@@ -38,7 +39,8 @@ final class SegmentCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, description = "Model directory (params + model.json).")
+    @Option(names = "--model", description = "Model directory (params + model.json); default: the shipped model "
+            + "(models/default: trained on synthetic data, not for clinical use).")
     Path model;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -98,7 +100,13 @@ final class SegmentCommand implements Callable<Integer> {
         LoadedCase scan = new CaseLoader().load(c);
         Segmentation seg;
         String sha;
-        try (Segmenter segmenter = Segmenter.load(model, EngineSettings.of(DeviceChoice.parse(device), threads))) {
+        Path modelDir = model;
+        if (modelDir == null) {
+            modelDir = ShippedModel.directory();
+            spec.commandLine().getErr().println("using the shipped default model (models/default: trained on synthetic data, "
+                    + "not for clinical use; see its MODEL_CARD.md); --model DIR for another");
+        }
+        try (Segmenter segmenter = Segmenter.load(modelDir, EngineSettings.of(DeviceChoice.parse(device), threads))) {
             seg = segmenter.segment(scan, tta);
             sha = segmenter.manifest().paramsSha256();
         }

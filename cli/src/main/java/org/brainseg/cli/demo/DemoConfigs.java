@@ -12,7 +12,7 @@ import org.brainseg.worker.config.WorkerConfig;
 final class DemoConfigs {
     private DemoConfigs() {}
 
-    static TrainerConfig trainer(DemoRunner.Options o, String bootstrap, Path registryRoot, Path dataDir) {
+    static TrainerConfig trainer(DemoRunner.Options o, String bootstrap, Path registryRoot, List<Path> dataRoots) {
         return new TrainerConfig(
                 new TrainerConfig.Kafka(bootstrap, "brainseg-trainer", "brainseg-demo-trainer", 600_000, o.kafkaProperties()),
                 new TrainerConfig.Registry(registryRoot, DemoRunner.MODEL, 5),
@@ -20,14 +20,20 @@ final class DemoConfigs {
                 new TrainerConfig.HoldOut(0.25, 7),
                 training(o),
                 new TrainerConfig.AutoRetrain(0, null),
-                new TrainerConfig.Data(List.of(dataDir)),
+                new TrainerConfig.Data(dataRoots),
                 new TrainerConfig.Http("127.0.0.1", o.trainerPort()));
     }
 
-    /** The demo's training settings: patch 32, depth 3, width 8, batch 2, learning rate 3e-3, one thread. */
+    /**
+     * The demo's training settings: {@value #TRAINING_SPACING_MM} mm (the shipped model's spacing, so
+     * that the retrain can fine-tune it), patch 32, depth 3, width 8, batch 2, learning rate 3e-3.
+     */
     static TrainerConfig.Training training(DemoRunner.Options o) {
-        return new TrainerConfig.Training(o.spacingMm(), 32, 3, 8, 2, o.stepsPerEpoch(), 3e-3, o.epochs(), "layer", 1, "cpu", 0);
+        return new TrainerConfig.Training(TRAINING_SPACING_MM, 32, 3, 8, 2, o.stepsPerEpoch(), 3e-3, o.epochs(), "layer", 1, "cpu", 0);
     }
+
+    /** Spacing the demo trains at, whatever the cohort's voxel size: the shipped model's. */
+    static final double TRAINING_SPACING_MM = 2.0;
 
     static WorkerConfig worker(DemoRunner.Options o, String bootstrap, Path dataDir, Path masks, Path registryRoot) {
         return new WorkerConfig(

@@ -32,8 +32,11 @@ import org.brainseg.schemas.Promotion;
 import org.brainseg.schemas.ScanArrived;
 import org.brainseg.schemas.ScanFailed;
 import org.brainseg.schemas.SegmentationCompleted;
+import org.brainseg.schemas.StartFrom;
 import org.brainseg.schemas.Topics;
 import org.brainseg.schemas.TrainingRequested;
+import org.brainseg.trainer.registry.ModelRegistry;
+import org.brainseg.trainer.service.ShippedSeed;
 import org.brainseg.trainer.service.TrainerService;
 import org.brainseg.trainer.service.TrainerStatus;
 import org.brainseg.worker.Worker;
@@ -48,6 +51,10 @@ import org.brainseg.worker.Worker;
 public final class DemoRunner {
     /** The model name the demo's trainer and worker share. */
     public static final String MODEL = "brainseg";
+    /** Seed of the streamed synthetic cohort; the shipped model was trained on another (models/default/MODEL_CARD.md). */
+    static final long STREAM_SEED = 42;
+    /** Seed of the cohort the part-way retrain fine-tunes on: never streamed. */
+    static final long RETRAIN_SEED = 43;
 
     /**
      * @param workDir registry, masks and broker log live here
@@ -56,7 +63,7 @@ public final class DemoRunner {
      * @param bootstrap an external Kafka (null: the embedded broker)
      * @param kafkaProperties client properties for the external Kafka (TLS, SASL)
      * @param cases synthetic cases (ignored with {@code data})
-     * @param spacingMm synthetic cohort spacing and training spacing
+     * @param spacingMm synthetic cohort spacing (training is at the shipped model's 2 mm)
      * @param stepsPerEpoch training steps per epoch
      * @param epochs epochs of the initial model and of the retrain
      * @param workerPort worker HTTP port (0: any free one)
@@ -93,6 +100,7 @@ public final class DemoRunner {
     private final String runId = Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
     private final List<AutoCloseable> open = new ArrayList<>();
     private boolean shutDown;
+    private Normalization servingNormalization = Normalization.LAYER;
 
     public DemoRunner(Options options, PrintStream out) {
         this.o = options;
@@ -125,18 +133,27 @@ public final class DemoRunner {
             // 2. Data
             List<Case> cases;
             Path dataDir;
+            Path retrainDir;
             if (o.data() == null) {
-                console.step("Data: synthetic cohort of %d cases at %s mm", o.cases(), o.spacingMm());
-                DemoCohort.Result cohort = DemoCohort.ensure(o.cacheRoot(), o.cases(), o.spacingMm(), 42,
+                console.step("Data: synthetic cohorts at %s mm: %d cases to stream (seed %d), %d to retrain on (seed %d)",
+                        o.spacingMm(), o.cases(), STREAM_SEED, retrainCases(), RETRAIN_SEED);
+                DemoCohort.Result cohort = DemoCohort.ensure(o.cacheRoot(), o.cases(), o.spacingMm(), STREAM_SEED,
                         id -> console.line("generated %s", id));
+                DemoCohort.Result retrain = DemoCohort.ensure(o.cacheRoot(), retrainCases(), o.spacingMm(), RETRAIN_SEED,
+                        id -> console.line("generated %s (retrain cohort)", id));
                 cases = cohort.cases();
                 dataDir = cohort.dir();
-                console.line("%s %s", cohort.cached() ? "cached in" : "written to", dataDir);
+                retrainDir = retrain.dir();
+                console.line("%s %s and %s", cohort.cached() && retrain.cached() ? "cached in" : "written to", dataDir, retrainDir);
+                console.line("the streamed scans are held out: no model of this run trains on them (the shipped model was "
+                        + "trained on another cohort, the retrain uses the retrain cohort)");
             } else {
                 dataDir = o.data().toAbsolutePath().normalize();
                 console.step("Data: %s", dataDir);
                 cases = DatasetScanner.scan(dataDir).cases();
-                console.line("%d cases", cases.size());
+                retrainDir = dataDir;
+                console.line("%d cases (streamed and retrained on: with --data the retrained model's Dice is not held out)",
+                        cases.size());
             }
             List<Case> labelled = cases.stream().filter(Case::hasLabel).toList();
             if (labelled.size() < 3) {
@@ -148,7 +165,8 @@ public final class DemoRunner {
             Path registryRoot = Files.createDirectories(o.workDir().resolve("registry"));
             Path masks = Files.createDirectories(o.workDir().resolve("masks"));
             console.step("Services: trainer and worker");
-            TrainerService trainer = TrainerService.start(DemoConfigs.trainer(o, bootstrap, registryRoot, dataDir), this::fatal);
+            TrainerService trainer = TrainerService.start(DemoConfigs.trainer(o, bootstrap, registryRoot, List.of(dataDir, retrainDir)),
+                    this::fatal);
             opened(trainer);
             console.line("trainer: http://127.0.0.1:%d/v1/status (registry %s)", trainer.httpPort(), registryRoot);
             Worker worker = Worker.start(DemoConfigs.worker(o, bootstrap, dataDir, masks, registryRoot), this::fatal);
@@ -163,7 +181,7 @@ public final class DemoRunner {
             int initial = initialModel(bootstrap, registryRoot, dataDir, trainer, worker, deadline);
 
             // 5. Stream, retrain part-way, swap
-            Summary s = stream(bootstrap, cases, dataDir, trainer, worker, initial, deadline);
+            Summary s = stream(bootstrap, cases, retrainDir, trainer, worker, initial, deadline);
 
             console.step("Summary (%d scans, %d failed)", s.completed(), s.failed());
             out.print(s.table());
@@ -230,9 +248,16 @@ public final class DemoRunner {
         ModelsAdmin admin = new ModelsAdmin(bootstrap, o.kafkaProperties(), MODEL, Duration.ofSeconds(30));
         ModelCatalog catalog = admin.catalog();
         Optional<ModelVersionPublished> active = catalog.active();
+        Optional<ShippedSeed.Seeded> seeded = active.isPresent() ? Optional.empty()
+                : ShippedSeed.seedIfEmpty(new ModelRegistry(registryRoot), MODEL, Clock.systemUTC());
         Optional<ModelVersionPublished> earlier = active.isPresent() ? Optional.empty() : DemoRegistry.newestVersion(registryRoot);
         if (active.isPresent()) {
             console.step("Model: v%d is active on %s", active.get().version(), Topics.MODELS);
+        } else if (seeded.isPresent() && earlier.isPresent()) {
+            console.step("Model: the shipped default model (models/default, %s, held-out mean Dice %.2f) as v%d; publishing it "
+                    + "as active, no training before the first scan", seeded.get().manifest().architecture().normalization().id(),
+                    seeded.get().record().candidate().meanDice(), earlier.get().version());
+            DemoRegistry.publish(bootstrap, o.kafkaProperties(), earlier.get());
         } else if (earlier.isPresent()) {
             console.step("Model: v%d from an earlier run is in the registry; publishing it as active", earlier.get().version());
             DemoRegistry.publish(bootstrap, o.kafkaProperties(), earlier.get());
@@ -252,6 +277,7 @@ public final class DemoRunner {
         }
         int v = worker.status().modelVersion();
         console.line("worker serves v%d (loaded, verified, warmed up in %.1f s)", v, (System.nanoTime() - t0) / 1e9);
+        servingNormalization = admin.catalog().version(v).map(ModelVersionPublished::normalization).orElse(Normalization.LAYER);
         return v;
     }
 
@@ -283,11 +309,12 @@ public final class DemoRunner {
                 TrainerStatus ts = trainer.status();
                 if (retrainId == null && done >= cases.size() / 2) {
                     // a new seed per retrain (the serving version + 1): the same seed on the same data would reproduce the model exactly
-                    TrainingRequested req = request("demo: retrain part-way through the stream", dataDir, o.promotion(), serving + 1L);
+                    TrainingRequested req = fineTune("demo: fine-tune part-way through the stream", dataDir, o.promotion(),
+                            serving + 1L);
                     RetrainRequests.publish(bootstrap, o.kafkaProperties(), req, Duration.ofSeconds(30));
                     retrainId = req.requestId();
-                    live.println(String.format(Locale.ROOT, "retrain requested after %d scans (request %s, promotion %s)", done,
-                            retrainId, o.promotion()));
+                    live.println(String.format(Locale.ROOT, "retrain requested after %d scans: fine-tune v%d on %s (request %s, "
+                            + "promotion %s)", done, serving, dataDir.getFileName(), retrainId, o.promotion()));
                 }
                 if (serving != lastVersion) {
                     live.println(String.format(Locale.ROOT, "hot swap: v%d -> v%d after %d scans; the stream did not stop",
@@ -362,9 +389,20 @@ public final class DemoRunner {
         }
     }
 
+    /** The initial model's request: from scratch, the demo's default normalization. */
     private TrainingRequested request(String reason, Path dataDir, Promotion promotion, long seed) {
         return new TrainingRequested(UUID.randomUUID(), "demo-" + runId + "-seed" + seed, reason, dataDir.toUri(), Normalization.LAYER,
                 o.epochs(), seed, promotion);
+    }
+
+    /** The part-way retrain: fine-tunes the serving version, so a CPU budget of minutes improves it. */
+    private TrainingRequested fineTune(String reason, Path dataDir, Promotion promotion, long seed) {
+        return new TrainingRequested(UUID.randomUUID(), "demo-" + runId + "-seed" + seed, reason, dataDir.toUri(),
+                servingNormalization, o.epochs(), seed, promotion, StartFrom.ACTIVE);
+    }
+
+    private int retrainCases() {
+        return Math.max(4, o.cases() / 2);
     }
 
     private void fatal(Throwable t) {

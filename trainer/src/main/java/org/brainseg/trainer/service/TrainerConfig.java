@@ -41,8 +41,15 @@ public record TrainerConfig(Kafka kafka, Registry registry, Gate promotion, Hold
      * @param root directory of the registry: versions live in {@code <root>/<modelName>/<version>/}
      * @param modelName model name on brainseg.models and in the registry
      * @param keepLatest versions kept on disk besides the active one and its rollback target
+     * @param seedShippedModel when the registry and brainseg.models are both empty at start, publish
+     *     the shipped default model (models/default) as version 1, active (config default true)
      */
-    public record Registry(Path root, String modelName, int keepLatest) {
+    public record Registry(Path root, String modelName, int keepLatest, boolean seedShippedModel) {
+        /** A registry that is never seeded (tests and embedded uses that start empty on purpose). */
+        public Registry(Path root, String modelName, int keepLatest) {
+            this(root, modelName, keepLatest, false);
+        }
+
         public Registry {
             require(root != null, "registry.root", "is required");
             require(modelName != null && org.brainseg.trainer.registry.ModelRegistry.NAME.matcher(modelName).matches(),

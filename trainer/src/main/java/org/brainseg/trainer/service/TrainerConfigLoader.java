@@ -30,7 +30,7 @@ public final class TrainerConfigLoader {
         Map<String, Map<String, Object>> d = new LinkedHashMap<>();
         d.put("kafka", ordered("bootstrapServers", null, "groupId", "brainseg-trainer", "transactionalId", null,
                 "maxPollIntervalMs", 300_000, "properties", Map.of()));
-        d.put("registry", ordered("root", null, "modelName", "brainseg", "keepLatest", 5));
+        d.put("registry", ordered("root", null, "modelName", "brainseg", "keepLatest", 5, "seedShippedModel", true));
         d.put("promotion", ordered("tolerance", 0.01));
         d.put("holdOut", ordered("fraction", 0.2, "seed", 0));
         d.put("training", ordered("spacingMm", 2.0, "patch", 64, "depth", 3, "baseWidth", 8, "batch", 2,
@@ -56,7 +56,7 @@ public final class TrainerConfigLoader {
                         v.transactionalId("brainseg-trainer-"), v.integer("kafka", "maxPollIntervalMs"),
                         v.kafkaProperties()),
                 new TrainerConfig.Registry(v.path("registry", "root"), v.string("registry", "modelName"),
-                        v.integer("registry", "keepLatest")),
+                        v.integer("registry", "keepLatest"), v.bool("registry", "seedShippedModel")),
                 new TrainerConfig.Gate(v.decimal("promotion", "tolerance")),
                 new TrainerConfig.HoldOut(v.decimal("holdOut", "fraction"), v.longInteger("holdOut", "seed")),
                 new TrainerConfig.Training(v.decimal("training", "spacingMm"), v.integer("training", "patch"),

@@ -1,5 +1,6 @@
 package org.brainseg.trainer.service;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -134,6 +135,7 @@ public final class TrainerLoop implements Runnable {
         try {
             publisher.init();
             catalog.catchUp();
+            seedIfEmpty();
             updateActive();
             consumer.subscribe(List.of(Topics.TRAINING_REQUESTS));
             started = true;
@@ -158,6 +160,27 @@ public final class TrainerLoop implements Runnable {
             trainingThread.shutdownNow();
             close();
         }
+    }
+
+    /**
+     * A fresh deployment (no version on brainseg.models, none in the registry) serves the shipped
+     * default model at once: seeded as version 1 and published active.
+     */
+    private void seedIfEmpty() throws IOException {
+        if (!config.registry().seedShippedModel() || !catalog.catalog().versions().isEmpty()) {
+            return;
+        }
+        Optional<ShippedSeed.Seeded> s = ShippedSeed.seedIfEmpty(registry, config.registry().modelName(), clock);
+        if (s.isEmpty()) {
+            return;
+        }
+        ShippedSeed.Seeded v = s.get();
+        ModelVersionPublished event = ModelEvents.version(config.registry().modelName(), v.version(), v.directory().toUri(),
+                v.manifest(), v.record(), ModelStatus.ACTIVE, null, clock.instant());
+        publisher.publish(List.of(event));
+        catalog.catalog().apply(event);
+        LOG.info("published the shipped default model as version {}, active (registry.seedShippedModel: false to "
+                + "start empty)", v.version());
     }
 
     private void process(ConsumerRecord<byte[], byte[]> r) throws Exception {
