@@ -17,10 +17,10 @@ import picocli.CommandLine.Option;
         name = "demo",
         mixinStandardHelpOptions = true,
         description = {
-            "Run the whole system on this machine with no external service: an embedded Kafka (KRaft) broker, a cached",
-            "synthetic cohort, the trainer (trains the initial layer model when none is active) and a worker that follows",
-            "brainseg.models. Streams the scans with live progress, requests a retrain half-way, shows the worker swapping to",
-            "the new version while scans flow, and ends with a summary per model version.",
+            "Run the whole system on this machine with no external service: an embedded Kafka (KRaft) broker, cached",
+            "synthetic cohorts, the trainer and a worker that follows brainseg.models and serves the shipped default model",
+            "from the first scan. Streams held-out scans with live progress, asks half-way for a fine-tune of the serving",
+            "version on another cohort, shows the worker swapping to it while scans flow, and ends with a summary per version.",
             "About 5 minutes on 2 cores; --quick about 2."
         })
 final class DemoCommand implements Callable<Integer> {
@@ -47,7 +47,7 @@ final class DemoCommand implements Callable<Integer> {
     Integer cases;
 
     @Option(names = "--spacing", defaultValue = "3", paramLabel = "MM",
-            description = "Voxel size of the synthetic cohort and of training (default: ${DEFAULT-VALUE}).")
+            description = "Voxel size of the synthetic cohorts (default: ${DEFAULT-VALUE}); training is at the shipped model's 2 mm.")
     double spacing;
 
     @Option(names = "--work-dir", defaultValue = "runs/demo", paramLabel = "DIR",

@@ -91,7 +91,7 @@ public final class DemoRunner {
 
     /** What a finished run reports; the tests read it. */
     public record Summary(int submitted, int completed, int failed, Map<Integer, Integer> completedByVersion, int initialVersion,
-            int finalVersion, String table) {}
+            int finalVersion, String table, Map<Integer, double[]> meanDiceByVersion) {}
 
     private final Options o;
     private final PrintStream out;
@@ -348,7 +348,7 @@ public final class DemoRunner {
             }
         }
         return new Summary(total, stats.completedCount(), stats.failedCount(), stats.completedByVersion(), initial,
-                worker.status().modelVersion(), stats.summaryTable());
+                worker.status().modelVersion(), stats.summaryTable(), stats.meanDiceByVersion());
     }
 
     /** "training e/E" while the retrain runs, null otherwise. */

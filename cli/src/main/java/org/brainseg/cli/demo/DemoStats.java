@@ -110,6 +110,17 @@ public final class DemoStats {
     }
 
     /** The closing table: one row per model version, then all scans. */
+    /** Mean Dice per version: edema, ncrNet, enhancing, WT, TC, ET (versions without Dice events are absent). */
+    public synchronized Map<Integer, double[]> meanDiceByVersion() {
+        Map<Integer, double[]> out = new TreeMap<>();
+        versions.forEach((v, p) -> {
+            if (!p.dice.isEmpty()) {
+                out.put(v, mean(p.dice));
+            }
+        });
+        return out;
+    }
+
     public synchronized String summaryTable() {
         StringBuilder s = new StringBuilder();
         String head = String.format(Locale.ROOT, "%-8s %6s %8s %8s  %s", "model", "scans", "p50 s", "p95 s",

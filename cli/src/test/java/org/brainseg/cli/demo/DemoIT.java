@@ -46,7 +46,15 @@ class DemoIT {
         // the second wave is submitted after the swap, so v2 served at least those 4 scans
         assertThat(s.completedByVersion().getOrDefault(2, 0)).as(out).isGreaterThanOrEqualTo(4);
         assertThat(s.completedByVersion().values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(8);
-        assertThat(out).contains("training the initial layer model").contains("retrain requested")
+        // the shipped model serves from the first scan, on cases no model of the run trained on
+        assertThat(out).contains("the shipped default model").contains("no training before the first scan")
+                .contains("the streamed scans are held out").doesNotContain("training the initial");
+        double[] v1 = s.meanDiceByVersion().get(1);
+        assertThat(v1).as(out).isNotNull();
+        for (int k = 0; k < v1.length; k++) {
+            assertThat(v1[k]).as("v1 mean Dice %d of edema, ncrNet, enhancing, WT, TC, ET\n%s", k, out).isGreaterThan(0.05);
+        }
+        assertThat(out).contains("retrain requested").contains("fine-tune v1")
                 .contains("hot swap: v1 -> v2").contains("Summary (8 scans, 0 failed)");
         assertThat(out).containsPattern("viewer: +http://127\\.0\\.0\\.1:\\d+/"); // viewer (issue 15)
         assertThat(s.table()).contains("v1").contains("v2").contains("all");

@@ -35,6 +35,7 @@ class TrainerConfigLoaderTest {
         assertThat(c.kafka().transactionalId()).isEqualTo("brainseg-trainer-t1");
         assertThat(c.registry().modelName()).isEqualTo("brainseg");
         assertThat(c.registry().keepLatest()).isEqualTo(5);
+        assertThat(c.registry().seedShippedModel()).isTrue();
         assertThat(c.promotion().tolerance()).isEqualTo(0.01);
         assertThat(c.holdOut().fraction()).isEqualTo(0.2);
         assertThat(c.training().spacingMm()).isEqualTo(2.0);
@@ -53,6 +54,7 @@ class TrainerConfigLoaderTest {
                 "BRAINSEG_AUTO_RETRAIN_AFTER_LABELLED_SCANS", "10",
                 "BRAINSEG_AUTO_RETRAIN_DATASET_URI", "/data/brats",
                 "BRAINSEG_DATA_ROOTS", "/a, /b",
+                "BRAINSEG_REGISTRY_SEED_SHIPPED_MODEL", "false",
                 "BRAINSEG_KAFKA_PROPERTY_SECURITY_PROTOCOL", "SASL_SSL"));
         assertThat(c.kafka().bootstrapServers()).isEqualTo("broker:9093");
         assertThat(c.promotion().tolerance()).isEqualTo(0.05);
@@ -60,6 +62,7 @@ class TrainerConfigLoaderTest {
         assertThat(c.autoRetrain().afterLabelledScans()).isEqualTo(10);
         assertThat(c.autoRetrain().datasetUri()).isEqualTo(URI.create("file:///data/brats"));
         assertThat(c.data().roots()).containsExactly(Path.of("/a"), Path.of("/b"));
+        assertThat(c.registry().seedShippedModel()).isFalse();
         assertThat(c.kafka().properties()).containsEntry("security.protocol", "SASL_SSL");
     }
 
@@ -82,6 +85,7 @@ class TrainerConfigLoaderTest {
         "!kafka:\\n  bootstrapServers: b:1\\n|registry.root: is required",
         "registry:\\n  root: /m\\n  modelName: ../etc\\n|registry.modelName",
         "registry:\\n  root: /m\\n  keepLatest: 0\\n|registry.keepLatest",
+        "registry:\\n  root: /m\\n  seedShippedModel: sometimes\\n|registry.seedShippedModel",
         "promotion:\\n  tolerance: 2\\n|promotion.tolerance",
         "promotion:\\n  tolerance: NaN\\n|promotion.tolerance: must be a number",
         "holdOut:\\n  fraction: 1\\n|holdOut.fraction",
