@@ -19,6 +19,7 @@ import picocli.CommandLine;
             DiceCommand.class,
             TrainCommand.class,
             SegmentCommand.class,
+            EvaluateCommand.class,
             ExperimentCommand.class,
             WorkerCommand.class,
             SubmitCommand.class,
