@@ -139,6 +139,7 @@ class TrainerKillIT {
                 "  maxPollIntervalMs: 60000",
                 "registry:",
                 "  root: " + tmp.resolve("registry"),
+                "  seedShippedModel: false",
                 "holdOut:",
                 "  fraction: 0.25",
                 "training:",

@@ -229,6 +229,54 @@ class TrainerServiceIT {
         }
     }
 
+    @Test
+    void shouldServeTheShippedModelAtOnceOnAFreshDeploymentAndOnlyThen() throws Exception {
+        // a broker of its own: a fresh deployment has nothing on brainseg.models
+        try (EmbeddedKafka own = EmbeddedKafka.startDefault()) {
+            try (Admin admin = own.createAdmin()) {
+                TopicsInitializer.createAll(admin, 3, (short) 1, Duration.ofSeconds(30));
+            }
+            TrainerConfig base = Fixtures.config(own.bootstrapServers(), tmp.resolve("shipped-registry"), Fixtures.crippled(),
+                    "shipped-it");
+            TrainerConfig.Registry r = base.registry();
+            TrainerConfig config = new TrainerConfig(base.kafka(), new TrainerConfig.Registry(r.root(), r.modelName(),
+                    r.keepLatest(), true), base.promotion(), base.holdOut(), base.training(), base.autoRetrain(), base.data(),
+                    base.http());
+            try (TrainerService s = TrainerService.start(config, t -> {})) {
+                await().atMost(Duration.ofMinutes(1)).until(() -> s.status().activeVersion() == 1);
+            }
+            List<ModelVersionPublished> events = modelEvents(own);
+            assertThat(events).hasSize(1);
+            ModelVersionPublished v1 = events.get(0);
+            assertThat(v1.version()).isEqualTo(1);
+            assertThat(v1.status()).isEqualTo(ModelStatus.ACTIVE);
+            org.brainseg.model.artifact.ModelManifest shipped = org.brainseg.model.artifact.ModelArtifact.readManifest(
+                    org.brainseg.model.artifact.ShippedModel.directory());
+            assertThat(v1.paramsSha256()).isEqualTo(shipped.paramsSha256());
+            assertThat(v1.trainedOn()).contains("synthetic cohort");
+            Path dir = Path.of(v1.artifactUri());
+            assertThat(dir).isEqualTo(r.root().resolve("brainseg/1").toAbsolutePath());
+            assertThat(VersionRecord.read(dir).orElseThrow().requestId()).isEqualTo(ShippedSeed.REQUEST_ID);
+
+            // a restart finds a catalog that is not empty: nothing is seeded or published again
+            try (TrainerService s = TrainerService.start(config, t -> {})) {
+                await().atMost(Duration.ofMinutes(1)).until(() -> s.status().activeVersion() == 1);
+            }
+            assertThat(modelEvents(own)).hasSize(1);
+            assertThat(new org.brainseg.trainer.registry.ModelRegistry(r.root()).versions("brainseg")).containsExactly(1);
+        }
+    }
+
+    private List<ModelVersionPublished> modelEvents(EmbeddedKafka own) throws Exception {
+        try (EventReader r = new EventReader(own.bootstrapServers(), Map.of(), Topics.MODELS)) {
+            List<ModelVersionPublished> out = new ArrayList<>();
+            for (ConsumerRecord<byte[], byte[]> rec : r.readAll(Duration.ofSeconds(30))) {
+                out.add(codec.decode(rec.value(), ModelVersionPublished.class));
+            }
+            return out;
+        }
+    }
+
     private List<TrainingRequested> autoRequests(EmbeddedKafka own) throws Exception {
         try (EventReader r = new EventReader(own.bootstrapServers(), Map.of(), Topics.TRAINING_REQUESTS)) {
             List<TrainingRequested> out = new ArrayList<>();
