@@ -252,7 +252,7 @@ class TrainerServiceIT {
             assertThat(v1.status()).isEqualTo(ModelStatus.ACTIVE);
             org.brainseg.model.artifact.ModelManifest shipped = org.brainseg.model.artifact.ModelArtifact.readManifest(
                     org.brainseg.model.artifact.ShippedModel.directory());
-            assertThat(v1.paramsSha256()).isEqualTo(shipped.paramsSha256());
+            assertThat(v1.sha256()).isEqualTo(shipped.paramsSha256());
             assertThat(v1.trainedOn()).contains("synthetic cohort");
             Path dir = Path.of(v1.artifactUri());
             assertThat(dir).isEqualTo(r.root().resolve("brainseg/1").toAbsolutePath());
