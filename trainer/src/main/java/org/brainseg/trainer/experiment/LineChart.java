@@ -14,28 +14,28 @@ import java.util.Locale;
  * A small line-chart panel drawn with Java2D (no plotting library on the JVM side of the build):
  * axes with ticks, one line per series, a legend. Several panels make one PNG.
  */
-final class LineChart {
+public final class LineChart {
     /** One line: name, colour, dashed or solid, y per x. */
-    record Series(String name, Color color, boolean dashed, double[] x, double[] y) {}
+    public record Series(String name, Color color, boolean dashed, double[] x, double[] y) {}
 
     private final String title;
     private final String xLabel;
     private final String yLabel;
     private final List<Series> series = new ArrayList<>();
 
-    LineChart(String title, String xLabel, String yLabel) {
+    public LineChart(String title, String xLabel, String yLabel) {
         this.title = title;
         this.xLabel = xLabel;
         this.yLabel = yLabel;
     }
 
-    LineChart add(Series s) {
+    public LineChart add(Series s) {
         series.add(s);
         return this;
     }
 
     /** Draws the panel into the rectangle (x0, y0, w, h). */
-    void draw(Graphics2D g, int x0, int y0, int w, int h) {
+    public void draw(Graphics2D g, int x0, int y0, int w, int h) {
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         int left = x0 + 70, right = x0 + w - 20, top = y0 + 40, bottom = y0 + h - 50;
