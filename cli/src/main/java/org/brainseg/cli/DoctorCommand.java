@@ -67,7 +67,7 @@ final class DoctorCommand implements Callable<Integer> {
         out.flush();
         NumericsCheck.Report report = NumericsCheck.run(d);
         for (NumericsCheck.Result r : report.results()) {
-            out.printf(Locale.ROOT, "  %-14s %s  worst relative error %.1e (%s)%n", r.normalization().id(),
+            out.printf(Locale.ROOT, "  %-14s %s  worst relative error %.1e (%s)%n", r.normalization().wire(),
                     r.passed() ? "ok  " : "FAIL", r.finite() ? r.worstError() : Double.NaN, r.worstTensor());
         }
         out.printf(Locale.ROOT, "numerics:   %s (U-Net forward + backward vs float64 reference, tolerance %.0e, %.1f s)%n",

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.brainseg.model.net.Normalization;
+import org.brainseg.schemas.Normalization;
 import org.brainseg.model.train.StepProgress;
 import org.brainseg.model.train.TrainingConfig;
 import org.brainseg.model.train.TrainingListener;
@@ -62,7 +62,7 @@ final class ExperimentCommand implements Callable<Integer> {
 
                 @Override
                 public TrainingListener variant(Normalization n, int index, int count) {
-                    ProgressBar bar = new ProgressBar(String.format(Locale.ROOT, "%s (%d/%d)", n.id(), index + 1, count),
+                    ProgressBar bar = new ProgressBar(String.format(Locale.ROOT, "%s (%d/%d)", n.wire(), index + 1, count),
                             base.totalSteps());
                     return new TrainingListener() {
                         @Override

@@ -3,7 +3,7 @@ package org.brainseg.cli;
 import org.brainseg.imaging.preprocess.PreprocessOptions;
 import org.brainseg.model.engine.DeviceChoice;
 import org.brainseg.model.engine.EngineSettings;
-import org.brainseg.model.net.Normalization;
+import org.brainseg.schemas.Normalization;
 import org.brainseg.model.train.TrainingConfig;
 import picocli.CommandLine.Option;
 

@@ -11,7 +11,7 @@ import org.brainseg.imaging.preprocess.PreprocessedCase;
 import org.brainseg.imaging.synthetic.Anatomy;
 import org.brainseg.imaging.synthetic.CohortConfig;
 import org.brainseg.imaging.synthetic.CohortGenerator;
-import org.brainseg.model.net.Normalization;
+import org.brainseg.schemas.Normalization;
 import org.brainseg.model.train.EpochResult;
 import org.brainseg.model.train.UNetTraining;
 import org.brainseg.model.train.TrainingConfig;

@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import org.brainseg.imaging.preprocess.PreprocessOptions;
-import org.brainseg.model.net.Normalization;
+import org.brainseg.schemas.Normalization;
 import org.brainseg.model.net.UNetConfig;
 
 /**
@@ -98,7 +98,7 @@ public record TrainingConfig(
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("depth", depth);
         m.put("baseWidth", baseWidth);
-        m.put("normalization", normalization.id());
+        m.put("normalization", normalization.wire());
         m.put("patch", patch);
         m.put("batch", batch);
         m.put("epochs", epochs);

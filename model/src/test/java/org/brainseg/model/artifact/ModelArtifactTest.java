@@ -19,7 +19,7 @@ import java.util.Random;
 import org.brainseg.imaging.labels.LabelConvention;
 import org.brainseg.imaging.preprocess.PreprocessOptions;
 import org.brainseg.model.infer.SlidingWindow;
-import org.brainseg.model.net.Normalization;
+import org.brainseg.schemas.Normalization;
 import org.brainseg.model.net.UNet3d;
 import org.brainseg.model.net.UNetConfig;
 import org.junit.jupiter.api.Test;

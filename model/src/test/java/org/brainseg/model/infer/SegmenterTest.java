@@ -21,7 +21,7 @@ import org.brainseg.model.artifact.ModelArtifact;
 import org.brainseg.model.artifact.ModelManifest;
 import org.brainseg.model.engine.DeviceChoice;
 import org.brainseg.model.engine.EngineSettings;
-import org.brainseg.model.net.Normalization;
+import org.brainseg.schemas.Normalization;
 import org.brainseg.model.net.UNet3d;
 import org.brainseg.model.net.UNetConfig;
 import org.junit.jupiter.api.BeforeAll;

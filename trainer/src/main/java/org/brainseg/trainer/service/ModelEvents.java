@@ -34,7 +34,7 @@ public final class ModelEvents {
             compared = new ModelVersionPublished.Comparison(r.comparedWithVersion(), v.loss(), v.dice());
         }
         return new ModelVersionPublished(UUID.randomUUID(), name, version, artifactUri, m.paramsSha256(),
-                Normalization.parse(a.normalization().id()), arch, trainedOn, r.candidate().toValidation(), status,
+                a.normalization(), arch, trainedOn, r.candidate().toValidation(), status,
                 parentVersion != null && parentVersion < version ? parentVersion : null, createdAt, compared);
     }
 }

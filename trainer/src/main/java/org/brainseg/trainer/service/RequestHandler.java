@@ -21,7 +21,7 @@ import org.brainseg.imaging.preprocess.PreprocessedCase;
 import org.brainseg.model.artifact.ModelArtifact;
 import org.brainseg.model.artifact.ModelArtifactException;
 import org.brainseg.model.artifact.ModelManifest;
-import org.brainseg.model.net.Normalization;
+import org.brainseg.schemas.Normalization;
 import org.brainseg.model.train.DataSplit;
 import org.brainseg.model.train.TrainingConfig;
 import org.brainseg.model.train.TrainingData;
@@ -187,10 +187,10 @@ public final class RequestHandler {
                 config.holdOut().seed());
         List<Case> trainCases = split.trainOf(cases, Case::id);
         List<Case> heldOut = split.validationOf(cases, Case::id);
-        TrainingConfig tc = config.training().toTrainingConfig(Normalization.parse(req.normalization().wire()), req.epochs(),
+        TrainingConfig tc = config.training().toTrainingConfig(req.normalization(), req.epochs(),
                 req.seed());
         LOG.info("request {}: training {} on {} cases of {}, judging on {} held-out cases {}", req.requestId(),
-                tc.normalization().id(), trainCases.size(), req.datasetUri(), heldOut.size(), split.validation());
+                tc.normalization().wire(), trainCases.size(), req.datasetUri(), heldOut.size(), split.validation());
         List<PreprocessedCase> data;
         try {
             data = TrainingData.load(trainCases, tc.preprocessing(), null);
