@@ -90,11 +90,15 @@ class EmbeddedKafkaIT {
     }
 
     @Test
-    void shouldStartFastEnoughForTests() {
-        try (EmbeddedKafka kafka = EmbeddedKafka.startDefault()) {
+    void shouldStartFastEnoughForTestsAndDeleteItsTemporaryLogDirOnClose() {
+        EmbeddedKafka kafka = EmbeddedKafka.startDefault();
+        try {
             LOG.info("embedded Kafka start with a fresh temp dir: {} ms", kafka.lastStartupTime().toMillis());
             assertThat(kafka.lastStartupTime()).isLessThan(Duration.ofSeconds(30));
+        } finally {
+            closeTwice(kafka); // idempotent
         }
+        assertThat(Files.exists(kafka.logDir())).as("a temporary log dir is deleted").isFalse();
     }
 
     @Test

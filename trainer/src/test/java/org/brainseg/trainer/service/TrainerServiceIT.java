@@ -9,22 +9,18 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.brainseg.client.consume.EventReader;
-import org.brainseg.client.submit.ScanSubmitter;
 import org.brainseg.client.topics.TopicsInitializer;
-import org.brainseg.imaging.dataset.DatasetScanner;
 import org.brainseg.kafka.embedded.EmbeddedKafka;
 import org.brainseg.kafka.embedded.EmbeddedKafkaExtension;
 import org.brainseg.schemas.ErrorCode;
@@ -53,8 +49,8 @@ import org.junit.jupiter.api.io.TempDir;
  * a worse one (a crippled configuration) is rejected with its figures and the active version
  * unchanged; {@code never} keeps a candidate, {@code force} promotes regardless; a request naming
  * a missing dataset goes to brainseg.scans.failed and the next request is still served; a repeated
- * request id publishes nothing new. Every event is read with read_committed. Then auto-retrain
- * turns labelled scans into a request.
+ * request id publishes nothing new. Every event is read with read_committed. Auto-retrain, which
+ * needs a broker of its own, is {@link AutoRetrainIT}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
@@ -193,50 +189,6 @@ class TrainerServiceIT {
         assertThat(status.statusCode()).isEqualTo(200);
         assertThat(status.body()).contains("\"activeVersion\":5").contains("\"ready\":true");
         stop(crippled);
-    }
-
-    @Test
-    void shouldRequestTrainingAfterEveryNLabelledScans() throws Exception {
-        // a broker of its own: the requests it produces must not reach the other test's trainer
-        try (EmbeddedKafka own = EmbeddedKafka.startDefault()) {
-            try (Admin admin = own.createAdmin()) {
-                TopicsInitializer.createAll(admin, 3, (short) 1, Duration.ofSeconds(30));
-            }
-            TrainerConfig base = Fixtures.config(own.bootstrapServers(), tmp.resolve("auto-registry"), Fixtures.crippled(),
-                    "auto-it");
-            TrainerConfig config = new TrainerConfig(base.kafka(), base.registry(), base.promotion(), base.holdOut(),
-                    base.training(), new TrainerConfig.AutoRetrain(3, data.toUri()), base.data(), base.http());
-            // 7 labelled scans: two requests (after 3 and 6), one scan counted towards the next
-            try (ScanSubmitter s = new ScanSubmitter(own.bootstrapServers(), Map.of(), Clock.systemUTC())) {
-                List<org.brainseg.schemas.ScanArrived> events = new ArrayList<>();
-                var cases = DatasetScanner.scan(data).cases();
-                for (int i = 0; i < 7; i++) {
-                    events.add(s.eventFor(cases.get(i), "auto-scan-" + i));
-                }
-                s.submit(events);
-            }
-            try (TrainerService s = TrainerService.start(config, t -> {})) {
-                await().atMost(Duration.ofMinutes(1)).until(() -> autoRequests(own).size() >= 2);
-                await().atMost(Duration.ofSeconds(30)).until(() -> s.status().autoRetrain() == 1);
-            }
-            List<TrainingRequested> reqs = autoRequests(own);
-            assertThat(reqs).hasSize(2);
-            assertThat(reqs).allSatisfy(r -> {
-                assertThat(r.reason()).contains("3 new labelled scans");
-                assertThat(r.datasetUri()).isEqualTo(data.toUri());
-                assertThat(r.promotion()).isEqualTo(Promotion.AUTO);
-            });
-        }
-    }
-
-    private List<TrainingRequested> autoRequests(EmbeddedKafka own) throws Exception {
-        try (EventReader r = new EventReader(own.bootstrapServers(), Map.of(), Topics.TRAINING_REQUESTS)) {
-            List<TrainingRequested> out = new ArrayList<>();
-            for (ConsumerRecord<byte[], byte[]> rec : r.readAll(Duration.ofSeconds(30))) {
-                out.add(codec.decode(rec.value(), TrainingRequested.class));
-            }
-            return out;
-        }
     }
 
     private static TrainerService crippled(List<TrainerService> s) {
