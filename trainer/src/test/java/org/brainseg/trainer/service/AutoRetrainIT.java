@@ -10,14 +10,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.brainseg.client.consume.EventReader;
 import org.brainseg.client.submit.ScanSubmitter;
 import org.brainseg.client.topics.TopicsInitializer;
 import org.brainseg.imaging.dataset.Case;
 import org.brainseg.imaging.dataset.DatasetScanner;
 import org.brainseg.kafka.embedded.EmbeddedKafkaExtension;
-import org.brainseg.schemas.EventCodec;
 import org.brainseg.schemas.Promotion;
 import org.brainseg.schemas.ScanArrived;
 import org.brainseg.schemas.Topics;
@@ -36,8 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
 class AutoRetrainIT {
     @RegisterExtension
     static final EmbeddedKafkaExtension BROKER = EmbeddedKafkaExtension.withTopics(TopicsInitializer.newTopics(3, (short) 1));
-
-    final EventCodec codec = new EventCodec();
 
     @Test
     void shouldRequestTrainingAfterEveryNLabelledScans(@TempDir Path tmp) throws Exception {
@@ -68,13 +64,8 @@ class AutoRetrainIT {
         });
     }
 
-    private List<TrainingRequested> autoRequests() throws Exception {
-        try (EventReader r = new EventReader(BROKER.bootstrapServers(), Map.of(), Topics.TRAINING_REQUESTS)) {
-            List<TrainingRequested> out = new ArrayList<>();
-            for (ConsumerRecord<byte[], byte[]> rec : r.readAll(Duration.ofSeconds(30))) {
-                out.add(codec.decode(rec.value(), TrainingRequested.class));
-            }
-            return out;
-        }
+    private static List<TrainingRequested> autoRequests() throws Exception {
+        return EventReader.readAll(BROKER.bootstrapServers(), Map.of(), Topics.TRAINING_REQUESTS, TrainingRequested.class,
+                Duration.ofSeconds(30));
     }
 }

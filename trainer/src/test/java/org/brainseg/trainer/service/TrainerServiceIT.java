@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -235,13 +234,7 @@ class TrainerServiceIT {
     }
 
     private <T extends org.brainseg.schemas.Event> List<T> committed(String topic, Class<T> type) throws Exception {
-        try (EventReader r = new EventReader(kafka.bootstrapServers(), Map.of(), topic)) {
-            List<T> out = new ArrayList<>();
-            for (ConsumerRecord<byte[], byte[]> rec : r.readAll(Duration.ofSeconds(30))) {
-                out.add(codec.decode(rec.value(), type));
-            }
-            return out;
-        }
+        return EventReader.readAll(kafka.bootstrapServers(), Map.of(), topic, type, Duration.ofSeconds(30));
     }
 
 }
