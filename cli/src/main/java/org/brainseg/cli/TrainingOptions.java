@@ -3,8 +3,8 @@ package org.brainseg.cli;
 import org.brainseg.imaging.preprocess.PreprocessOptions;
 import org.brainseg.model.engine.DeviceChoice;
 import org.brainseg.model.engine.EngineSettings;
-import org.brainseg.schemas.Normalization;
 import org.brainseg.model.train.TrainingConfig;
+import org.brainseg.schemas.Normalization;
 import picocli.CommandLine.Option;
 
 /** Training options shared by {@code train} and {@code experiment}: one schedule, one architecture. */

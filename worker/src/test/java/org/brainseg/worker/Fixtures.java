@@ -16,12 +16,12 @@ import org.brainseg.imaging.synthetic.CohortConfig;
 import org.brainseg.imaging.synthetic.CohortGenerator;
 import org.brainseg.model.engine.DeviceChoice;
 import org.brainseg.model.engine.EngineSettings;
-import org.brainseg.schemas.Normalization;
 import org.brainseg.model.train.DataSplit;
 import org.brainseg.model.train.TrainingConfig;
 import org.brainseg.model.train.TrainingData;
 import org.brainseg.model.train.TrainingListener;
 import org.brainseg.model.train.UNetTraining;
+import org.brainseg.schemas.Normalization;
 import org.brainseg.schemas.ScanArrived;
 import org.brainseg.worker.config.WorkerConfig;
 

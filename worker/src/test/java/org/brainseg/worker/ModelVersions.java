@@ -26,12 +26,12 @@ import org.brainseg.imaging.preprocess.PreprocessOptions;
 import org.brainseg.model.artifact.ModelArtifact;
 import org.brainseg.model.artifact.ModelManifest;
 import org.brainseg.model.engine.EngineSettings;
-import org.brainseg.schemas.Normalization;
 import org.brainseg.model.net.UNet3d;
 import org.brainseg.model.net.UNetConfig;
 import org.brainseg.schemas.EventCodec;
 import org.brainseg.schemas.ModelStatus;
 import org.brainseg.schemas.ModelVersionPublished;
+import org.brainseg.schemas.Normalization;
 import org.brainseg.schemas.RegionValues;
 import org.brainseg.schemas.Topics;
 

@@ -15,8 +15,8 @@ import java.util.regex.Pattern;
 import org.brainseg.imaging.dataset.Modality;
 import org.brainseg.imaging.labels.LabelConvention;
 import org.brainseg.imaging.preprocess.PreprocessOptions;
-import org.brainseg.schemas.Normalization;
 import org.brainseg.model.net.UNetConfig;
+import org.brainseg.schemas.Normalization;
 
 /**
  * The contents of a model directory's {@code model.json}: everything needed to rebuild the network,

@@ -24,9 +24,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.brainseg.model.engine.EngineSettings;
-import org.brainseg.schemas.Normalization;
 import org.brainseg.model.net.UNet3d;
 import org.brainseg.model.net.UNetConfig;
+import org.brainseg.schemas.Normalization;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

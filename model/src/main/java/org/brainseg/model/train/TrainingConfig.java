@@ -4,8 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import org.brainseg.imaging.preprocess.PreprocessOptions;
-import org.brainseg.schemas.Normalization;
 import org.brainseg.model.net.UNetConfig;
+import org.brainseg.schemas.Normalization;
 
 /**
  * Everything that defines a training run; two runs with equal configs (and thread counts) on the

@@ -13,7 +13,6 @@ import org.brainseg.imaging.preprocess.PreprocessedCase;
 import org.brainseg.model.artifact.LoadedModel;
 import org.brainseg.model.artifact.ModelArtifact;
 import org.brainseg.model.engine.EngineSettings;
-import org.brainseg.schemas.Normalization;
 import org.brainseg.model.train.CaseDice;
 import org.brainseg.model.train.DataSplit;
 import org.brainseg.model.train.EpochResult;
@@ -22,6 +21,7 @@ import org.brainseg.model.train.TrainingData;
 import org.brainseg.model.train.TrainingListener;
 import org.brainseg.model.train.TrainingResult;
 import org.brainseg.model.train.UNetTraining;
+import org.brainseg.schemas.Normalization;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

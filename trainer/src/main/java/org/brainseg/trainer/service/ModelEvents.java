@@ -8,7 +8,6 @@ import org.brainseg.model.artifact.ModelManifest;
 import org.brainseg.model.net.UNetConfig;
 import org.brainseg.schemas.ModelStatus;
 import org.brainseg.schemas.ModelVersionPublished;
-import org.brainseg.schemas.Normalization;
 
 /**
  * Builds the ModelVersionPublished event of a trained registry version (the trainer and the demo).
