@@ -98,7 +98,7 @@ final class ExperimentCommand implements Callable<Integer> {
                 base.learningRate(), base.seed()));
         for (VariantResult v : results) {
             setup.add(String.format(Locale.ROOT, "`%s`: %d parameters, %.0f s of training on %s", v.normalization(), v.parameters(),
-                    v.trainSeconds(), options.device + (options.threads > 0 ? ", " + options.threads + " threads" : ", one thread per core")));
+                    v.trainSeconds(), options.engine.device + (options.engine.threads > 0 ? ", " + options.engine.threads + " threads" : ", one thread per core")));
         }
         setup.add("Validation Dice is computed per case on the preprocessed grid (brain crop, resampled spacing) with "
                 + "sliding-window inference; the kept checkpoint is the epoch with the best mean WT/TC/ET Dice; "

@@ -17,12 +17,11 @@ import org.brainseg.imaging.dataset.Modality;
 import org.brainseg.imaging.labels.LabelConvention;
 import org.brainseg.imaging.nifti.NiftiDataType;
 import org.brainseg.imaging.nifti.NiftiWriter;
-import org.brainseg.model.engine.DeviceChoice;
-import org.brainseg.model.engine.EngineSettings;
 import org.brainseg.model.infer.Segmentation;
 import org.brainseg.model.infer.Segmenter;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -62,11 +61,8 @@ final class SegmentCommand implements Callable<Integer> {
     @Option(names = "--tta", description = "Average over the 8 flips (test-time augmentation; 8x slower).")
     boolean tta;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or auto (default: ${DEFAULT-VALUE}).")
-    String device;
-
-    @Option(names = "--threads", defaultValue = "0", description = "Intra-op threads; 0 = one per core (default).")
-    int threads;
+    @Mixin
+    EngineOptions engine;
 
     @Override
     public Integer call() throws Exception {
@@ -98,7 +94,7 @@ final class SegmentCommand implements Callable<Integer> {
         LoadedCase scan = new CaseLoader().load(c);
         Segmentation seg;
         String sha;
-        try (Segmenter segmenter = Segmenter.load(model, EngineSettings.of(DeviceChoice.parse(device), threads))) {
+        try (Segmenter segmenter = Segmenter.load(model, engine.settings())) {
             seg = segmenter.segment(scan, tta);
             sha = segmenter.manifest().paramsSha256();
         }
