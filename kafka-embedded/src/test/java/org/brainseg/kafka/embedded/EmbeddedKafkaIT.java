@@ -29,7 +29,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A real single-node KRaft broker in-process: transactions, restart on the same data, clean shutdown. */
+/**
+ * A real single-node KRaft broker in-process: transactions, restart on the same data, clean shutdown.
+ * Each test starts and closes its own broker (not {@link EmbeddedKafkaExtension}): the broker's own
+ * start, restart, close and leftover threads are what is tested.
+ */
 class EmbeddedKafkaIT {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaIT.class);
     private static final String TOPIC = "it.transactions";
