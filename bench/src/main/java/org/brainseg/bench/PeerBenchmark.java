@@ -20,10 +20,10 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import org.brainseg.model.engine.EngineSettings;
-import org.brainseg.model.net.Normalization;
 import org.brainseg.model.net.UNet3d;
 import org.brainseg.model.net.UNetConfig;
 import org.brainseg.model.net.UNetFlops;
+import org.brainseg.schemas.Normalization;
 
 /**
  * Our U-Net beside the identical network in PyTorch eager ({@link TorchPeer}), one configuration at

@@ -18,10 +18,10 @@ import java.util.SplittableRandom;
 import java.util.function.IntConsumer;
 import org.brainseg.model.engine.DeviceChoice;
 import org.brainseg.model.engine.EngineSettings;
-import org.brainseg.model.net.Normalization;
 import org.brainseg.model.net.UNet3d;
 import org.brainseg.model.net.UNetConfig;
 import org.brainseg.model.train.DiceCeLoss;
+import org.brainseg.schemas.Normalization;
 
 /**
  * Times one training step of the U-Net as {@code model}'s Trainer runs it: tensors created from

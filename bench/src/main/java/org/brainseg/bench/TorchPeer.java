@@ -33,7 +33,7 @@ public final class TorchPeer implements AutoCloseable {
     /** Builds the peer network and runs its warm-up; returns the peer's parameter count. */
     public long setup(PeerBenchmark.Case c, int depth, int width, int threads, int warmup) throws IOException {
         ObjectNode req = JSON.createObjectNode().put("cmd", "setup").put("patch", c.patch()).put("batch", c.batch())
-                .put("norm", c.normalization().id()).put("mode", c.mode().id).put("depth", depth).put("width", width)
+                .put("norm", c.normalization().wire()).put("mode", c.mode().id).put("depth", depth).put("width", width)
                 .put("threads", threads).put("warmup", warmup);
         return call(req).path("params").asLong();
     }

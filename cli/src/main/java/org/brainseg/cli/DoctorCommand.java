@@ -14,11 +14,10 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.brainseg.model.check.NumericsCheck;
-import org.brainseg.model.engine.DeviceChoice;
 import org.brainseg.model.engine.EngineSettings;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code brainseg doctor}: this machine's CPU, engine and threads, and the numerics self-check. */
@@ -35,21 +34,18 @@ import picocli.CommandLine.Spec;
             "2: bad options."
         })
 final class DoctorCommand implements Callable<Integer> {
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or auto (default: ${DEFAULT-VALUE}).")
-    String device;
-
-    @Option(names = "--threads", defaultValue = "0", description = "Intra-op threads; 0 = one per core (default).")
-    int threads;
+    @Mixin
+    EngineOptions engine;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        if (threads < 0) {
-            throw new BadInputException("--threads must be 0 (one per core) or more, got " + threads);
+        if (engine.threads < 0) {
+            throw new BadInputException("--threads must be 0 (one per core) or more, got " + engine.threads);
         }
-        EngineSettings settings = EngineSettings.of(DeviceChoice.parse(device), threads);
+        EngineSettings settings = engine.settings();
         PrintWriter out = spec.commandLine().getOut();
         out.printf("cpu:        %s (%s, %d cores)%n", cpuModel(), System.getProperty("os.arch"),
                 Runtime.getRuntime().availableProcessors());
@@ -67,7 +63,7 @@ final class DoctorCommand implements Callable<Integer> {
         out.flush();
         NumericsCheck.Report report = NumericsCheck.run(d);
         for (NumericsCheck.Result r : report.results()) {
-            out.printf(Locale.ROOT, "  %-14s %s  worst relative error %.1e (%s)%n", r.normalization().id(),
+            out.printf(Locale.ROOT, "  %-14s %s  worst relative error %.1e (%s)%n", r.normalization().wire(),
                     r.passed() ? "ok  " : "FAIL", r.finite() ? r.worstError() : Double.NaN, r.worstTensor());
         }
         out.printf(Locale.ROOT, "numerics:   %s (U-Net forward + backward vs float64 reference, tolerance %.0e, %.1f s)%n",

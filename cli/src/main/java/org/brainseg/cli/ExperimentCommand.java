@@ -5,10 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.brainseg.model.net.Normalization;
 import org.brainseg.model.train.StepProgress;
 import org.brainseg.model.train.TrainingConfig;
 import org.brainseg.model.train.TrainingListener;
+import org.brainseg.schemas.Normalization;
 import org.brainseg.trainer.experiment.ExperimentReport;
 import org.brainseg.trainer.experiment.ExperimentRunner;
 import org.brainseg.trainer.experiment.VariantResult;
@@ -62,7 +62,7 @@ final class ExperimentCommand implements Callable<Integer> {
 
                 @Override
                 public TrainingListener variant(Normalization n, int index, int count) {
-                    ProgressBar bar = new ProgressBar(String.format(Locale.ROOT, "%s (%d/%d)", n.id(), index + 1, count),
+                    ProgressBar bar = new ProgressBar(String.format(Locale.ROOT, "%s (%d/%d)", n.wire(), index + 1, count),
                             base.totalSteps());
                     return new TrainingListener() {
                         @Override
@@ -98,7 +98,7 @@ final class ExperimentCommand implements Callable<Integer> {
                 base.learningRate(), base.seed()));
         for (VariantResult v : results) {
             setup.add(String.format(Locale.ROOT, "`%s`: %d parameters, %.0f s of training on %s", v.normalization(), v.parameters(),
-                    v.trainSeconds(), options.device + (options.threads > 0 ? ", " + options.threads + " threads" : ", one thread per core")));
+                    v.trainSeconds(), options.engine.device + (options.engine.threads > 0 ? ", " + options.engine.threads + " threads" : ", one thread per core")));
         }
         setup.add("Validation Dice is computed per case on the preprocessed grid (brain crop, resampled spacing) with "
                 + "sliding-window inference; the kept checkpoint is the epoch with the best mean WT/TC/ET Dice; "

@@ -18,12 +18,11 @@ import org.brainseg.imaging.labels.LabelConvention;
 import org.brainseg.imaging.nifti.NiftiDataType;
 import org.brainseg.imaging.nifti.NiftiWriter;
 import org.brainseg.model.artifact.ShippedModel;
-import org.brainseg.model.engine.DeviceChoice;
-import org.brainseg.model.engine.EngineSettings;
 import org.brainseg.model.infer.Segmentation;
 import org.brainseg.model.infer.Segmenter;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -64,11 +63,8 @@ final class SegmentCommand implements Callable<Integer> {
     @Option(names = "--tta", description = "Average over the 8 flips (test-time augmentation; 8x slower).")
     boolean tta;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or auto (default: ${DEFAULT-VALUE}).")
-    String device;
-
-    @Option(names = "--threads", defaultValue = "0", description = "Intra-op threads; 0 = one per core (default).")
-    int threads;
+    @Mixin
+    EngineOptions engine;
 
     @Override
     public Integer call() throws Exception {
@@ -106,7 +102,7 @@ final class SegmentCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("using the shipped default model (models/default: trained on synthetic data, "
                     + "not for clinical use; see its MODEL_CARD.md); --model DIR for another");
         }
-        try (Segmenter segmenter = Segmenter.load(modelDir, EngineSettings.of(DeviceChoice.parse(device), threads))) {
+        try (Segmenter segmenter = Segmenter.load(modelDir, engine.settings())) {
             seg = segmenter.segment(scan, tta);
             sha = segmenter.manifest().paramsSha256();
         }

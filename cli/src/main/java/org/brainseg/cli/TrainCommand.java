@@ -15,7 +15,6 @@ import org.brainseg.model.artifact.ModelArtifact;
 import org.brainseg.model.artifact.ModelManifest;
 import org.brainseg.model.artifact.ShippedModel;
 import org.brainseg.model.engine.EngineSettings;
-import org.brainseg.model.net.Normalization;
 import org.brainseg.model.train.DataSplit;
 import org.brainseg.model.train.EpochResult;
 import org.brainseg.model.train.StepProgress;
@@ -24,6 +23,7 @@ import org.brainseg.model.train.TrainingData;
 import org.brainseg.model.train.TrainingListener;
 import org.brainseg.model.train.TrainingResult;
 import org.brainseg.model.train.UNetTraining;
+import org.brainseg.schemas.Normalization;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -109,7 +109,7 @@ final class TrainCommand implements Callable<Integer> {
         ModelManifest m = ModelArtifact.readManifest(from);
         if (!m.architecture().equals(config.architecture())) {
             throw new BadInputException("--start-from " + startFrom + " is a depth " + m.architecture().depth() + ", width "
-                    + m.architecture().baseWidth() + ", " + m.architecture().normalization().id() + " network: pass the same "
+                    + m.architecture().baseWidth() + ", " + m.architecture().normalization().wire() + " network: pass the same "
                     + "--depth, --width and --normalization");
         }
         if (!m.preprocessing().equals(config.preprocessing())) {

@@ -1,10 +1,10 @@
 package org.brainseg.cli;
 
 import org.brainseg.imaging.preprocess.PreprocessOptions;
-import org.brainseg.model.engine.DeviceChoice;
 import org.brainseg.model.engine.EngineSettings;
-import org.brainseg.model.net.Normalization;
 import org.brainseg.model.train.TrainingConfig;
+import org.brainseg.schemas.Normalization;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Training options shared by {@code train} and {@code experiment}: one schedule, one architecture. */
@@ -44,11 +44,8 @@ final class TrainingOptions {
     @Option(names = "--val-fraction", defaultValue = "0.2", description = "Share of cases held out (default: ${DEFAULT-VALUE}).")
     double valFraction;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or auto (default: ${DEFAULT-VALUE}).")
-    String device;
-
-    @Option(names = "--threads", defaultValue = "0", description = "Intra-op threads; 0 = one per core (default).")
-    int threads;
+    @Mixin
+    EngineOptions engine;
 
     /** The training configuration these options describe, with the given normalization. */
     TrainingConfig config(Normalization normalization) {
@@ -60,6 +57,6 @@ final class TrainingOptions {
     }
 
     EngineSettings engine() {
-        return EngineSettings.of(DeviceChoice.parse(device), threads);
+        return engine.settings();
     }
 }

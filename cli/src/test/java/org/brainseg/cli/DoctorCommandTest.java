@@ -2,7 +2,7 @@ package org.brainseg.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.brainseg.model.net.Normalization;
+import org.brainseg.schemas.Normalization;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -17,7 +17,7 @@ class DoctorCommandTest {
         assertThat(r.out()).contains("cpu:").contains("vector ISA:").contains("engine:     DJL 0.33.0, PyTorch 2.5.1")
                 .contains("threads:    1 intra-op").contains("device:     cpu()").contains("numerics:   OK");
         for (Normalization n : Normalization.values()) {
-            assertThat(r.out()).containsPattern("(?m)^  " + n.id() + " +ok ");
+            assertThat(r.out()).containsPattern("(?m)^  " + n.wire() + " +ok ");
         }
     }
 

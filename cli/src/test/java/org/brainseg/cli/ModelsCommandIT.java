@@ -182,13 +182,8 @@ class ModelsCommandIT {
     }
 
     private List<ModelVersionPublished> modelEvents() throws Exception {
-        try (EventReader r = new EventReader(kafka.bootstrapServers(), Map.of(), Topics.MODELS)) {
-            List<ModelVersionPublished> out = new ArrayList<>();
-            for (ConsumerRecord<byte[], byte[]> rec : r.readAll(Duration.ofSeconds(30))) {
-                out.add(codec.decode(rec.value(), ModelVersionPublished.class));
-            }
-            return out;
-        }
+        return EventReader.readAll(kafka.bootstrapServers(), Map.of(), Topics.MODELS, ModelVersionPublished.class,
+                Duration.ofSeconds(30));
     }
 
 }

@@ -11,12 +11,12 @@ import org.brainseg.imaging.preprocess.PreprocessOptions;
 import org.brainseg.imaging.preprocess.PreprocessedCase;
 import org.brainseg.model.engine.DeviceChoice;
 import org.brainseg.model.engine.EngineSettings;
-import org.brainseg.model.net.Normalization;
 import org.brainseg.model.train.DataSplit;
 import org.brainseg.model.train.TrainingConfig;
 import org.brainseg.model.train.TrainingData;
 import org.brainseg.model.train.TrainingListener;
 import org.brainseg.model.train.UNetTraining;
+import org.brainseg.schemas.Normalization;
 import org.brainseg.schemas.Topics;
 
 /** A real worker's ingredients for the browser test: a tiny LN U-Net trained for a few steps (as the worker's ITs do). */

@@ -2,7 +2,12 @@ package org.brainseg.worker;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.IntFunction;
+import org.brainseg.client.submit.ScanSubmitter;
 import org.brainseg.imaging.dataset.Case;
 import org.brainseg.imaging.dataset.DatasetScanner;
 import org.brainseg.imaging.preprocess.PreprocessOptions;
@@ -11,12 +16,13 @@ import org.brainseg.imaging.synthetic.CohortConfig;
 import org.brainseg.imaging.synthetic.CohortGenerator;
 import org.brainseg.model.engine.DeviceChoice;
 import org.brainseg.model.engine.EngineSettings;
-import org.brainseg.model.net.Normalization;
 import org.brainseg.model.train.DataSplit;
 import org.brainseg.model.train.TrainingConfig;
 import org.brainseg.model.train.TrainingData;
 import org.brainseg.model.train.TrainingListener;
 import org.brainseg.model.train.UNetTraining;
+import org.brainseg.schemas.Normalization;
+import org.brainseg.schemas.ScanArrived;
 import org.brainseg.worker.config.WorkerConfig;
 
 /**
@@ -37,6 +43,30 @@ final class Fixtures {
     static List<Case> cohort(Path dir, int cases, long seed, double spacingMm) throws Exception {
         new CohortGenerator(CohortConfig.of(cases, seed).withSpacing(spacingMm)).generate(dir, r -> {});
         return DatasetScanner.scan(dir).cases();
+    }
+
+    /** Submits one ScanArrived per case, scan id {@code prefix + case id}, in one transaction. */
+    static List<ScanArrived> submit(String bootstrap, String prefix, List<Case> cs) throws Exception {
+        return submit(bootstrap, cs.size(), cs::get, i -> prefix + cs.get(i).id());
+    }
+
+    /**
+     * Submits {@code n} scans cycling through the cases (a stream longer than the cohort), scan id
+     * {@code prefix + i + "-" + case id}, in one transaction.
+     */
+    static List<ScanArrived> submitCycling(String bootstrap, String prefix, List<Case> cs, int n) throws Exception {
+        return submit(bootstrap, n, i -> cs.get(i % cs.size()), i -> prefix + i + "-" + cs.get(i % cs.size()).id());
+    }
+
+    private static List<ScanArrived> submit(String bootstrap, int n, IntFunction<Case> caseAt, IntFunction<String> idAt)
+            throws Exception {
+        try (ScanSubmitter s = new ScanSubmitter(bootstrap, Map.of(), Clock.systemUTC())) {
+            List<ScanArrived> events = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                events.add(s.eventFor(caseAt.apply(i), idAt.apply(i)));
+            }
+            return s.submit(events);
+        }
     }
 
     /** Trains into {@code modelsRoot/<version>} and returns that directory. */

@@ -7,10 +7,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -20,16 +18,13 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.brainseg.client.consume.EventReader;
-import org.brainseg.client.submit.ScanSubmitter;
 import org.brainseg.client.topics.TopicsInitializer;
 import org.brainseg.imaging.dataset.Case;
 import org.brainseg.kafka.embedded.EmbeddedKafka;
 import org.brainseg.kafka.embedded.EmbeddedKafkaExtension;
 import org.brainseg.model.artifact.ModelArtifact;
 import org.brainseg.schemas.DiceReported;
-import org.brainseg.schemas.EventCodec;
+import org.brainseg.schemas.Event;
 import org.brainseg.schemas.ModelStatus;
 import org.brainseg.schemas.ModelVersionPublished;
 import org.brainseg.schemas.ScanArrived;
@@ -67,7 +62,6 @@ class ModelFollowerIT {
     List<Case> cases;
     Path trained1;
     Path trained2;
-    final EventCodec codec = new EventCodec();
     final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
@@ -99,27 +93,11 @@ class ModelFollowerIT {
     }
 
     private List<ScanArrived> submit(String prefix, int n) throws Exception {
-        try (ScanSubmitter s = new ScanSubmitter(kafka.bootstrapServers(), Map.of(), Clock.systemUTC())) {
-            List<ScanArrived> events = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                Case c = cases.get(i % cases.size());
-                events.add(s.eventFor(c, prefix + i + "-" + c.id()));
-            }
-            return s.submit(events);
-        }
+        return Fixtures.submitCycling(kafka.bootstrapServers(), prefix, cases, n);
     }
 
-    private <T> List<T> committed(String topic, Class<T> type, String prefix) throws Exception {
-        try (EventReader r = new EventReader(kafka.bootstrapServers(), Map.of(), topic)) {
-            List<T> out = new ArrayList<>();
-            for (ConsumerRecord<byte[], byte[]> rec : r.readAll(Duration.ofSeconds(30))) {
-                String key = rec.key() == null ? "" : new String(rec.key(), StandardCharsets.UTF_8);
-                if (key.startsWith(prefix)) {
-                    out.add(type.cast(codec.decode(rec.value(), topic)));
-                }
-            }
-            return out;
-        }
+    private <T extends Event> List<T> committed(String topic, Class<T> type, String prefix) throws Exception {
+        return Outputs.committed(kafka.bootstrapServers(), Map.of(), topic, type, prefix);
     }
 
     private List<SegmentationCompleted> awaitSegmentations(String prefix, int n) throws Exception {

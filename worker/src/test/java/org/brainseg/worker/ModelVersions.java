@@ -26,12 +26,12 @@ import org.brainseg.imaging.preprocess.PreprocessOptions;
 import org.brainseg.model.artifact.ModelArtifact;
 import org.brainseg.model.artifact.ModelManifest;
 import org.brainseg.model.engine.EngineSettings;
-import org.brainseg.model.net.Normalization;
 import org.brainseg.model.net.UNet3d;
 import org.brainseg.model.net.UNetConfig;
 import org.brainseg.schemas.EventCodec;
 import org.brainseg.schemas.ModelStatus;
 import org.brainseg.schemas.ModelVersionPublished;
+import org.brainseg.schemas.Normalization;
 import org.brainseg.schemas.RegionValues;
 import org.brainseg.schemas.Topics;
 
@@ -68,7 +68,7 @@ public final class ModelVersions {
         UNetConfig a = m.architecture();
         int p = m.patchSize();
         return new ModelVersionPublished(UUID.randomUUID(), name, version, dir.toUri(), m.paramsSha256(),
-                org.brainseg.schemas.Normalization.parse(a.normalization().id()),
+                a.normalization(),
                 new ModelVersionPublished.Architecture("unet3d", a.depth(), a.baseWidth(), a.inChannels(), a.classes(),
                         List.of(p, p, p)),
                 "synthetic", new ModelVersionPublished.Validation(0.5, new RegionValues(0.5, 0.5, 0.5, 0.5, 0.5, 0.5)),

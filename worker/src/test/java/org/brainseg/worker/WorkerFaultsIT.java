@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,10 +13,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.brainseg.client.submit.ScanSubmitter;
 import org.brainseg.imaging.dataset.Case;
 import org.brainseg.schemas.ErrorCode;
-import org.brainseg.schemas.ScanArrived;
 import org.brainseg.schemas.ScanFailed;
 import org.brainseg.schemas.SegmentationCompleted;
 import org.brainseg.schemas.Topics;
@@ -141,13 +138,7 @@ class WorkerFaultsIT extends BrokerFixture {
     }
 
     private Set<String> submit(String prefix, List<Case> cs) throws Exception {
-        try (ScanSubmitter s = new ScanSubmitter(kafka.bootstrapServers(), Map.of(), Clock.systemUTC())) {
-            List<ScanArrived> events = new ArrayList<>();
-            for (Case c : cs) {
-                events.add(s.eventFor(c, prefix + c.id()));
-            }
-            s.submit(events);
-        }
+        Fixtures.submit(kafka.bootstrapServers(), prefix, cs);
         return submittedIds(prefix, cs);
     }
 

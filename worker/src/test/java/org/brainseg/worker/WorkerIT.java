@@ -26,6 +26,7 @@ import org.brainseg.imaging.metrics.SegmentationMetrics;
 import org.brainseg.imaging.nifti.NiftiReader;
 import org.brainseg.schemas.DiceReported;
 import org.brainseg.schemas.ErrorCode;
+import org.brainseg.schemas.Event;
 import org.brainseg.schemas.EventCodec;
 import org.brainseg.schemas.ScanArrived;
 import org.brainseg.schemas.ScanFailed;
@@ -62,29 +63,14 @@ class WorkerIT extends BrokerFixture {
     }
 
     private List<ScanArrived> submit(String prefix, List<Case> cs) throws Exception {
-        try (ScanSubmitter s = new ScanSubmitter(kafka.bootstrapServers(), Map.of(), Clock.systemUTC())) {
-            List<ScanArrived> events = new ArrayList<>();
-            for (Case c : cs) {
-                events.add(s.eventFor(c, prefix + c.id()));
-            }
-            return s.submit(events);
-        }
+        return Fixtures.submit(kafka.bootstrapServers(), prefix, cs);
     }
 
-    private <T> List<T> committed(String topic, Class<T> type, String prefix) throws Exception {
-        try (EventReader r = new EventReader(kafka.bootstrapServers(), Map.of(), topic)) {
-            List<T> out = new ArrayList<>();
-            for (ConsumerRecord<byte[], byte[]> rec : r.readAll(Duration.ofSeconds(30))) {
-                String key = rec.key() == null ? "" : new String(rec.key(), StandardCharsets.UTF_8);
-                if (key.startsWith(prefix)) {
-                    out.add(type.cast(codec.decode(rec.value(), topic)));
-                }
-            }
-            return out;
-        }
+    private <T extends Event> List<T> committed(String topic, Class<T> type, String prefix) throws Exception {
+        return Outputs.committed(kafka.bootstrapServers(), Map.of(), topic, type, prefix);
     }
 
-    private void awaitCount(String topic, Class<?> type, String prefix, int n) {
+    private void awaitCount(String topic, Class<? extends Event> type, String prefix, int n) {
         await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500))
                 .until(() -> committed(topic, type, prefix).size() >= n);
     }

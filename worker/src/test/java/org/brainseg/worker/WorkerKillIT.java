@@ -5,10 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,13 +17,8 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.brainseg.client.consume.EventReader;
-import org.brainseg.client.submit.ScanSubmitter;
-import org.brainseg.imaging.dataset.Case;
 import org.brainseg.schemas.DiceReported;
 import org.brainseg.schemas.Event;
-import org.brainseg.schemas.EventCodec;
 import org.brainseg.schemas.ScanArrived;
 import org.brainseg.schemas.ScanFailed;
 import org.brainseg.schemas.SegmentationCompleted;
@@ -59,7 +52,6 @@ class WorkerKillIT extends BrokerFixture {
     static final int TRIALS = Integer.getInteger("brainseg.kill.trials", 10);
     private static final Logger LOG = LoggerFactory.getLogger(WorkerKillIT.class);
 
-    final EventCodec codec = new EventCodec();
     final List<WorkerProcess> started = new ArrayList<>();
 
     @BeforeAll
@@ -78,17 +70,9 @@ class WorkerKillIT extends BrokerFixture {
     void shouldCommitEveryScanExactlyOnceWhenTheWorkerIsKilledAtRandomMomentsAndRestarted() throws Exception {
         Path config = writeConfig();
         Path masks = tmp.resolve("masks");
-        Set<String> expected = new TreeSet<>();
-        try (ScanSubmitter s = new ScanSubmitter(kafka.bootstrapServers(), Map.of(), Clock.systemUTC())) {
-            List<ScanArrived> events = new ArrayList<>();
-            for (int i = 0; i < SCANS; i++) { // one stream: the cohort twice, under distinct scan ids
-                Case c = cases.get(i % cases.size());
-                String id = PREFIX + i + "-" + c.id();
-                events.add(s.eventFor(c, id));
-                expected.add(id);
-            }
-            s.submit(events);
-        }
+        // one stream: the cohort twice, under distinct scan ids
+        Set<String> expected = Fixtures.submitCycling(kafka.bootstrapServers(), PREFIX, cases, SCANS).stream()
+                .map(ScanArrived::scanId).collect(Collectors.toCollection(TreeSet::new));
         Random random = new Random(SEED);
         List<String> trials = new ArrayList<>();
         int midStream = 0;
@@ -200,19 +184,10 @@ class WorkerKillIT extends BrokerFixture {
     }
 
     private <T extends Event> List<T> committed(String topic, Class<T> type) throws Exception {
-        try (EventReader r = new EventReader(kafka.bootstrapServers(), Map.of(), topic)) {
-            List<T> out = new ArrayList<>();
-            for (ConsumerRecord<byte[], byte[]> rec : r.readAll(Duration.ofSeconds(30))) {
-                String key = rec.key() == null ? "" : new String(rec.key(), StandardCharsets.UTF_8);
-                if (key.startsWith(PREFIX)) {
-                    out.add(codec.decode(rec.value(), type));
-                }
-            }
-            return out;
-        }
+        return Outputs.committed(kafka.bootstrapServers(), Map.of(), topic, type, PREFIX);
     }
 
     private static Set<String> scanIds(List<SegmentationCompleted> done) {
-        return done.stream().map(SegmentationCompleted::scanId).collect(Collectors.toCollection(TreeSet::new));
+        return Outputs.scanIds(done);
     }
 }

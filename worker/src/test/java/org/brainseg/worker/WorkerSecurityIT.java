@@ -33,15 +33,16 @@ import org.brainseg.client.submit.ScanSubmitter;
 import org.brainseg.client.topics.TopicsInitializer;
 import org.brainseg.imaging.dataset.Case;
 import org.brainseg.kafka.embedded.EmbeddedKafka;
+import org.brainseg.kafka.embedded.EmbeddedKafkaExtension;
 import org.brainseg.schemas.ScanArrived;
 import org.brainseg.schemas.SegmentationCompleted;
 import org.brainseg.schemas.Topics;
 import org.brainseg.worker.config.WorkerConfig;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -58,23 +59,33 @@ class WorkerSecurityIT {
     static final String USER = "brainseg-worker";
     static final String PASSWORD = "s3cret-" + Long.toHexString(System.nanoTime());
 
+    /** The test CA and the broker's certificate; made before the broker starts, which needs its keystore. */
+    @TempDir
+    static Path pkiDir;
+    static TestPki pki;
+    static String secure;
+
+    @RegisterExtension
+    static final EmbeddedKafkaExtension BROKER = EmbeddedKafkaExtension.withTopics(TopicsInitializer.newTopics(2, (short) 1))
+            .configuredBy(WorkerSecurityIT::addSecureListener);
+
     Path tmp;
-    TestPki pki;
-    EmbeddedKafka kafka;
-    String secure;
     List<Case> cases;
     Path model;
 
-    @BeforeAll
-    void setUp(@TempDir Path dir) throws Exception {
-        tmp = dir;
-        pki = TestPki.create(tmp);
+    /** Next to the plaintext BROKER and CONTROLLER listeners, a SECURE one: SASL_SSL with SCRAM-SHA-512. */
+    static void addSecureListener(EmbeddedKafka.Builder broker) {
+        try {
+            pki = TestPki.create(pkiDir);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot make the test PKI", e);
+        }
         int brokerPort = EmbeddedKafka.freePort();
         int controllerPort = EmbeddedKafka.freePort();
         int securePort = EmbeddedKafka.freePort();
         secure = "127.0.0.1:" + securePort;
         String l = "listener.name.secure.";
-        kafka = EmbeddedKafka.builder().brokerPort(brokerPort).controllerPort(controllerPort)
+        broker.brokerPort(brokerPort).controllerPort(controllerPort)
                 .brokerProperty("listeners", "BROKER://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort
                         + ",SECURE://" + secure)
                 .brokerProperty("advertised.listeners", "BROKER://127.0.0.1:" + brokerPort + ",SECURE://" + secure)
@@ -86,10 +97,13 @@ class WorkerSecurityIT {
                 .brokerProperty(l + "ssl.keystore.type", "PKCS12")
                 .brokerProperty(l + "ssl.keystore.location", pki.brokerKeystore().toString())
                 .brokerProperty(l + "ssl.keystore.password", pki.password())
-                .brokerProperty(l + "ssl.key.password", pki.password())
-                .start();
-        try (Admin admin = kafka.createAdmin()) {
-            TopicsInitializer.createAll(admin, 2, (short) 1, Duration.ofSeconds(30));
+                .brokerProperty(l + "ssl.key.password", pki.password());
+    }
+
+    @BeforeAll
+    void setUp(@TempDir Path dir) throws Exception {
+        tmp = dir;
+        try (Admin admin = BROKER.kafka().createAdmin()) {
             admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(USER,
                     new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192), PASSWORD))).all().get(30, TimeUnit.SECONDS);
         }
@@ -98,13 +112,6 @@ class WorkerSecurityIT {
                 .ignoreExceptions().until(() -> describe(client(USER, PASSWORD)).isEmpty());
         cases = Fixtures.cohort(tmp.resolve("scans"), 6, 31);
         model = Fixtures.tinyModel(cases, tmp.resolve("models"), 1, 4);
-    }
-
-    @AfterAll
-    void tearDown() {
-        if (kafka != null) {
-            kafka.close();
-        }
     }
 
     /** Client settings for the SECURE listener: SASL_SSL, SCRAM-SHA-512, the test CA as the only trust anchor. */

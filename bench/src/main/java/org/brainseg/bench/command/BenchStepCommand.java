@@ -12,7 +12,7 @@ import org.brainseg.bench.StepBenchmark;
 import org.brainseg.cli.BadInputException;
 import org.brainseg.cli.Csv;
 import org.brainseg.cli.ProgressBar;
-import org.brainseg.model.net.Normalization;
+import org.brainseg.schemas.Normalization;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

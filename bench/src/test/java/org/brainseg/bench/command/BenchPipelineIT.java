@@ -9,7 +9,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code ./bench/run pipeline} on an embedded broker with two coarse scans (about 20 s on 2 cores). */
+/**
+ * {@code ./bench/run pipeline} on an embedded broker with two coarse scans (about 20 s on 2 cores);
+ * the benchmark starts that broker itself, as it does outside tests, so no {@code EmbeddedKafkaExtension}.
+ */
 @Timeout(value = 3, unit = java.util.concurrent.TimeUnit.MINUTES)
 class BenchPipelineIT {
     @TempDir

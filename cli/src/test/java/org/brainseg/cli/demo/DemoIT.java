@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The demo end to end at the smallest size that still shows everything: embedded broker, cohort,
  * the trainer training v1, a following worker, the stream, a forced retrain half-way, the hot
  * swap to v2, and a second wave served by v2. Then a second run on the same work directory
- * reuses the registry instead of training from scratch.
+ * reuses the registry instead of training from scratch. No {@code EmbeddedKafkaExtension}: starting
+ * its own broker is part of what the demo does.
  */
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
 class DemoIT {

@@ -2,6 +2,7 @@ package org.brainseg.cli.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -12,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -46,23 +48,33 @@ final class Contract {
         }
     }
 
+    /** The elements of a JSON array (a container's args, a compose service's command or ports) as strings. */
+    static List<String> strings(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(a -> out.add(a.asText()));
+        return out;
+    }
+
     /** Loads a worker configuration as {@code brainseg worker --config} would, with an environment. */
     static WorkerConfig workerConfig(String yaml, Map<String, String> env) throws IOException {
-        Path f = Files.createTempFile("worker", ".yaml");
-        try {
-            Files.writeString(f, yaml);
-            return ConfigLoader.load(f, env);
-        } finally {
-            Files.delete(f);
-        }
+        return load("worker", yaml, env, ConfigLoader::load);
     }
 
     /** Loads a trainer configuration as {@code brainseg trainer --config} would, with an environment. */
     static TrainerConfig trainerConfig(String yaml, Map<String, String> env) throws IOException {
-        Path f = Files.createTempFile("trainer", ".yaml");
+        return load("trainer", yaml, env, TrainerConfigLoader::load);
+    }
+
+    /** A service's configuration loader: a YAML file and an environment. */
+    private interface Loader<C> {
+        C load(Path file, Map<String, String> env) throws IOException;
+    }
+
+    private static <C> C load(String service, String yaml, Map<String, String> env, Loader<C> loader) throws IOException {
+        Path f = Files.createTempFile(service, ".yaml");
         try {
             Files.writeString(f, yaml);
-            return TrainerConfigLoader.load(f, env);
+            return loader.load(f, env);
         } finally {
             Files.delete(f);
         }

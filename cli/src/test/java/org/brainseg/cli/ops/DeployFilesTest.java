@@ -114,7 +114,7 @@ class DeployFilesTest {
     void shouldRunServicesWithRealCommandsAndValidConfigs() throws Exception {
         JsonNode services = compose().path("services");
         JsonNode worker = services.path("worker");
-        List<String> args = strings(worker.path("command"));
+        List<String> args = Contract.strings(worker.path("command"));
         Contract.assertValidCommand(args);
         Path workerYaml = mountedFile(worker, args.get(args.indexOf("--config") + 1));
         WorkerConfig wc = Contract.workerConfig(Files.readString(workerYaml), Map.of());
@@ -131,13 +131,13 @@ class DeployFilesTest {
         assertThat(mounts(worker)).containsEntry("registry", wc.model().registryRoot().toString());
 
         JsonNode trainer = services.path("trainer");
-        List<String> targs = strings(trainer.path("command"));
+        List<String> targs = Contract.strings(trainer.path("command"));
         Contract.assertValidCommand(targs);
         TrainerConfig tc = Contract.trainerConfig(Files.readString(mountedFile(trainer, targs.get(targs.indexOf("--config") + 1))),
                 Map.of());
         assertThat(tc.http().host()).isEqualTo("0.0.0.0");
         assertThat(tc.http().port()).isEqualTo(Contract.TRAINER_PORT);
-        assertThat(strings(trainer.path("ports"))).contains(Contract.TRAINER_PORT + ":" + Contract.TRAINER_PORT);
+        assertThat(Contract.strings(trainer.path("ports"))).contains(Contract.TRAINER_PORT + ":" + Contract.TRAINER_PORT);
         assertThat(tc.kafka().bootstrapServers()).isEqualTo(wc.kafka().bootstrapServers());
         // the trainer writes where the workers read, under the name they follow
         assertThat(tc.registry().root()).isEqualTo(wc.model().registryRoot());
@@ -150,7 +150,7 @@ class DeployFilesTest {
 
         // the first model: a retrain request the trainer serves, on a dataset it may read, mounted where it reads it
         JsonNode boot = services.path("bootstrap-model");
-        List<String> bargs = strings(boot.path("command")).stream().map(DeployFilesTest::withDefaults).toList();
+        List<String> bargs = Contract.strings(boot.path("command")).stream().map(DeployFilesTest::withDefaults).toList();
         Contract.assertValidCommand(bargs);
         assertThat(bargs.get(0)).isEqualTo("retrain");
         assertThat(bargs.get(bargs.indexOf("--bootstrap") + 1)).isEqualTo(wc.kafka().bootstrapServers());
@@ -244,7 +244,7 @@ class DeployFilesTest {
                         .contains("HEALTHCHECK").contains("http://127.0.0.1:" + port + "/health/live")
                         .contains("ENTRYPOINT [\"brainseg\"]");
                 String cmd = stages.get(stage).stream().filter(l -> l.startsWith("CMD ")).findFirst().orElseThrow();
-                List<String> args = strings(Repo.JSON.readTree(cmd.substring(4)));
+                List<String> args = Contract.strings(Repo.JSON.readTree(cmd.substring(4)));
                 assertThat(args.get(0)).isEqualTo(service);
                 Contract.assertValidCommand(args);
             }
@@ -255,12 +255,6 @@ class DeployFilesTest {
 
     private static JsonNode compose() throws Exception {
         return Repo.yaml(COMPOSE);
-    }
-
-    private static List<String> strings(JsonNode array) {
-        List<String> s = new ArrayList<>();
-        array.forEach(n -> s.add(n.asText()));
-        return s;
     }
 
     /** Volume source (relative to deploy/, as compose resolves it) to container path. */

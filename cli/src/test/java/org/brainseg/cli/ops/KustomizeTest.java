@@ -58,8 +58,7 @@ class KustomizeTest {
     /** The config file a container reads: the ConfigMap its config volume names, at the --config path. */
     static String configFile(List<JsonNode> docs, JsonNode deployment) {
         JsonNode c = container(deployment);
-        List<String> args = new ArrayList<>();
-        c.path("args").forEach(a -> args.add(a.asText()));
+        List<String> args = Contract.strings(c.path("args"));
         String path = args.get(args.indexOf("--config") + 1);
         for (JsonNode m : c.path("volumeMounts")) {
             if (path.startsWith(m.path("mountPath").asText() + "/")) {
@@ -80,8 +79,7 @@ class KustomizeTest {
     void shouldRunTheWorkerWithItsConfigPortAndProbes() throws Exception {
         JsonNode d = find(base, "Deployment", "brainseg-worker");
         JsonNode c = container(d);
-        List<String> args = new ArrayList<>();
-        c.path("args").forEach(a -> args.add(a.asText()));
+        List<String> args = Contract.strings(c.path("args"));
         Contract.assertValidCommand(args);
         WorkerConfig config = Contract.workerConfig(configFile(base, d), Map.of());
         assertThat(config.http().host()).isEqualTo("0.0.0.0");
@@ -112,8 +110,7 @@ class KustomizeTest {
     void shouldRunTheTrainerWithItsConfigPortAndProbes() throws Exception {
         JsonNode d = find(base, "Deployment", "brainseg-trainer");
         JsonNode c = container(d);
-        List<String> args = new ArrayList<>();
-        c.path("args").forEach(a -> args.add(a.asText()));
+        List<String> args = Contract.strings(c.path("args"));
         Contract.assertValidCommand(args);
         TrainerConfig config = Contract.trainerConfig(configFile(base, d), Map.of());
         assertThat(config.http().host()).isEqualTo("0.0.0.0");
@@ -137,8 +134,7 @@ class KustomizeTest {
     void shouldAskTheTrainerForTheFirstModelOnADatasetItMayRead() throws Exception {
         JsonNode job = find(base, "Job", "brainseg-bootstrap-model");
         JsonNode c = job.path("spec").path("template").path("spec").path("containers").get(0);
-        List<String> args = new ArrayList<>();
-        c.path("args").forEach(a -> args.add(a.asText()));
+        List<String> args = Contract.strings(c.path("args"));
         Contract.assertValidCommand(args);
         assertThat(args.get(0)).isEqualTo("retrain");
         assertThat(args).contains("--request-id");

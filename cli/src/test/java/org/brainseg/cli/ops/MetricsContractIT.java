@@ -20,7 +20,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.admin.Admin;
 import org.brainseg.client.retrain.RetrainRequests;
 import org.brainseg.client.submit.ScanSubmitter;
 import org.brainseg.client.topics.TopicsInitializer;
@@ -29,6 +28,7 @@ import org.brainseg.imaging.dataset.DatasetScanner;
 import org.brainseg.imaging.synthetic.CohortConfig;
 import org.brainseg.imaging.synthetic.CohortGenerator;
 import org.brainseg.kafka.embedded.EmbeddedKafka;
+import org.brainseg.kafka.embedded.EmbeddedKafkaExtension;
 import org.brainseg.schemas.Normalization;
 import org.brainseg.schemas.Promotion;
 import org.brainseg.schemas.TrainingRequested;
@@ -38,6 +38,7 @@ import org.brainseg.worker.Worker;
 import org.brainseg.worker.config.WorkerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -50,6 +51,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class MetricsContractIT {
+    @RegisterExtension
+    static final EmbeddedKafkaExtension BROKER = EmbeddedKafkaExtension.withTopics(TopicsInitializer.newTopics(2, (short) 1));
+
     static final double SPACING_MM = 3.0;
     static final String MODEL = "brainseg";
 
@@ -63,43 +67,39 @@ class MetricsContractIT {
     void shouldExportEveryMetricTheRulesAndTheDashboardUse(@TempDir Path tmp) throws Exception {
         String workerScrape;
         String trainerScrape;
-        try (EmbeddedKafka kafka = EmbeddedKafka.startDefault()) {
-            try (Admin admin = kafka.createAdmin()) {
-                TopicsInitializer.createAll(admin, 2, (short) 1, Duration.ofSeconds(30));
-            }
-            Path data = tmp.resolve("data");
-            new CohortGenerator(CohortConfig.of(3, 3).withSpacing(SPACING_MM)).generate(data, r -> {});
-            List<Case> cases = DatasetScanner.scan(data).cases();
-            Path registry = tmp.resolve("registry");
-            Files.createDirectories(tmp.resolve("masks"));
-            WorkerConfig config = new WorkerConfig(
-                    new WorkerConfig.Kafka(kafka.bootstrapServers(), "brainseg-workers", "metrics-it", 60_000, Map.of()),
-                    new WorkerConfig.Store(List.of(data), tmp.resolve("masks")),
-                    WorkerConfig.Model.following(MODEL, registry, "cpu"),
-                    new WorkerConfig.Inference(1, 2, false, 1),
-                    new WorkerConfig.Http("127.0.0.1", 0),
-                    new WorkerConfig.Retry(3, 20, 200));
-            try (TrainerService trainer = TrainerService.start(trainerConfig(kafka.bootstrapServers(), registry), t -> {});
-                    Worker worker = Worker.start(config, t -> {});
-                    ScanSubmitter submitter = new ScanSubmitter(kafka.bootstrapServers(), Map.of(), Clock.systemUTC())) {
-                String workerBase = "http://127.0.0.1:" + worker.httpPort();
-                String trainerBase = "http://127.0.0.1:" + trainer.httpPort();
-                // version 1 from the trainer: the worker, not ready until then, takes it into service
-                request(kafka, data, "metrics-r1");
-                awaitServing(workerBase, 1);
-                // one scan with ground truth: every worker meter, Dice included, then has a sample
-                submitter.submit(List.of(submitter.eventFor(cases.get(0), "metrics-" + cases.get(0).id())));
-                await().atMost(Duration.ofMinutes(1)).until(() -> worker.status().completed() >= 1);
-                // version 2: a hot swap in the serving worker
-                request(kafka, data, "metrics-r2");
-                awaitServing(workerBase, 2);
-                get(workerBase + "/health/live");
-                get(workerBase + "/health/ready"); // 200 only when serving: model loaded, partitions assigned
-                get(trainerBase + "/health/live");
-                get(trainerBase + "/health/ready");
-                workerScrape = get(workerBase + "/metrics");
-                trainerScrape = get(trainerBase + "/metrics");
-            }
+        EmbeddedKafka kafka = BROKER.kafka();
+        Path data = tmp.resolve("data");
+        new CohortGenerator(CohortConfig.of(3, 3).withSpacing(SPACING_MM)).generate(data, r -> {});
+        List<Case> cases = DatasetScanner.scan(data).cases();
+        Path registry = tmp.resolve("registry");
+        Files.createDirectories(tmp.resolve("masks"));
+        WorkerConfig config = new WorkerConfig(
+                new WorkerConfig.Kafka(kafka.bootstrapServers(), "brainseg-workers", "metrics-it", 60_000, Map.of()),
+                new WorkerConfig.Store(List.of(data), tmp.resolve("masks")),
+                WorkerConfig.Model.following(MODEL, registry, "cpu"),
+                new WorkerConfig.Inference(1, 2, false, 1),
+                new WorkerConfig.Http("127.0.0.1", 0),
+                new WorkerConfig.Retry(3, 20, 200));
+        try (TrainerService trainer = TrainerService.start(trainerConfig(kafka.bootstrapServers(), registry), t -> {});
+                Worker worker = Worker.start(config, t -> {});
+                ScanSubmitter submitter = new ScanSubmitter(kafka.bootstrapServers(), Map.of(), Clock.systemUTC())) {
+            String workerBase = "http://127.0.0.1:" + worker.httpPort();
+            String trainerBase = "http://127.0.0.1:" + trainer.httpPort();
+            // version 1 from the trainer: the worker, not ready until then, takes it into service
+            request(kafka, data, "metrics-r1");
+            awaitServing(workerBase, 1);
+            // one scan with ground truth: every worker meter, Dice included, then has a sample
+            submitter.submit(List.of(submitter.eventFor(cases.get(0), "metrics-" + cases.get(0).id())));
+            await().atMost(Duration.ofMinutes(1)).until(() -> worker.status().completed() >= 1);
+            // version 2: a hot swap in the serving worker
+            request(kafka, data, "metrics-r2");
+            awaitServing(workerBase, 2);
+            get(workerBase + "/health/live");
+            get(workerBase + "/health/ready"); // 200 only when serving: model loaded, partitions assigned
+            get(trainerBase + "/health/live");
+            get(trainerBase + "/health/ready");
+            workerScrape = get(workerBase + "/metrics");
+            trainerScrape = get(trainerBase + "/metrics");
         }
         Files.writeString(Path.of("target/worker-metrics.txt"), workerScrape);
         Files.writeString(Path.of("target/trainer-metrics.txt"), trainerScrape);

@@ -33,12 +33,6 @@ class ViewerDeployTest {
         }
     }
 
-    static List<String> strings(JsonNode array) {
-        List<String> out = new ArrayList<>();
-        array.forEach(a -> out.add(a.asText()));
-        return out;
-    }
-
     @Test
     void shouldDocumentEveryKeyAndLoadEachConfig() throws Exception {
         Set<String> documented = Contract.keyPaths(Repo.yaml("deploy/viewer.example.yaml"), "");
@@ -56,13 +50,13 @@ class ViewerDeployTest {
     void shouldRunInComposeOnWhatTheWorkersReadAndWriteReadOnly() throws Exception {
         JsonNode services = Repo.yaml(DeployFilesTest.COMPOSE).path("services");
         JsonNode viewer = services.path("viewer");
-        List<String> args = strings(viewer.path("command"));
+        List<String> args = Contract.strings(viewer.path("command"));
         Contract.assertValidCommand(args);
         assertThat(args.get(0)).isEqualTo("viewer");
         assertThat(args.get(args.indexOf("--config") + 1)).isEqualTo("/etc/brainseg/viewer.yaml");
-        assertThat(strings(viewer.path("volumes"))).contains("./config/viewer.yaml:/etc/brainseg/viewer.yaml:ro")
+        assertThat(Contract.strings(viewer.path("volumes"))).contains("./config/viewer.yaml:/etc/brainseg/viewer.yaml:ro")
                 .allSatisfy(v -> assertThat(v).endsWith(":ro"));
-        assertThat(strings(viewer.path("ports"))).contains(VIEWER_PORT + ":" + VIEWER_PORT);
+        assertThat(Contract.strings(viewer.path("ports"))).contains(VIEWER_PORT + ":" + VIEWER_PORT);
         ViewerConfig vc = viewerConfig(Files.readString(Repo.file("deploy/config/viewer.yaml")));
         WorkerConfig wc = Contract.workerConfig(Files.readString(Repo.file("deploy/config/worker.yaml")), Map.of());
         assertThat(vc.kafka().bootstrapServers()).isEqualTo(wc.kafka().bootstrapServers());
@@ -87,7 +81,7 @@ class ViewerDeployTest {
         assertThat(text).contains("USER 10001:10001").contains("EXPOSE " + VIEWER_PORT)
                 .contains("http://127.0.0.1:" + VIEWER_PORT + "/health/live").contains("ENTRYPOINT [\"brainseg\"]");
         String cmd = stages.get("viewer").stream().filter(l -> l.startsWith("CMD ")).findFirst().orElseThrow();
-        Contract.assertValidCommand(strings(Repo.JSON.readTree(cmd.substring(4))));
+        Contract.assertValidCommand(Contract.strings(Repo.JSON.readTree(cmd.substring(4))));
         List<String> names = new ArrayList<>(stages.keySet());
         assertThat(names.get(names.size() - 1)).as("the worker stays the default target").isEqualTo("worker");
     }
@@ -106,7 +100,7 @@ class ViewerDeployTest {
         }
         JsonNode d = KustomizeTest.find(base, "Deployment", "brainseg-viewer");
         JsonNode c = KustomizeTest.container(d);
-        List<String> args = strings(c.path("args"));
+        List<String> args = Contract.strings(c.path("args"));
         Contract.assertValidCommand(args);
         ViewerConfig vc = viewerConfig(KustomizeTest.configFile(base, d));
         WorkerConfig wc = Contract.workerConfig(KustomizeTest.configFile(base, KustomizeTest.find(base, "Deployment", "brainseg-worker")),

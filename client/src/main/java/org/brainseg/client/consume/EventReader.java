@@ -16,6 +16,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.brainseg.schemas.Event;
+import org.brainseg.schemas.EventCodec;
+import org.brainseg.schemas.EventDecodingException;
 import org.brainseg.service.kafka.BrokerUnavailableException;
 import org.brainseg.service.kafka.KafkaClients;
 
@@ -26,6 +29,8 @@ import org.brainseg.service.kafka.KafkaClients;
  * {@code brainseg consume} and the tests.
  */
 public final class EventReader implements AutoCloseable {
+    private static final EventCodec CODEC = new EventCodec();
+
     private final KafkaConsumer<byte[], byte[]> consumer;
 
     /** From the beginning, with Kafka's default time bounds (tests against a local broker). */
@@ -83,6 +88,23 @@ public final class EventReader implements AutoCloseable {
             consumer.poll(Duration.ofMillis(100)).forEach(out::add);
         }
         return out;
+    }
+
+    /**
+     * Every event committed on {@code topic} so far, from the beginning, decoded as {@code type}
+     * and checked against its schema: a one-shot look at a topic.
+     *
+     * @throws EventDecodingException if a record is not a valid {@code type}
+     */
+    public static <T extends Event> List<T> readAll(String bootstrapServers, Map<String, String> clientProperties, String topic,
+            Class<T> type, Duration timeout) throws EventDecodingException {
+        try (EventReader r = new EventReader(bootstrapServers, clientProperties, topic)) {
+            List<T> out = new ArrayList<>();
+            for (ConsumerRecord<byte[], byte[]> rec : r.readAll(timeout)) {
+                out.add(CODEC.decode(rec.value(), type));
+            }
+            return out;
+        }
     }
 
     /** Calls {@code sink} for each record until {@code keepGoing} says stop. */

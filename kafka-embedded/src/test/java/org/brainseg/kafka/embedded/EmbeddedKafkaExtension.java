@@ -2,6 +2,7 @@ package org.brainseg.kafka.embedded;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -18,19 +19,31 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * }</pre>
  *
  * The broker's log directory is kept across {@link EmbeddedKafka#stop()} / {@link EmbeddedKafka#start()},
- * so a test may restart it.
+ * so a test may restart it. A test that needs more than the plaintext listener (SASL, TLS) adds
+ * it with {@link #configuredBy}, which sees the builder before the broker starts.
  */
 public final class EmbeddedKafkaExtension implements BeforeAllCallback, AfterAllCallback {
     private final List<NewTopic> topics;
+    private final Consumer<EmbeddedKafka.Builder> configuration;
     private volatile EmbeddedKafka kafka;
 
-    private EmbeddedKafkaExtension(Collection<NewTopic> topics) {
+    private EmbeddedKafkaExtension(Collection<NewTopic> topics, Consumer<EmbeddedKafka.Builder> configuration) {
         this.topics = List.copyOf(topics);
+        this.configuration = configuration;
     }
 
     /** A broker with these topics created before the tests (none: an empty broker). */
     public static EmbeddedKafkaExtension withTopics(Collection<NewTopic> topics) {
-        return new EmbeddedKafkaExtension(topics);
+        return new EmbeddedKafkaExtension(topics, b -> {});
+    }
+
+    /**
+     * The same broker, with {@code configuration} applied to its builder first (ports, extra
+     * listeners, broker properties). It runs in {@code beforeAll}, before the class's
+     * {@code @BeforeAll} methods but after static {@code @TempDir} fields are set.
+     */
+    public EmbeddedKafkaExtension configuredBy(Consumer<EmbeddedKafka.Builder> configuration) {
+        return new EmbeddedKafkaExtension(topics, this.configuration.andThen(configuration));
     }
 
     /** The running broker; only from {@code @BeforeAll} on. */
@@ -48,7 +61,9 @@ public final class EmbeddedKafkaExtension implements BeforeAllCallback, AfterAll
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        EmbeddedKafka k = EmbeddedKafka.startDefault();
+        EmbeddedKafka.Builder b = EmbeddedKafka.builder();
+        configuration.accept(b);
+        EmbeddedKafka k = b.start();
         try {
             if (!topics.isEmpty()) {
                 k.createTopics(topics);

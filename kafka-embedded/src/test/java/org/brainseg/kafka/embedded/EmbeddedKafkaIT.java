@@ -29,7 +29,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A real single-node KRaft broker in-process: transactions, restart on the same data, clean shutdown. */
+/**
+ * A real single-node KRaft broker in-process: transactions, restart on the same data, clean shutdown.
+ * Each test starts and closes its own broker (not {@link EmbeddedKafkaExtension}): the broker's own
+ * start, restart, close and leftover threads are what is tested.
+ */
 class EmbeddedKafkaIT {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaIT.class);
     private static final String TOPIC = "it.transactions";
@@ -90,11 +94,15 @@ class EmbeddedKafkaIT {
     }
 
     @Test
-    void shouldStartFastEnoughForTests() {
-        try (EmbeddedKafka kafka = EmbeddedKafka.startDefault()) {
+    void shouldStartFastEnoughForTestsAndDeleteItsTemporaryLogDirOnClose() {
+        EmbeddedKafka kafka = EmbeddedKafka.startDefault();
+        try {
             LOG.info("embedded Kafka start with a fresh temp dir: {} ms", kafka.lastStartupTime().toMillis());
             assertThat(kafka.lastStartupTime()).isLessThan(Duration.ofSeconds(30));
+        } finally {
+            closeTwice(kafka); // idempotent
         }
+        assertThat(Files.exists(kafka.logDir())).as("a temporary log dir is deleted").isFalse();
     }
 
     @Test

@@ -204,7 +204,7 @@ public final class ModelArtifact {
     }
 
     static String describe(UNetConfig a) {
-        return "depth " + a.depth() + ", base width " + a.baseWidth() + ", normalization " + a.normalization().id();
+        return "depth " + a.depth() + ", base width " + a.baseWidth() + ", normalization " + a.normalization().wire();
     }
 
     /** Lowercase hex sha256 of a file. */

@@ -15,8 +15,8 @@ import java.util.regex.Pattern;
 import org.brainseg.imaging.dataset.Modality;
 import org.brainseg.imaging.labels.LabelConvention;
 import org.brainseg.imaging.preprocess.PreprocessOptions;
-import org.brainseg.model.net.Normalization;
 import org.brainseg.model.net.UNetConfig;
+import org.brainseg.schemas.Normalization;
 
 /**
  * The contents of a model directory's {@code model.json}: everything needed to rebuild the network,
@@ -96,7 +96,7 @@ public record ModelManifest(
         arch.put("classes", architecture.classes());
         arch.put("depth", architecture.depth());
         arch.put("baseWidth", architecture.baseWidth());
-        arch.put("normalization", architecture.normalization().id());
+        arch.put("normalization", architecture.normalization().wire());
         arch.put("activation", "leaky_relu(0.01)");
         arch.put("upsampling", "nearest repeat x2 + conv 1x1x1");
         ArrayNode patch = root.putArray("patchSize");

@@ -24,9 +24,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.brainseg.model.engine.EngineSettings;
-import org.brainseg.model.net.Normalization;
 import org.brainseg.model.net.UNet3d;
 import org.brainseg.model.net.UNetConfig;
+import org.brainseg.schemas.Normalization;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,7 +89,7 @@ public final class NumericsCheck {
                             ? String.format(Locale.ROOT, "differs from the float64 reference by %.3g (tolerance %.0e)",
                                     r.worstError(), TOLERANCE)
                             : "is not finite (NaN or infinity)";
-                    return "numerics check failed: " + r.normalization().id() + " U-Net " + r.worstTensor() + " " + what;
+                    return "numerics check failed: " + r.normalization().wire() + " U-Net " + r.worstTensor() + " " + what;
                 }
             }
             return null;
@@ -191,7 +191,7 @@ public final class NumericsCheck {
         JsonNode reference = loadReference();
         List<Result> results = new ArrayList<>();
         for (Normalization n : Normalization.values()) {
-            results.add(compare(n, fingerprints(n, device), reference.path("normalizations").path(n.id())));
+            results.add(compare(n, fingerprints(n, device), reference.path("normalizations").path(n.wire())));
         }
         return new Report(results, (System.nanoTime() - t0) / 1e9);
     }
@@ -199,7 +199,7 @@ public final class NumericsCheck {
     static Result compare(Normalization n, Map<String, double[]> actual, JsonNode expected) {
         if (expected.isMissingNode() || expected.size() != actual.size()) {
             throw new IllegalStateException("the stored numerics reference has " + expected.size() + " tensors for "
-                    + n.id() + ", the network " + actual.size() + ": regenerate " + REFERENCE);
+                    + n.wire() + ", the network " + actual.size() + ": regenerate " + REFERENCE);
         }
         double largest = 0;
         for (JsonNode ref : expected) {
@@ -211,7 +211,7 @@ public final class NumericsCheck {
         for (Map.Entry<String, double[]> e : actual.entrySet()) {
             JsonNode ref = expected.path(e.getKey());
             if (ref.size() != 4) {
-                throw new IllegalStateException("the stored numerics reference lacks " + e.getKey() + " for " + n.id());
+                throw new IllegalStateException("the stored numerics reference lacks " + e.getKey() + " for " + n.wire());
             }
             double[] a = e.getValue();
             for (double v : a) {

@@ -44,7 +44,7 @@ public final class BatchNormBlock extends AffineNormBlock {
             NDArray mean = flat.mean(new int[] {1}, true);
             NDArray centered = flat.sub(mean);
             NDArray var = centered.square().mean(new int[] {1}, true);
-            normalized = centered.div(var.add(Normalization.EPSILON).sqrt())
+            normalized = centered.div(var.add(NormalizationLayers.EPSILON).sqrt())
                     .reshape(channels, s.get(0), s.get(2), s.get(3), s.get(4)).transpose(1, 0, 2, 3, 4);
             // Running statistics are updated in place, outside autograd.
             float unbias = perChannel > 1 ? (float) perChannel / (perChannel - 1) : 1f;
@@ -55,7 +55,7 @@ public final class BatchNormBlock extends AffineNormBlock {
             // its result on the model's manager, which lives as long as the model.
             NDArray mean = local(rm, x);
             NDArray var = local(rv, x);
-            normalized = x.sub(mean).div(var.add(Normalization.EPSILON).sqrt());
+            normalized = x.sub(mean).div(var.add(NormalizationLayers.EPSILON).sqrt());
         }
         return new NDList(scaleShift(ps, normalized, training));
     }

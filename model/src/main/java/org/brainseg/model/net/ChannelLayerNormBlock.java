@@ -9,7 +9,7 @@ import ai.djl.util.PairList;
  * Layer normalization across the channels of each voxel, as Keras' {@code LayerNormalization}
  * on channels-last data ({@code torch.nn.functional.layer_norm} over the channel axis after moving
  * it last), with a learned γ, β per channel: the second reading of Rawat &amp; Kumar's LN
- * ({@link Normalization#LAYER_CHANNEL}). Independent of the input size.
+ * ({@link org.brainseg.schemas.Normalization#LAYER_CHANNEL}). Independent of the input size.
  */
 public final class ChannelLayerNormBlock extends AffineNormBlock {
 
@@ -23,7 +23,7 @@ public final class ChannelLayerNormBlock extends AffineNormBlock {
         checkInput(x);
         NDArray centered = x.sub(x.mean(new int[] {1}, true));
         NDArray var = centered.square().mean(new int[] {1}, true);
-        NDArray normalized = centered.div(var.add(Normalization.EPSILON).sqrt());
+        NDArray normalized = centered.div(var.add(NormalizationLayers.EPSILON).sqrt());
         return new NDList(scaleShift(ps, normalized, training));
     }
 }

@@ -10,6 +10,7 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import org.brainseg.schemas.Normalization;
 
 /**
  * Two (3×3×3 convolution, normalization, LeakyReLU 0.01) stages, padding 1 so the spatial size is
@@ -30,9 +31,9 @@ public final class ConvBlock extends AbstractBlock {
         this.in = in;
         this.out = out;
         conv1 = addChildBlock("conv1", conv3(out));
-        norm1 = addNorm("norm1", normalization.create(out));
+        norm1 = addNorm("norm1", NormalizationLayers.create(normalization, out));
         conv2 = addChildBlock("conv2", conv3(out));
-        norm2 = addNorm("norm2", normalization.create(out));
+        norm2 = addNorm("norm2", NormalizationLayers.create(normalization, out));
     }
 
     private Block addNorm(String name, Block norm) {

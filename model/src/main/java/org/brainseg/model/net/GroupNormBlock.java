@@ -11,10 +11,10 @@ import ai.djl.util.PairList;
  * Group normalization (Wu &amp; He 2018) over (N, C, D, H, W) input: the channels are split into
  * {@code groups} groups and each sample's group is normalized over its channels and voxels, then
  * scaled and shifted per channel. One group is the layer normalization of Rawat &amp; Kumar
- * (ICCIDS 2022) as brainseg reads it ({@link Normalization#LAYER}); one group per channel is
+ * (ICCIDS 2022) as brainseg reads it ({@link org.brainseg.schemas.Normalization#LAYER}); one group per channel is
  * instance normalization. Statistics never depend on the batch or the spatial size.
  *
- * <p>Biased variance, epsilon {@value Normalization#EPSILON}, as
+ * <p>Biased variance, epsilon {@value NormalizationLayers#EPSILON}, as
  * {@code torch.nn.functional.group_norm}; computed by PyTorch's batch-norm kernel on a (1, N·G, -1)
  * view (see {@link #normalize}).
  */
@@ -56,7 +56,7 @@ public final class GroupNormBlock extends AffineNormBlock {
         Shape stats = new Shape(rows);
         // Running statistics are required by the kernel but unused: momentum 0 (DJL's 1) leaves them as they are.
         NDArray normalized = x.getNDArrayInternal().batchNorm(x.reshape(1, rows, -1), m.zeros(stats), m.ones(stats),
-                m.ones(stats), m.zeros(stats), -1, 1f, Normalization.EPSILON, true).singletonOrThrow();
+                m.ones(stats), m.zeros(stats), -1, 1f, NormalizationLayers.EPSILON, true).singletonOrThrow();
         return normalized.reshape(shape);
     }
 }

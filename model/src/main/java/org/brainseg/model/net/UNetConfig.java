@@ -1,6 +1,7 @@
 package org.brainseg.model.net;
 
 import java.util.Objects;
+import org.brainseg.schemas.Normalization;
 
 /**
  * The architecture of a {@link UNet3d}: what model.json records and what loading checks.

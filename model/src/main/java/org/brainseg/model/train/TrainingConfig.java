@@ -4,8 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import org.brainseg.imaging.preprocess.PreprocessOptions;
-import org.brainseg.model.net.Normalization;
 import org.brainseg.model.net.UNetConfig;
+import org.brainseg.schemas.Normalization;
 
 /**
  * Everything that defines a training run; two runs with equal configs (and thread counts) on the
@@ -98,7 +98,7 @@ public record TrainingConfig(
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("depth", depth);
         m.put("baseWidth", baseWidth);
-        m.put("normalization", normalization.id());
+        m.put("normalization", normalization.wire());
         m.put("patch", patch);
         m.put("batch", batch);
         m.put("epochs", epochs);

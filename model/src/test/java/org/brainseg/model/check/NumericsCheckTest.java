@@ -17,10 +17,10 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.brainseg.model.engine.EngineSettings;
-import org.brainseg.model.net.Normalization;
 import org.brainseg.model.net.TorchReference;
 import org.brainseg.model.net.TorchReference.Tensor;
 import org.brainseg.model.net.UNet3d;
+import org.brainseg.schemas.Normalization;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -87,7 +87,7 @@ class NumericsCheckTest {
     void shouldStoreWhatTorchComputesInFloat64(Normalization n) throws Exception {
         assumeTrue(TorchReference.available(), "/usr/bin/python3 with torch is not installed");
         Map<String, double[]> torch = torchFingerprints(n);
-        JsonNode stored = NumericsCheck.loadReference().path("normalizations").path(n.id());
+        JsonNode stored = NumericsCheck.loadReference().path("normalizations").path(n.wire());
         if (WRITE != null) {
             write(n, torch);
             return;
@@ -107,7 +107,7 @@ class NumericsCheckTest {
                 inputs.put(p.getKey(), new Tensor(a.getShape().getShape(), a.toFloatArray()));
             }
         }
-        String options = "{\"kind\":\"" + n.id() + "\",\"depth\":" + NumericsCheck.DEPTH + ",\"training\":";
+        String options = "{\"kind\":\"" + n.wire() + "\",\"depth\":" + NumericsCheck.DEPTH + ",\"training\":";
         Map<String, Tensor> eval = TorchReference.run("unet", options + "false}", inputs, tmp);
         Map<String, Tensor> train = TorchReference.run("unet-grad", options + "true}", inputs, tmp);
         Map<String, double[]> out = new LinkedHashMap<>();
@@ -127,7 +127,7 @@ class NumericsCheckTest {
                 + "(model/src/test/resources/torch_reference.py); regenerate with NumericsCheckTest "
                 + "-Dnumerics.reference.write=PATH");
         ObjectNode norms = root.has("normalizations") ? (ObjectNode) root.get("normalizations") : root.putObject("normalizations");
-        ObjectNode node = norms.putObject(n.id());
+        ObjectNode node = norms.putObject(n.wire());
         for (Map.Entry<String, double[]> e : fingerprints.entrySet()) {
             ArrayNode a = node.putArray(e.getKey());
             for (double v : e.getValue()) {

@@ -34,7 +34,7 @@ class GroupNormGradientTest {
                 NDArray g = a.reshape(shape.get(0), groups, -1);
                 NDArray c = g.sub(g.mean(new int[] {2}, true));
                 NDArray var = c.square().mean(new int[] {2}, true);
-                return c.div(var.add(Normalization.EPSILON).sqrt()).reshape(shape);
+                return c.div(var.add(NormalizationLayers.EPSILON).sqrt()).reshape(shape);
             });
             assertThat(TorchReference.relativeError(fused[0], composed[0])).as("forward").isLessThan(1e-5);
             assertThat(TorchReference.relativeError(fused[1], composed[1])).as("gradient").isLessThan(1e-4);

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 import org.brainseg.model.net.TorchReference.Tensor;
+import org.brainseg.schemas.Normalization;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -55,7 +56,7 @@ class NormalizationReferenceTest {
             x[i] = (float) (3 + 2 * rnd.nextGaussian() + (i % channels));
         }
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
-            Block block = norm.create(channels);
+            Block block = NormalizationLayers.create(norm, channels);
             block.initialize(m, DataType.FLOAT32, shape);
             Map<String, Tensor> inputs = new LinkedHashMap<>();
             inputs.put("input", new Tensor(shape.getShape(), x));

@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 import org.brainseg.model.net.TorchReference.Tensor;
+import org.brainseg.schemas.Normalization;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -128,7 +129,7 @@ class UNet3dTest {
                 actual = net.forward(new ParameterStore(step, false), new NDList(step.create(x, shape)), false)
                         .singletonOrThrow().toFloatArray();
             }
-            String options = "{\"kind\":\"" + norm.id() + "\",\"depth\":" + depth + ",\"training\":false}";
+            String options = "{\"kind\":\"" + norm.wire() + "\",\"depth\":" + depth + ",\"training\":false}";
             Map<String, Tensor> ref = TorchReference.run("unet", options, inputs, tmp);
             assertThat(TorchReference.relativeError(actual, ref.get("output").data()))
                     .as("U-Net forward with %s vs torch", norm).isLessThan(1e-5);

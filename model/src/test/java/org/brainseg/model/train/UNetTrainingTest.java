@@ -15,7 +15,7 @@ import org.brainseg.model.engine.DeviceChoice;
 import org.brainseg.model.engine.EngineSettings;
 import org.brainseg.model.infer.Segmentation;
 import org.brainseg.model.infer.Segmenter;
-import org.brainseg.model.net.Normalization;
+import org.brainseg.schemas.Normalization;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

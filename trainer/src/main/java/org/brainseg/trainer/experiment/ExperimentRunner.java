@@ -13,7 +13,6 @@ import org.brainseg.imaging.preprocess.PreprocessedCase;
 import org.brainseg.model.artifact.LoadedModel;
 import org.brainseg.model.artifact.ModelArtifact;
 import org.brainseg.model.engine.EngineSettings;
-import org.brainseg.model.net.Normalization;
 import org.brainseg.model.train.CaseDice;
 import org.brainseg.model.train.DataSplit;
 import org.brainseg.model.train.EpochResult;
@@ -22,6 +21,7 @@ import org.brainseg.model.train.TrainingData;
 import org.brainseg.model.train.TrainingListener;
 import org.brainseg.model.train.TrainingResult;
 import org.brainseg.model.train.UNetTraining;
+import org.brainseg.schemas.Normalization;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,11 +85,11 @@ public final class ExperimentRunner {
             Normalization n = plan.variants().get(i);
             TrainingConfig cfg = plan.base().withNormalization(n);
             long t0 = System.nanoTime();
-            TrainingResult r = new UNetTraining(cfg, plan.engine()).fit(train, val, plan.out().resolve("models").resolve(n.id()),
+            TrainingResult r = new UNetTraining(cfg, plan.engine()).fit(train, val, plan.out().resolve("models").resolve(n.wire()),
                     progress.variant(n, i, plan.variants().size()));
             double seconds = (System.nanoTime() - t0) / 1e9;
             results.add(toVariant(n, r, parameterCount(r.modelDir(), plan.engine()), seconds));
-            LOG.info("{}: best epoch {}, lowest validation loss {}", n.id(), r.bestEpoch(), r.bestValLoss());
+            LOG.info("{}: best epoch {}, lowest validation loss {}", n.wire(), r.bestEpoch(), r.bestValLoss());
         }
         return results;
     }
@@ -123,6 +123,6 @@ public final class ExperimentRunner {
             }
             perCase.put(k, v);
         }
-        return new VariantResult(n.id(), history, r.bestEpoch(), lowest, perCase, params, seconds);
+        return new VariantResult(n.wire(), history, r.bestEpoch(), lowest, perCase, params, seconds);
     }
 }

@@ -8,7 +8,6 @@ import org.brainseg.model.artifact.ModelManifest;
 import org.brainseg.model.net.UNetConfig;
 import org.brainseg.schemas.ModelStatus;
 import org.brainseg.schemas.ModelVersionPublished;
-import org.brainseg.schemas.Normalization;
 
 /**
  * Builds the ModelVersionPublished event of a trained registry version (the trainer and the demo).
@@ -34,7 +33,7 @@ public final class ModelEvents {
             compared = new ModelVersionPublished.Comparison(r.comparedWithVersion(), v.loss(), v.dice());
         }
         return new ModelVersionPublished(UUID.randomUUID(), name, version, artifactUri, m.paramsSha256(),
-                Normalization.parse(a.normalization().id()), arch, trainedOn, r.candidate().toValidation(), status,
+                a.normalization(), arch, trainedOn, r.candidate().toValidation(), status,
                 parentVersion != null && parentVersion < version ? parentVersion : null, createdAt, compared);
     }
 }

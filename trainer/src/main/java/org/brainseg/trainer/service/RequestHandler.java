@@ -21,7 +21,6 @@ import org.brainseg.imaging.preprocess.PreprocessedCase;
 import org.brainseg.model.artifact.ModelArtifact;
 import org.brainseg.model.artifact.ModelArtifactException;
 import org.brainseg.model.artifact.ModelManifest;
-import org.brainseg.model.net.Normalization;
 import org.brainseg.model.train.DataSplit;
 import org.brainseg.model.train.TrainingConfig;
 import org.brainseg.model.train.TrainingData;
@@ -188,10 +187,10 @@ public final class RequestHandler {
                 config.holdOut().seed());
         List<Case> trainCases = split.trainOf(cases, Case::id);
         List<Case> heldOut = split.validationOf(cases, Case::id);
-        TrainingConfig tc = config.training().toTrainingConfig(Normalization.parse(req.normalization().wire()), req.epochs(),
+        TrainingConfig tc = config.training().toTrainingConfig(req.normalization(), req.epochs(),
                 req.seed());
         LOG.info("request {}: training {} on {} cases of {}, judging on {} held-out cases {}", req.requestId(),
-                tc.normalization().id(), trainCases.size(), req.datasetUri(), heldOut.size(), split.validation());
+                tc.normalization().wire(), trainCases.size(), req.datasetUri(), heldOut.size(), split.validation());
         UNetTraining training = new UNetTraining(tc, config.training().engine());
         if (req.startFrom() == StartFrom.ACTIVE) {
             Optional<ModelVersionPublished> active = catalog.active();
@@ -295,8 +294,8 @@ public final class RequestHandler {
         }
         if (!m.architecture().equals(tc.architecture())) {
             return "it is a depth " + m.architecture().depth() + ", width " + m.architecture().baseWidth() + " "
-                    + m.architecture().normalization().id() + " network, the request would train a depth "
-                    + tc.depth() + ", width " + tc.baseWidth() + " " + tc.normalization().id()
+                    + m.architecture().normalization().wire() + " network, the request would train a depth "
+                    + tc.depth() + ", width " + tc.baseWidth() + " " + tc.normalization().wire()
                     + " one (ask for its normalization, or start from scratch)";
         }
         if (!m.preprocessing().equals(tc.preprocessing())) {

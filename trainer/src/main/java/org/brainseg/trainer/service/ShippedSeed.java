@@ -53,7 +53,7 @@ public final class ShippedSeed {
             int version = registry.publish(name, work);
             Path dir = registry.path(name, version);
             LOG.info("registry was empty: seeded {} version {} with the shipped default model ({}, held-out mean Dice {})",
-                    name, version, m.architecture().normalization().id(), String.format(java.util.Locale.ROOT, "%.3f",
+                    name, version, m.architecture().normalization().wire(), String.format(java.util.Locale.ROOT, "%.3f",
                             record.candidate().meanDice()));
             return Optional.of(new Seeded(version, dir, ModelArtifact.readManifest(dir), record));
         } finally {
@@ -70,7 +70,7 @@ public final class ShippedSeed {
         List<String> cases = val instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of();
         Evaluation eval = new Evaluation(m.metrics().getOrDefault("val_loss", 0.0), dice, cases);
         return new VersionRecord(REQUEST_ID, "the shipped default model (models/default; synthetic training data, "
-                + "not for clinical use)", shipped.toUri(), m.architecture().normalization().id(), number(m, "epochs"),
+                + "not for clinical use)", shipped.toUri(), m.architecture().normalization().wire(), number(m, "epochs"),
                 number(m, "seed"), "force", "synthetic cohort (models/default/MODEL_CARD.md), training data sha256 "
                 + m.trainingDataHash(), eval, null, null, 0, clock.instant().toString());
     }

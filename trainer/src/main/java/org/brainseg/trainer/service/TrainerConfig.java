@@ -7,8 +7,8 @@ import java.util.Map;
 import org.brainseg.imaging.preprocess.PreprocessOptions;
 import org.brainseg.model.engine.DeviceChoice;
 import org.brainseg.model.engine.EngineSettings;
-import org.brainseg.model.net.Normalization;
 import org.brainseg.model.train.TrainingConfig;
+import org.brainseg.schemas.Normalization;
 import org.brainseg.service.config.ConfigException;
 
 /**

@@ -15,7 +15,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -168,13 +167,8 @@ class TrainerKillIT {
     }
 
     private List<ModelVersionPublished> modelEvents() throws Exception {
-        try (EventReader r = new EventReader(kafka.bootstrapServers(), Map.of(), Topics.MODELS)) {
-            List<ModelVersionPublished> out = new ArrayList<>();
-            for (ConsumerRecord<byte[], byte[]> rec : r.readAll(Duration.ofSeconds(30))) {
-                out.add(codec.decode(rec.value(), ModelVersionPublished.class));
-            }
-            return out;
-        }
+        return EventReader.readAll(kafka.bootstrapServers(), Map.of(), Topics.MODELS, ModelVersionPublished.class,
+                Duration.ofSeconds(30));
     }
 
     private static String tail(Path log) {

@@ -9,22 +9,17 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.brainseg.client.consume.EventReader;
-import org.brainseg.client.submit.ScanSubmitter;
 import org.brainseg.client.topics.TopicsInitializer;
-import org.brainseg.imaging.dataset.DatasetScanner;
 import org.brainseg.kafka.embedded.EmbeddedKafka;
 import org.brainseg.kafka.embedded.EmbeddedKafkaExtension;
 import org.brainseg.schemas.ErrorCode;
@@ -53,8 +48,8 @@ import org.junit.jupiter.api.io.TempDir;
  * a worse one (a crippled configuration) is rejected with its figures and the active version
  * unchanged; {@code never} keeps a candidate, {@code force} promotes regardless; a request naming
  * a missing dataset goes to brainseg.scans.failed and the next request is still served; a repeated
- * request id publishes nothing new. Every event is read with read_committed. Then auto-retrain
- * turns labelled scans into a request.
+ * request id publishes nothing new. Every event is read with read_committed. Auto-retrain, which
+ * needs a broker of its own, is {@link AutoRetrainIT}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
@@ -195,98 +190,6 @@ class TrainerServiceIT {
         stop(crippled);
     }
 
-    @Test
-    void shouldRequestTrainingAfterEveryNLabelledScans() throws Exception {
-        // a broker of its own: the requests it produces must not reach the other test's trainer
-        try (EmbeddedKafka own = EmbeddedKafka.startDefault()) {
-            try (Admin admin = own.createAdmin()) {
-                TopicsInitializer.createAll(admin, 3, (short) 1, Duration.ofSeconds(30));
-            }
-            TrainerConfig base = Fixtures.config(own.bootstrapServers(), tmp.resolve("auto-registry"), Fixtures.crippled(),
-                    "auto-it");
-            TrainerConfig config = new TrainerConfig(base.kafka(), base.registry(), base.promotion(), base.holdOut(),
-                    base.training(), new TrainerConfig.AutoRetrain(3, data.toUri()), base.data(), base.http());
-            // 7 labelled scans: two requests (after 3 and 6), one scan counted towards the next
-            try (ScanSubmitter s = new ScanSubmitter(own.bootstrapServers(), Map.of(), Clock.systemUTC())) {
-                List<org.brainseg.schemas.ScanArrived> events = new ArrayList<>();
-                var cases = DatasetScanner.scan(data).cases();
-                for (int i = 0; i < 7; i++) {
-                    events.add(s.eventFor(cases.get(i), "auto-scan-" + i));
-                }
-                s.submit(events);
-            }
-            try (TrainerService s = TrainerService.start(config, t -> {})) {
-                await().atMost(Duration.ofMinutes(1)).until(() -> autoRequests(own).size() >= 2);
-                await().atMost(Duration.ofSeconds(30)).until(() -> s.status().autoRetrain() == 1);
-            }
-            List<TrainingRequested> reqs = autoRequests(own);
-            assertThat(reqs).hasSize(2);
-            assertThat(reqs).allSatisfy(r -> {
-                assertThat(r.reason()).contains("3 new labelled scans");
-                assertThat(r.datasetUri()).isEqualTo(data.toUri());
-                assertThat(r.promotion()).isEqualTo(Promotion.AUTO);
-            });
-        }
-    }
-
-    @Test
-    void shouldServeTheShippedModelAtOnceOnAFreshDeploymentAndOnlyThen() throws Exception {
-        // a broker of its own: a fresh deployment has nothing on brainseg.models
-        try (EmbeddedKafka own = EmbeddedKafka.startDefault()) {
-            try (Admin admin = own.createAdmin()) {
-                TopicsInitializer.createAll(admin, 3, (short) 1, Duration.ofSeconds(30));
-            }
-            TrainerConfig base = Fixtures.config(own.bootstrapServers(), tmp.resolve("shipped-registry"), Fixtures.crippled(),
-                    "shipped-it");
-            TrainerConfig.Registry r = base.registry();
-            TrainerConfig config = new TrainerConfig(base.kafka(), new TrainerConfig.Registry(r.root(), r.modelName(),
-                    r.keepLatest(), true), base.promotion(), base.holdOut(), base.training(), base.autoRetrain(), base.data(),
-                    base.http());
-            try (TrainerService s = TrainerService.start(config, t -> {})) {
-                await().atMost(Duration.ofMinutes(1)).until(() -> s.status().activeVersion() == 1);
-            }
-            List<ModelVersionPublished> events = modelEvents(own);
-            assertThat(events).hasSize(1);
-            ModelVersionPublished v1 = events.get(0);
-            assertThat(v1.version()).isEqualTo(1);
-            assertThat(v1.status()).isEqualTo(ModelStatus.ACTIVE);
-            org.brainseg.model.artifact.ModelManifest shipped = org.brainseg.model.artifact.ModelArtifact.readManifest(
-                    org.brainseg.model.artifact.ShippedModel.directory());
-            assertThat(v1.sha256()).isEqualTo(shipped.paramsSha256());
-            assertThat(v1.trainedOn()).contains("synthetic cohort");
-            Path dir = Path.of(v1.artifactUri());
-            assertThat(dir).isEqualTo(r.root().resolve("brainseg/1").toAbsolutePath());
-            assertThat(VersionRecord.read(dir).orElseThrow().requestId()).isEqualTo(ShippedSeed.REQUEST_ID);
-
-            // a restart finds a catalog that is not empty: nothing is seeded or published again
-            try (TrainerService s = TrainerService.start(config, t -> {})) {
-                await().atMost(Duration.ofMinutes(1)).until(() -> s.status().activeVersion() == 1);
-            }
-            assertThat(modelEvents(own)).hasSize(1);
-            assertThat(new org.brainseg.trainer.registry.ModelRegistry(r.root()).versions("brainseg")).containsExactly(1);
-        }
-    }
-
-    private List<ModelVersionPublished> modelEvents(EmbeddedKafka own) throws Exception {
-        try (EventReader r = new EventReader(own.bootstrapServers(), Map.of(), Topics.MODELS)) {
-            List<ModelVersionPublished> out = new ArrayList<>();
-            for (ConsumerRecord<byte[], byte[]> rec : r.readAll(Duration.ofSeconds(30))) {
-                out.add(codec.decode(rec.value(), ModelVersionPublished.class));
-            }
-            return out;
-        }
-    }
-
-    private List<TrainingRequested> autoRequests(EmbeddedKafka own) throws Exception {
-        try (EventReader r = new EventReader(own.bootstrapServers(), Map.of(), Topics.TRAINING_REQUESTS)) {
-            List<TrainingRequested> out = new ArrayList<>();
-            for (ConsumerRecord<byte[], byte[]> rec : r.readAll(Duration.ofSeconds(30))) {
-                out.add(codec.decode(rec.value(), TrainingRequested.class));
-            }
-            return out;
-        }
-    }
-
     private static TrainerService crippled(List<TrainerService> s) {
         return s.get(s.size() - 1);
     }
@@ -331,13 +234,7 @@ class TrainerServiceIT {
     }
 
     private <T extends org.brainseg.schemas.Event> List<T> committed(String topic, Class<T> type) throws Exception {
-        try (EventReader r = new EventReader(kafka.bootstrapServers(), Map.of(), topic)) {
-            List<T> out = new ArrayList<>();
-            for (ConsumerRecord<byte[], byte[]> rec : r.readAll(Duration.ofSeconds(30))) {
-                out.add(codec.decode(rec.value(), type));
-            }
-            return out;
-        }
+        return EventReader.readAll(kafka.bootstrapServers(), Map.of(), topic, type, Duration.ofSeconds(30));
     }
 
 }

@@ -105,8 +105,8 @@ public final class VersionLoader {
         if (!patch.equals(e.patchSize())) {
             diffs.add("patchSize " + patch + " (event: " + e.patchSize() + ")");
         }
-        if (!a.normalization().id().equals(v.normalization().wire())) {
-            diffs.add("normalization " + a.normalization().id() + " (event: " + v.normalization().wire() + ")");
+        if (a.normalization() != v.normalization()) {
+            diffs.add("normalization " + a.normalization().wire() + " (event: " + v.normalization().wire() + ")");
         }
         if (!diffs.isEmpty()) {
             throw new ModelRefusedException("model.json does not describe the network the event announces: "
