@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Writes one DICOM MR series with pydicom (an independent writer for brainseg's tests).
 
-usage: write_series.py SPEC.json OUTDIR
+usage: write_series.py SPEC.json OUTDIR [SPEC.json OUTDIR ...]
 
 SPEC (JSON): rows, columns, slices, voxels (path of int16 little-endian raw, slice-major:
 value of (row j, column i, slice k) at index i + columns*(j + rows*k)), pixelSpacing [row, col],
@@ -86,4 +86,6 @@ def main(spec_path, out_dir):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    args = sys.argv[1:]
+    for i in range(0, len(args), 2):
+        main(args[i], args[i + 1])

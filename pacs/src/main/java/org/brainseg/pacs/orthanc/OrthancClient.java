@@ -27,6 +27,9 @@ import org.brainseg.pacs.PacsConfig;
  * store, or one CA certificate from the config), with HTTP basic authentication when a user is
  * configured. The credentials live only in the Authorization header: never in a message or a log line.
  *
+ * <p>HTTP/1.1 only: the JDK client's default h2c upgrade on a plain-HTTP POST makes Orthanc's
+ * embedded server drop the connection.
+ *
  * <p>Thread-safe (the JDK's {@link HttpClient} is).
  */
 public final class OrthancClient {
@@ -45,7 +48,7 @@ public final class OrthancClient {
         this.authorization = config.username() == null ? null : "Basic " + Base64.getEncoder().encodeToString(
                 (config.username() + ":" + config.password()).getBytes(StandardCharsets.UTF_8));
         this.timeout = config.timeout();
-        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(config.timeout()).followRedirects(HttpClient.Redirect.NEVER);
+        HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(config.timeout()).followRedirects(HttpClient.Redirect.NEVER);
         if (config.caCertificate() != null) {
             b.sslContext(trusting(config.caCertificate()));
         }

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The SEG object on its own: its bytes, then what dciodvfy and pydicom (independent of brainseg) make of them. */
-class SegmentationBuilderTest {
+public class SegmentationBuilderTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final int COLS = 7;
     static final int ROWS = 5;
