@@ -23,6 +23,7 @@ import org.brainseg.schemas.EventCodec;
 import org.brainseg.service.http.HttpVerticle;
 import org.brainseg.service.kafka.KafkaClients;
 import org.brainseg.service.kafka.TransactionalPublisher;
+import org.brainseg.service.store.LocalFileStore;
 
 /**
  * A running PACS bridge: a {@link StudyFollower} thread (stable studies in, ScanArrived out), a
@@ -84,7 +85,8 @@ public final class PacsBridge implements AutoCloseable {
         threads.add(thread("brainseg-pacs-follower", follower, () -> follower.fatal(), onFatal));
         if (config.results().enabled()) {
             exporter = new SegExporter(KafkaClients.transactionalConsumer(k.bootstrapServers(), k.properties(), k.groupId(),
-                    k.groupId() + "-results", 600_000), pacs, config.store().inputDir(), config.results().seriesNumber(),
+                    k.groupId() + "-results", 600_000), pacs, config.store().inputDir(),
+                    new LocalFileStore(config.store().maskRoots(), config.store().maskRoots().get(0)), config.results().seriesNumber(),
                     VERSION, metrics);
             threads.add(thread("brainseg-pacs-results", exporter, () -> exporter.fatal(), onFatal));
         }

@@ -1,8 +1,11 @@
 package org.brainseg.pacs;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.brainseg.imaging.dataset.Modality;
 import org.brainseg.service.config.ConfigException;
@@ -18,6 +21,11 @@ import org.brainseg.service.config.ConfigException;
  * @param http    where {@code /metrics} and {@code /health/*} are served
  */
 public record PacsConfig(Kafka kafka, Orthanc orthanc, Store store, Series series, Results results, Http http) {
+    public PacsConfig {
+        if (results.enabled() && store.maskRoots().isEmpty()) {
+            throw new ConfigException("store.maskRoots", "is required while results.enabled is true: the workers' store.outputRoot");
+        }
+    }
 
     public record Kafka(String bootstrapServers, String transactionalId, String groupId, Map<String, String> properties) {
         public Kafka {
@@ -42,7 +50,8 @@ public record PacsConfig(Kafka kafka, Orthanc orthanc, Store store, Series serie
      * @param timeout       bound of each request
      * @param pollInterval  wait between polls of the change feed once it is read to its end
      */
-    public record Orthanc(URI url, String username, String password, Path caCertificate, Duration timeout, Duration pollInterval) {
+    public record Orthanc(URI url, String username, @JsonIgnore String password, Path caCertificate, @JsonIgnore Duration timeout,
+            @JsonIgnore Duration pollInterval) {
         public Orthanc {
             if (url == null || url.getScheme() == null || !(url.getScheme().equals("http") || url.getScheme().equals("https"))
                     || url.getHost() == null) {
@@ -68,6 +77,22 @@ public record PacsConfig(Kafka kafka, Orthanc orthanc, Store store, Series serie
             }
         }
 
+        /** What {@code --check} prints instead of the password. */
+        @JsonProperty("password")
+        public String passwordShown() {
+            return password == null ? null : "***";
+        }
+
+        @JsonProperty("timeoutSeconds")
+        public long timeoutSeconds() {
+            return timeout.toSeconds();
+        }
+
+        @JsonProperty("pollIntervalMs")
+        public long pollIntervalMs() {
+            return pollInterval.toMillis();
+        }
+
         /** Never shows the password. */
         @Override
         public String toString() {
@@ -76,8 +101,14 @@ public record PacsConfig(Kafka kafka, Orthanc orthanc, Store store, Series serie
         }
     }
 
-    public record Store(Path inputDir, Path positionFile) {
+    /**
+     * @param inputDir     where the converted NIfTI are written: inside the workers' store.inputRoots
+     * @param positionFile the durable feed position
+     * @param maskRoots    directories masks may be read from (the workers' store.outputRoot); a mask URI outside is refused
+     */
+    public record Store(Path inputDir, Path positionFile, List<Path> maskRoots) {
         public Store {
+            maskRoots = maskRoots == null ? List.of() : List.copyOf(maskRoots);
             if (inputDir == null) {
                 throw new ConfigException("store.inputDir", "is required: a directory inside the worker's store.inputRoots");
             }

@@ -32,7 +32,7 @@ public final class PacsConfigLoader {
                 "properties", Map.of()));
         d.put("orthanc", ordered("url", "http://localhost:8042", "username", null, "password", null, "caCertificate", null,
                 "timeoutSeconds", 30, "pollIntervalMs", 1000));
-        d.put("store", ordered("inputDir", null, "positionFile", null));
+        d.put("store", ordered("inputDir", null, "positionFile", null, "maskRoots", null));
         d.put("series", ordered("t1", SeriesRules.DEFAULTS.get(Modality.T1), "t1ce", SeriesRules.DEFAULTS.get(Modality.T1CE),
                 "t2", SeriesRules.DEFAULTS.get(Modality.T2), "flair", SeriesRules.DEFAULTS.get(Modality.FLAIR),
                 "maxSlices", 1024, "maxVoxels", 64L << 20));
@@ -64,7 +64,7 @@ public final class PacsConfigLoader {
                         v.string("orthanc", "password"), v.path("orthanc", "caCertificate"),
                         Duration.ofSeconds(v.integer("orthanc", "timeoutSeconds")),
                         Duration.ofMillis(v.integer("orthanc", "pollIntervalMs"))),
-                new PacsConfig.Store(v.path("store", "inputDir"), v.path("store", "positionFile")),
+                new PacsConfig.Store(v.path("store", "inputDir"), v.path("store", "positionFile"), v.paths("store", "maskRoots")),
                 new PacsConfig.Series(rules, v.integer("series", "maxSlices"), v.longInteger("series", "maxVoxels")),
                 new PacsConfig.Results(v.bool("results", "enabled"), v.integer("results", "seriesNumber")),
                 new PacsConfig.Http(v.string("http", "host"), v.integer("http", "port")));

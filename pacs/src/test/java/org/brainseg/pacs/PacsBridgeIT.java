@@ -124,6 +124,7 @@ class PacsBridgeIT {
         threeSeriesStudy = orthanc.upload(three.allFiles());
         mixedStudy = orthanc.upload(mixed.allFiles());
         long uploaded = System.nanoTime();
+        Files.createDirectories(dir.resolve("masks"));
         config = config();
         bridge = PacsBridge.start(config, t -> {});
         await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(200))
@@ -145,7 +146,7 @@ class PacsBridgeIT {
         return new PacsConfig(new PacsConfig.Kafka(BROKER.bootstrapServers(), "it-pacs-" + UUID.randomUUID(), "it-pacs", Map.of()),
                 new PacsConfig.Orthanc(orthanc.url(), OrthancServer.USER, OrthancServer.PASSWORD, null, Duration.ofSeconds(30),
                         Duration.ofMillis(200)),
-                new PacsConfig.Store(dir.resolve("scans"), dir.resolve("state").resolve("position.json")),
+                new PacsConfig.Store(dir.resolve("scans"), dir.resolve("state").resolve("position.json"), List.of(dir.resolve("masks"))),
                 new PacsConfig.Series(SeriesRules.DEFAULTS, 1024, 64L << 20), new PacsConfig.Results(true, 9901),
                 new PacsConfig.Http("127.0.0.1", 0));
     }

@@ -2,7 +2,6 @@ package org.brainseg.pacs.seg;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +25,8 @@ import org.brainseg.schemas.EventCodec;
 import org.brainseg.schemas.EventDecodingException;
 import org.brainseg.schemas.SegmentationCompleted;
 import org.brainseg.schemas.Topics;
+import org.brainseg.service.store.ScanStore;
+import org.brainseg.service.store.StoreAccessException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +44,7 @@ public final class SegExporter implements Runnable, AutoCloseable {
     private final Consumer<byte[], byte[]> consumer;
     private final OrthancClient pacs;
     private final Path inputDir;
+    private final ScanStore masks;
     private final int seriesNumber;
     private final String softwareVersion;
     private final PacsMetrics metrics;
@@ -51,8 +53,10 @@ public final class SegExporter implements Runnable, AutoCloseable {
     private volatile Throwable fatal;
     private volatile String problem;
 
-    public SegExporter(Consumer<byte[], byte[]> consumer, OrthancClient pacs, Path inputDir, int seriesNumber,
+    /** @param masks resolves mask URIs, refusing any outside the configured mask roots */
+    public SegExporter(Consumer<byte[], byte[]> consumer, OrthancClient pacs, Path inputDir, ScanStore masks, int seriesNumber,
             String softwareVersion, PacsMetrics metrics) {
+        this.masks = masks;
         this.consumer = consumer;
         this.pacs = pacs;
         this.inputDir = inputDir;
@@ -123,7 +127,7 @@ public final class SegExporter implements Runnable, AutoCloseable {
         }
         try {
             ScanSource source = ScanSource.read(sourceFile);
-            Volume mask = internal(NiftiReader.read(Path.of(URI.create(done.maskUri().toString()))).volume(), done);
+            Volume mask = internal(NiftiReader.read(masks.resolveInput(done.maskUri().toString())).volume(), done);
             JsonNode study = pacs.study(source.orthancStudy());
             byte[] file = Part10.encode(SegmentationBuilder.build(study, source, mask, new SegmentationBuilder.Result(
                     done.scanId(), done.modelVersion(), done.completedAt(), softwareVersion, seriesNumber)));
@@ -138,6 +142,9 @@ public final class SegExporter implements Runnable, AutoCloseable {
                 return;
             }
             throw e;
+        } catch (StoreAccessException e) {
+            metrics.segFailed("MASK_NOT_ALLOWED");
+            LOG.warn("scan {} model v{}: no SEG, the mask is refused: {}", done.scanId(), done.modelVersion(), e.getMessage());
         } catch (DicomException e) {
             metrics.segFailed(e.code().name());
             LOG.warn("scan {} model v{}: no SEG: {} {}", done.scanId(), done.modelVersion(), e.code(), e.getMessage());
