@@ -40,7 +40,11 @@ public final class OrthancServer implements AutoCloseable {
 
     /** Starts Orthanc in {@code dir} and waits until its REST API answers. */
     public static OrthancServer start(String orthanc, Path dir) throws Exception {
-        int httpPort = freePort();
+        return start(orthanc, dir, freePort());
+    }
+
+    /** On a given HTTP port; the same {@code dir} again restarts it with its stored studies. */
+    public static OrthancServer start(String orthanc, Path dir, int httpPort) throws Exception {
         int dicomPort = freePort();
         Path storage = Files.createDirectories(dir.resolve("storage"));
         ObjectNode c = JSON.createObjectNode();
@@ -74,7 +78,7 @@ public final class OrthancServer implements AutoCloseable {
         }
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
