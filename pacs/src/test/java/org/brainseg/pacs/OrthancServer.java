@@ -30,12 +30,19 @@ public final class OrthancServer implements AutoCloseable {
     private final Process process;
     private final int httpPort;
     private final Path log;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final String scheme;
+    private final HttpClient http;
 
-    private OrthancServer(Process process, int httpPort, Path log) {
+    private OrthancServer(Process process, int httpPort, Path log, Path ca) throws IOException {
         this.process = process;
         this.httpPort = httpPort;
         this.log = log;
+        this.scheme = ca == null ? "http" : "https";
+        HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1);
+        if (ca != null) {
+            b.sslContext(org.brainseg.pacs.orthanc.OrthancClient.trusting(ca));
+        }
+        this.http = b.build();
     }
 
     /** Starts Orthanc in {@code dir} and waits until its REST API answers. */
@@ -45,6 +52,14 @@ public final class OrthancServer implements AutoCloseable {
 
     /** On a given HTTP port; the same {@code dir} again restarts it with its stored studies. */
     public static OrthancServer start(String orthanc, Path dir, int httpPort) throws Exception {
+        return start(orthanc, dir, httpPort, null, null);
+    }
+
+    /**
+     * With HTTPS when {@code certificateAndKey} (one PEM file, as Orthanc wants it) is given;
+     * {@code ca} is the certificate the test's own client trusts.
+     */
+    public static OrthancServer start(String orthanc, Path dir, int httpPort, Path certificateAndKey, Path ca) throws Exception {
         int dicomPort = freePort();
         Path storage = Files.createDirectories(dir.resolve("storage"));
         ObjectNode c = JSON.createObjectNode();
@@ -58,11 +73,15 @@ public final class OrthancServer implements AutoCloseable {
         c.putObject("RegisteredUsers").put(USER, PASSWORD);
         c.put("StableAge", 1);
         c.putArray("Plugins");
+        if (certificateAndKey != null) {
+            c.put("SslEnabled", true);
+            c.put("SslCertificate", certificateAndKey.toString());
+        }
         Path config = dir.resolve("orthanc.json");
         Files.write(config, JSON.writeValueAsBytes(c));
         Path log = dir.resolve("orthanc.log");
         Process p = new ProcessBuilder(orthanc, config.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        OrthancServer s = new OrthancServer(p, httpPort, log);
+        OrthancServer s = new OrthancServer(p, httpPort, log, ca);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
             try {
@@ -85,7 +104,7 @@ public final class OrthancServer implements AutoCloseable {
     }
 
     public URI url() {
-        return URI.create("http://127.0.0.1:" + httpPort);
+        return URI.create(scheme + "://127.0.0.1:" + httpPort);
     }
 
     private HttpRequest.Builder request(String path) {

@@ -378,6 +378,34 @@ class PacsBridgeIT {
         assertThat(arrivedFor(obliqueStudy)).isNotNull();
     }
 
+    @Test
+    @Order(6)
+    void shouldReportSeriesOverTheSizeLimitsBeforeFetchingTheirPixels() throws Exception {
+        bridge.close();
+        java.util.Set<UUID> before = new java.util.HashSet<>(failed().stream().map(ScanFailed::eventId).toList());
+        // 52 images of 80 x 80 per series: one image too many, then one slice's voxels too many
+        for (PacsConfig.Series limits : List.of(new PacsConfig.Series(SeriesRules.DEFAULTS, 51, 64L << 20),
+                new PacsConfig.Series(SeriesRules.DEFAULTS, 1024, 80L * 80 * 51))) {
+            PacsConfig c = new PacsConfig(new PacsConfig.Kafka(BROKER.bootstrapServers(), "it-pacs-" + UUID.randomUUID(),
+                    "it-pacs-limits", Map.of()), config.orthanc(), new PacsConfig.Store(dir.resolve("scans-limits"),
+                    dir.resolve("state").resolve("limits-" + limits.maxSlices() + ".json"), List.of()), limits,
+                    new PacsConfig.Results(false, 9901), config.http());
+            int expected = failed().size() + 5; // 3 good studies and the mixed one too large; the three-series one SERIES_MISSING
+            try (PacsBridge b = PacsBridge.start(c, t -> {})) {
+                await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).until(() -> failed().size() >= expected);
+            }
+        }
+        // records of three partitions do not come back in publishing order: the new ones by event id
+        List<ScanFailed> added = failed().stream().filter(f -> !before.contains(f.eventId())).toList();
+        assertThat(added).hasSize(10);
+        assertThat(added).filteredOn(f -> f.errorCode() == ErrorCode.SERIES_TOO_LARGE).hasSize(8)
+                .anyMatch(f -> f.message().contains("52 images, over the limit of 51 (series.maxSlices)"))
+                .anyMatch(f -> f.message().contains("80x80x52 voxels, over the limit of 326400 (series.maxVoxels)"));
+        assertThat(added).filteredOn(f -> f.errorCode() == ErrorCode.SERIES_MISSING).hasSize(2);
+        assertThat(arrived()).hasSize(3);
+        assertThat(dir.resolve("scans-limits")).isEmptyDirectory();
+    }
+
     void publish(SegmentationCompleted e) throws Exception {
         try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 BROKER.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {

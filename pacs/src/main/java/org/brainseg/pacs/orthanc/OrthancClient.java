@@ -56,7 +56,7 @@ public final class OrthancClient {
     }
 
     /** An SSL context that trusts the certificates in one PEM file (a private CA or a self-signed PACS). */
-    static SSLContext trusting(Path pem) throws IOException {
+    public static SSLContext trusting(Path pem) throws IOException {
         try (InputStream in = Files.newInputStream(pem)) {
             KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
             ks.load(null, null);
