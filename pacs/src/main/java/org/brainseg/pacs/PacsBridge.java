@@ -16,9 +16,12 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.brainseg.pacs.ingest.StudyFollower;
 import org.brainseg.pacs.ingest.StudyIngester;
 import org.brainseg.pacs.orthanc.OrthancChangeFeed;
+import org.brainseg.pacs.dicomweb.DicomWebSource;
 import org.brainseg.pacs.orthanc.OrthancClient;
 import org.brainseg.pacs.rules.SeriesRules;
 import org.brainseg.pacs.seg.SegExporter;
+import org.brainseg.pacs.source.DicomSource;
+import org.brainseg.pacs.source.OrthancRestSource;
 import org.brainseg.schemas.EventCodec;
 import org.brainseg.service.http.HttpVerticle;
 import org.brainseg.service.kafka.KafkaClients;
@@ -71,7 +74,9 @@ public final class PacsBridge implements AutoCloseable {
         new JvmThreadMetrics().bindTo(registry);
         PacsMetrics metrics = new PacsMetrics(registry);
         Files.createDirectories(config.store().inputDir());
-        OrthancClient pacs = new OrthancClient(config.orthanc());
+        OrthancClient client = new OrthancClient(config.orthanc());
+        DicomSource pacs = config.orthanc().dicomWebRoot() == null ? new OrthancRestSource(client)
+                : new DicomWebSource(client, config.orthanc().dicomWebRoot());
         PacsConfig.Kafka k = config.kafka();
         producer = KafkaClients.transactionalProducer(k.bootstrapServers(), k.properties(), k.transactionalId());
         TransactionalPublisher publisher = new TransactionalPublisher(producer, new EventCodec(),
@@ -80,7 +85,7 @@ public final class PacsBridge implements AutoCloseable {
         StudyIngester ingester = new StudyIngester(pacs, new SeriesRules(config.series().rules()),
                 new StudyIngester.Limits(config.series().maxSlices(), config.series().maxVoxels()), config.store().inputDir(),
                 Clock.systemUTC());
-        follower = new StudyFollower(new OrthancChangeFeed(pacs), ingester, publisher, config.store().positionFile(),
+        follower = new StudyFollower(new OrthancChangeFeed(client), ingester, publisher, config.store().positionFile(),
                 config.orthanc().pollInterval(), metrics, Clock.systemUTC());
         threads.add(thread("brainseg-pacs-follower", follower, () -> follower.fatal(), onFatal));
         if (config.results().enabled()) {

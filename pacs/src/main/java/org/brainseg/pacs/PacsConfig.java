@@ -49,9 +49,16 @@ public record PacsConfig(Kafka kafka, Orthanc orthanc, Store store, Series serie
      * @param caCertificate a PEM file of the CA to trust for https, or null for the JVM's trust store
      * @param timeout       bound of each request
      * @param pollInterval  wait between polls of the change feed once it is read to its end
+     * @param dicomWebRoot  the DICOMweb root relative to {@code url} (e.g. {@code dicom-web/}): series are read with
+     *                      QIDO-RS and WADO-RS and the SEG stored with STOW-RS; null: Orthanc's REST API
      */
     public record Orthanc(URI url, String username, @JsonIgnore String password, Path caCertificate, @JsonIgnore Duration timeout,
-            @JsonIgnore Duration pollInterval) {
+            @JsonIgnore Duration pollInterval, String dicomWebRoot) {
+        /** Orthanc's REST API for everything. */
+        public Orthanc(URI url, String username, String password, Path caCertificate, Duration timeout, Duration pollInterval) {
+            this(url, username, password, caCertificate, timeout, pollInterval, null);
+        }
+
         public Orthanc {
             if (url == null || url.getScheme() == null || !(url.getScheme().equals("http") || url.getScheme().equals("https"))
                     || url.getHost() == null) {
@@ -68,6 +75,13 @@ public record PacsConfig(Kafka kafka, Orthanc orthanc, Store store, Series serie
             }
             if (username != null && username.contains(":")) {
                 throw new ConfigException("orthanc.username", "must not contain ':'");
+            }
+            if (dicomWebRoot != null && dicomWebRoot.isBlank()) {
+                dicomWebRoot = null;
+            }
+            if (dicomWebRoot != null && (dicomWebRoot.startsWith("/") || dicomWebRoot.contains("://") || dicomWebRoot.contains(".."))) {
+                throw new ConfigException("orthanc.dicomWebRoot", "must be a path relative to orthanc.url, e.g. dicom-web/, got "
+                        + dicomWebRoot);
             }
             if (timeout.isNegative() || timeout.isZero()) {
                 throw new ConfigException("orthanc.timeoutSeconds", "must be positive");
@@ -97,7 +111,8 @@ public record PacsConfig(Kafka kafka, Orthanc orthanc, Store store, Series serie
         @Override
         public String toString() {
             return "Orthanc[url=" + url + ", username=" + username + ", password=" + (password == null ? "none" : "***")
-                    + ", caCertificate=" + caCertificate + ", timeout=" + timeout + ", pollInterval=" + pollInterval + "]";
+                    + ", caCertificate=" + caCertificate + ", timeout=" + timeout + ", pollInterval=" + pollInterval
+                    + ", dicomWebRoot=" + dicomWebRoot + "]";
         }
     }
 

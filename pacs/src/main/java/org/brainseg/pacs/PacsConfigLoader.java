@@ -31,7 +31,7 @@ public final class PacsConfigLoader {
         d.put("kafka", ordered("bootstrapServers", "localhost:9092", "transactionalId", null, "groupId", "brainseg-pacs",
                 "properties", Map.of()));
         d.put("orthanc", ordered("url", "http://localhost:8042", "username", null, "password", null, "caCertificate", null,
-                "timeoutSeconds", 30, "pollIntervalMs", 1000));
+                "timeoutSeconds", 30, "pollIntervalMs", 1000, "dicomWebRoot", null));
         d.put("store", ordered("inputDir", null, "positionFile", null, "maskRoots", null));
         d.put("series", ordered("t1", SeriesRules.DEFAULTS.get(Modality.T1), "t1ce", SeriesRules.DEFAULTS.get(Modality.T1CE),
                 "t2", SeriesRules.DEFAULTS.get(Modality.T2), "flair", SeriesRules.DEFAULTS.get(Modality.FLAIR),
@@ -63,7 +63,7 @@ public final class PacsConfigLoader {
                 new PacsConfig.Orthanc(uri(v.string("orthanc", "url")), v.string("orthanc", "username"),
                         v.string("orthanc", "password"), v.path("orthanc", "caCertificate"),
                         Duration.ofSeconds(v.integer("orthanc", "timeoutSeconds")),
-                        Duration.ofMillis(v.integer("orthanc", "pollIntervalMs"))),
+                        Duration.ofMillis(v.integer("orthanc", "pollIntervalMs")), v.string("orthanc", "dicomWebRoot")),
                 new PacsConfig.Store(v.path("store", "inputDir"), v.path("store", "positionFile"), v.paths("store", "maskRoots")),
                 new PacsConfig.Series(rules, v.integer("series", "maxSlices"), v.longInteger("series", "maxVoxels")),
                 new PacsConfig.Results(v.bool("results", "enabled"), v.integer("results", "seriesNumber")),

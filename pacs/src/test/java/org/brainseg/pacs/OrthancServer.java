@@ -60,6 +60,16 @@ public final class OrthancServer implements AutoCloseable {
      * {@code ca} is the certificate the test's own client trusts.
      */
     public static OrthancServer start(String orthanc, Path dir, int httpPort, Path certificateAndKey, Path ca) throws Exception {
+        return start(orthanc, dir, httpPort, certificateAndKey, ca, null);
+    }
+
+    /** With Debian's DICOMweb plugin ({@code orthanc-dicomweb}) serving {@code /dicom-web/}. */
+    public static OrthancServer startWithDicomWeb(String orthanc, Path dir, String plugin) throws Exception {
+        return start(orthanc, dir, freePort(), null, null, plugin);
+    }
+
+    private static OrthancServer start(String orthanc, Path dir, int httpPort, Path certificateAndKey, Path ca, String plugin)
+            throws Exception {
         int dicomPort = freePort();
         Path storage = Files.createDirectories(dir.resolve("storage"));
         ObjectNode c = JSON.createObjectNode();
@@ -72,7 +82,12 @@ public final class OrthancServer implements AutoCloseable {
         c.put("AuthenticationEnabled", true);
         c.putObject("RegisteredUsers").put(USER, PASSWORD);
         c.put("StableAge", 1);
-        c.putArray("Plugins");
+        if (plugin == null) {
+            c.putArray("Plugins");
+        } else {
+            c.putArray("Plugins").add(plugin);
+            c.putObject("DicomWeb").put("Enable", true).put("Root", "/dicom-web/");
+        }
         if (certificateAndKey != null) {
             c.put("SslEnabled", true);
             c.put("SslCertificate", certificateAndKey.toString());

@@ -55,7 +55,7 @@ public final class Tools {
 
     static Path find(String exe) {
         if (exe.startsWith("/")) {
-            return Files.isExecutable(Path.of(exe)) ? Path.of(exe) : null;
+            return Files.isRegularFile(Path.of(exe)) ? Path.of(exe) : null; // an executable, or a plugin library
         }
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
             for (String d : List.of(dir, "/usr/sbin", "/sbin")) {

@@ -1,6 +1,5 @@
 package org.brainseg.pacs.ingest;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +13,6 @@ import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.brainseg.imaging.Volume;
@@ -25,10 +23,10 @@ import org.brainseg.imaging.nifti.NiftiWriter;
 import org.brainseg.pacs.dicom.DicomException;
 import org.brainseg.pacs.dicom.SeriesConverter;
 import org.brainseg.pacs.dicom.SliceHeader;
-import org.brainseg.pacs.orthanc.OrthancClient;
 import org.brainseg.pacs.orthanc.PacsException;
 import org.brainseg.pacs.rules.SeriesInfo;
 import org.brainseg.pacs.rules.SeriesRules;
+import org.brainseg.pacs.source.DicomSource;
 import org.brainseg.schemas.ErrorCode;
 import org.brainseg.schemas.ScanArrived;
 
@@ -42,8 +40,6 @@ import org.brainseg.schemas.ScanArrived;
  * worker recognises as a duplicate.
  */
 public final class StudyIngester {
-    /** The uncompressed transfer syntaxes whose raw frames are little-endian pixel values. */
-    static final Set<String> READABLE_SYNTAXES = Set.of("1.2.840.10008.1.2", "1.2.840.10008.1.2.1");
     /** The series the DICOM SEG is derived from and refers to, frame by frame. */
     public static final Modality REFERENCE = Modality.T1CE;
     /** Modality grids must agree this closely (mm, affine entries) to be one scan. */
@@ -55,15 +51,15 @@ public final class StudyIngester {
     /** What was picked: the study's chosen series and their fingerprint, and the event once converted. */
     public record Announcement(String study, String fingerprint, String scanId, ScanArrived event) {}
 
-    private final OrthancClient pacs;
+    private final DicomSource source;
     private final SeriesRules rules;
     private final Limits limits;
     private final Path inputDir;
     private final Clock clock;
     private final NiftiWriter writer = new NiftiWriter(1);
 
-    public StudyIngester(OrthancClient pacs, SeriesRules rules, Limits limits, Path inputDir, Clock clock) {
-        this.pacs = pacs;
+    public StudyIngester(DicomSource source, SeriesRules rules, Limits limits, Path inputDir, Clock clock) {
+        this.source = source;
         this.rules = rules;
         this.limits = limits;
         this.inputDir = inputDir;
@@ -72,19 +68,7 @@ public final class StudyIngester {
 
     /** The series of a study, as the rules see them. */
     public List<SeriesInfo> seriesOf(String study) throws PacsException {
-        List<SeriesInfo> out = new ArrayList<>();
-        for (JsonNode s : pacs.seriesOfStudy(study)) {
-            JsonNode t = s.path("MainDicomTags");
-            int number = 0;
-            try {
-                number = Integer.parseInt(t.path("SeriesNumber").asText("0").trim());
-            } catch (NumberFormatException e) {
-                // absent or malformed SeriesNumber: ranks last among repeats
-            }
-            out.add(new SeriesInfo(s.path("ID").asText(), t.path("Modality").asText(""), t.path("SeriesDescription").asText(""),
-                    t.path("ProtocolName").asText(""), number, s.path("Instances").size()));
-        }
-        return out;
+        return source.seriesOf(study);
     }
 
     /** The series to take for each modality. */
@@ -108,8 +92,13 @@ public final class StudyIngester {
         String fp = fingerprint(chosen);
         String scanId = scanId(study, fp);
         Map<Modality, SeriesConverter.Converted> volumes = new EnumMap<>(Modality.class);
+        String studyInstanceUid = null;
         for (Map.Entry<Modality, SeriesInfo> e : chosen.entrySet()) {
-            volumes.put(e.getKey(), load(e.getKey(), e.getValue()));
+            Loaded l = load(e.getKey(), e.getValue());
+            volumes.put(e.getKey(), l.converted());
+            if (e.getKey() == REFERENCE) {
+                studyInstanceUid = l.studyInstanceUid();
+            }
         }
         sameGrid(volumes);
         Path dir = inputDir.resolve(scanId);
@@ -128,54 +117,57 @@ public final class StudyIngester {
         Map<String, String> seriesIds = new TreeMap<>();
         chosen.forEach((m, s) -> seriesIds.put(m.key(), s.id()));
         SliceHeader h0 = ref.slices().get(0);
-        ScanSource source = new ScanSource(study, seriesIds, studyInstanceUid(chosen.get(REFERENCE)),
+        ScanSource scanSource = new ScanSource(study, seriesIds, studyInstanceUid,
                 new ScanSource.Reference(h0.seriesInstanceUid(), REFERENCE.key(), h0.frameOfReferenceUid(), h0.sopClassUid(),
                         ref.slices().stream().map(SliceHeader::sopInstanceUid).toList(),
                         ref.slices().stream().map(SliceHeader::position).toList(), h0.orientation(), h0.pixelSpacing(),
                         ref.sliceSpacing(), h0.rows(), h0.columns()));
-        AtomicFiles.write(dir.resolve(ScanSource.FILE), source.toJson());
+        AtomicFiles.write(dir.resolve(ScanSource.FILE), scanSource.toJson());
         ScanArrived event = new ScanArrived(UUID.nameUUIDFromBytes(("brainseg-pacs/" + scanId).getBytes(StandardCharsets.UTF_8)),
                 scanId, null, clock.instant(), new ScanArrived.Modalities(uris.get(Modality.T1), uris.get(Modality.T1CE),
                         uris.get(Modality.T2), uris.get(Modality.FLAIR)), null, null, LabelConvention.BRATS2023, sums);
         return new Announcement(study, fp, scanId, event);
     }
 
-    private String studyInstanceUid(SeriesInfo s) throws PacsException {
-        JsonNode series = pacs.series(s.id());
-        String instance = series.path("Instances").path(0).asText();
-        return pacs.instanceTags(instance).path("StudyInstanceUID").asText(null);
-    }
+    /** A converted series and the study UID its images carry. */
+    private record Loaded(SeriesConverter.Converted converted, String studyInstanceUid) {}
 
-    private SeriesConverter.Converted load(Modality m, SeriesInfo s) throws DicomException, IOException {
+    private Loaded load(Modality m, SeriesInfo s) throws DicomException, IOException {
         if (s.instances() > limits.maxSlices()) {
             throw new DicomException(ErrorCode.SERIES_TOO_LARGE, m.key() + " series " + s.describe() + " has " + s.instances()
                     + " images, over the limit of " + limits.maxSlices() + " (series.maxSlices)");
         }
-        JsonNode ids = pacs.series(s.id()).path("Instances");
-        List<SeriesConverter.Slice> slices = new ArrayList<>();
-        for (JsonNode id : ids) {
-            String instance = id.asText();
+        List<DicomSource.Image> images = source.images(s);
+        if (images.size() > limits.maxSlices()) {
+            throw new DicomException(ErrorCode.SERIES_TOO_LARGE, m.key() + " series " + s.describe() + " has " + images.size()
+                    + " images, over the limit of " + limits.maxSlices() + " (series.maxSlices)");
+        }
+        List<SliceHeader> headers = new ArrayList<>();
+        for (DicomSource.Image image : images) {
             SliceHeader h;
             try {
-                h = SliceHeader.fromTags(pacs.instanceTags(instance));
+                h = SliceHeader.fromTags(image.tags());
             } catch (DicomException e) {
                 throw new DicomException(e.code(), m.key() + " series " + s.describe() + ": " + e.getMessage());
             }
-            if (slices.isEmpty() && (long) h.rows() * h.columns() * ids.size() > limits.maxVoxels()) {
+            if (headers.isEmpty() && (long) h.rows() * h.columns() * images.size() > limits.maxVoxels()) {
                 throw new DicomException(ErrorCode.SERIES_TOO_LARGE, m.key() + " series " + s.describe() + " has "
-                        + h.rows() + "x" + h.columns() + "x" + ids.size() + " voxels, over the limit of " + limits.maxVoxels()
+                        + h.rows() + "x" + h.columns() + "x" + images.size() + " voxels, over the limit of " + limits.maxVoxels()
                         + " (series.maxVoxels)");
             }
-            String syntax = pacs.transferSyntax(instance);
-            if (!READABLE_SYNTAXES.contains(syntax)) {
-                throw new DicomException(ErrorCode.DICOM_UNSUPPORTED, m.key() + " series " + s.describe()
-                        + ": transfer syntax " + syntax + " is not supported (only uncompressed little endian: "
-                        + "have the PACS or modality send Explicit or Implicit VR Little Endian)");
+            headers.add(h);
+        }
+        List<SeriesConverter.Slice> slices = new ArrayList<>();
+        for (int i = 0; i < images.size(); i++) {
+            try {
+                slices.add(new SeriesConverter.Slice(headers.get(i), source.frame(images.get(i))));
+            } catch (DicomException e) {
+                throw new DicomException(e.code(), m.key() + " series " + s.describe() + ": " + e.getMessage());
             }
-            slices.add(new SeriesConverter.Slice(h, pacs.rawFrame(instance)));
         }
         try {
-            return SeriesConverter.convert(slices);
+            return new Loaded(SeriesConverter.convert(slices),
+                    images.isEmpty() ? null : images.get(0).tags().path("StudyInstanceUID").asText(null));
         } catch (DicomException e) {
             throw new DicomException(e.code(), m.key() + " series " + s.describe() + ": " + e.getMessage());
         }

@@ -129,6 +129,28 @@ public final class OrthancClient {
         return parse(r, bytes(r));
     }
 
+    /** An answer's body and content type. */
+    public record Answer(byte[] body, String contentType) {}
+
+    /** {@code GET} a path relative to the base URL, as JSON (the DICOMweb client's QIDO-RS and metadata). */
+    public JsonNode getJson(String path) throws PacsException {
+        HttpRequest r = request(path).header("Accept", "application/dicom+json, application/json").GET().build();
+        return parse(r, bytes(r));
+    }
+
+    /** {@code GET} a path relative to the base URL with an Accept header (WADO-RS frames). */
+    public Answer get(String path, String accept) throws PacsException {
+        HttpRequest r = request(path).header("Accept", accept).GET().build();
+        return send(r);
+    }
+
+    /** {@code POST} to a path relative to the base URL (STOW-RS). */
+    public Answer post(String path, String contentType, byte[] body) throws PacsException {
+        HttpRequest r = request(path).header("Content-Type", contentType).header("Accept", "application/dicom+json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        return send(r);
+    }
+
     private JsonNode json(String path) throws PacsException {
         HttpRequest r = get(path);
         return parse(r, bytes(r));
@@ -155,6 +177,10 @@ public final class OrthancClient {
     }
 
     private byte[] bytes(HttpRequest r) throws PacsException {
+        return send(r).body();
+    }
+
+    private Answer send(HttpRequest r) throws PacsException {
         String what = r.method() + " " + r.uri().getPath();
         HttpResponse<InputStream> resp;
         try {
@@ -175,7 +201,7 @@ public final class OrthancClient {
                 throw new PacsException(resp.statusCode(), what + ": HTTP " + resp.statusCode()
                         + (resp.statusCode() == 401 ? " (credentials missing or refused)" : "") + " " + text, null);
             }
-            return body;
+            return new Answer(body, resp.headers().firstValue("Content-Type").orElse(""));
         } catch (IOException e) {
             if (e instanceof PacsException p) {
                 throw p;

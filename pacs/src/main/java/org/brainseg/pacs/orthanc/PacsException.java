@@ -25,6 +25,11 @@ public final class PacsException extends IOException {
         return status == 404;
     }
 
+    /** The PACS understood the request and refuses it for good (400, 409, 413, 415, 422): retrying will not help. */
+    public boolean rejected() {
+        return status == 400 || status == 409 || status == 413 || status == 415 || status == 422;
+    }
+
     /** Credentials refused or not allowed: a configuration error, not a fault to retry. */
     public boolean refused() {
         return status == 401 || status == 403;

@@ -19,7 +19,7 @@ import org.brainseg.pacs.PacsMetrics;
 import org.brainseg.pacs.dicom.DicomException;
 import org.brainseg.pacs.dicom.Part10;
 import org.brainseg.pacs.ingest.ScanSource;
-import org.brainseg.pacs.orthanc.OrthancClient;
+import org.brainseg.pacs.source.DicomSource;
 import org.brainseg.pacs.orthanc.PacsException;
 import org.brainseg.schemas.EventCodec;
 import org.brainseg.schemas.EventDecodingException;
@@ -42,7 +42,7 @@ public final class SegExporter implements Runnable, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SegExporter.class);
 
     private final Consumer<byte[], byte[]> consumer;
-    private final OrthancClient pacs;
+    private final DicomSource pacs;
     private final Path inputDir;
     private final ScanStore masks;
     private final int seriesNumber;
@@ -54,7 +54,7 @@ public final class SegExporter implements Runnable, AutoCloseable {
     private volatile String problem;
 
     /** @param masks resolves mask URIs, refusing any outside the configured mask roots */
-    public SegExporter(Consumer<byte[], byte[]> consumer, OrthancClient pacs, Path inputDir, ScanStore masks, int seriesNumber,
+    public SegExporter(Consumer<byte[], byte[]> consumer, DicomSource pacs, Path inputDir, ScanStore masks, int seriesNumber,
             String softwareVersion, PacsMetrics metrics) {
         this.masks = masks;
         this.consumer = consumer;
@@ -128,17 +128,23 @@ public final class SegExporter implements Runnable, AutoCloseable {
         try {
             ScanSource source = ScanSource.read(sourceFile);
             Volume mask = internal(NiftiReader.read(masks.resolveInput(done.maskUri().toString())).volume(), done);
-            JsonNode study = pacs.study(source.orthancStudy());
+            JsonNode study = pacs.studyTags(source.orthancStudy());
             byte[] file = Part10.encode(SegmentationBuilder.build(study, source, mask, new SegmentationBuilder.Result(
                     done.scanId(), done.modelVersion(), done.completedAt(), softwareVersion, seriesNumber)));
-            JsonNode stored = pacs.store(file);
+            String stored = pacs.store(file);
             metrics.segStored();
-            LOG.info("scan {} model v{}: SEG {} in study {} ({})", done.scanId(), done.modelVersion(),
-                    stored.path("ID").asText(), source.orthancStudy(), stored.path("Status").asText());
+            LOG.info("scan {} model v{}: SEG stored in study {} by {}: {}", done.scanId(), done.modelVersion(),
+                    source.orthancStudy(), pacs.protocol(), stored);
         } catch (PacsException e) {
             if (e.notFound()) {
                 metrics.segFailed("STUDY_GONE");
                 LOG.warn("scan {}: its study is no longer in the PACS; no SEG", done.scanId());
+                return;
+            }
+            if (e.rejected()) {
+                metrics.segFailed("PACS_REJECTED");
+                LOG.warn("scan {} model v{}: the PACS rejected the SEG for good: {}", done.scanId(), done.modelVersion(),
+                        e.getMessage());
                 return;
             }
             throw e;
