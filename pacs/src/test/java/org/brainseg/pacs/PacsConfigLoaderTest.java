@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.brainseg.imaging.dataset.Modality;
+import org.brainseg.pacs.rules.SeriesRules;
 import org.brainseg.service.config.ConfigException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,6 +26,17 @@ class PacsConfigLoaderTest {
         assertThat(c.store().maskRoots()).containsExactly(Path.of("out/masks"));
         assertThat(c.series().rules()).containsOnlyKeys(Modality.values());
         assertThat(c.http().port()).isEqualTo(8093);
+    }
+
+    @Test
+    void shouldDocumentEveryKeyInTheExampleWithTheDefaultRules() throws Exception {
+        String text = Files.readString(EXAMPLE);
+        for (String key : PacsConfigLoader.keys()) {
+            String section = key.substring(0, key.indexOf('.'));
+            String name = key.substring(key.indexOf('.') + 1);
+            assertThat(text).as(key).contains(section + ":").containsPattern("(?m)^\\s+#?\\s?" + name + ":");
+        }
+        assertThat(PacsConfigLoader.load(EXAMPLE, Map.of()).series().rules()).isEqualTo(SeriesRules.DEFAULTS);
     }
 
     @Test

@@ -1,0 +1,69 @@
+package org.brainseg.cli.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.brainseg.pacs.PacsConfig;
+import org.brainseg.pacs.PacsConfigLoader;
+import org.brainseg.worker.config.WorkerConfig;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The PACS bridge and Orthanc in compose: a real command with a config that loads, writing where the
+ * workers read, reading masks where they write, on the same scans volume; Orthanc's config asks for
+ * the credentials the bridge sends. Static: no Docker engine on the build machines.
+ */
+class PacsDeployTest {
+    static List<String> strings(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(a -> out.add(a.asText()));
+        return out;
+    }
+
+    static PacsConfig pacsConfig(String yaml) throws Exception {
+        Path f = Files.createTempFile("pacs", ".yaml");
+        try {
+            Files.writeString(f, yaml);
+            return PacsConfigLoader.load(f, Map.of("BRAINSEG_ORTHANC_PASSWORD", "from-the-environment"));
+        } finally {
+            Files.delete(f);
+        }
+    }
+
+    @Test
+    void shouldRunTheBridgeInComposeOnTheWorkersScansVolume() throws Exception {
+        JsonNode services = Repo.yaml(DeployFilesTest.COMPOSE).path("services");
+        JsonNode bridge = services.path("pacs-bridge");
+        List<String> args = strings(bridge.path("command"));
+        Contract.assertValidCommand(args);
+        assertThat(args.get(0)).isEqualTo("pacs-bridge");
+        assertThat(strings(bridge.path("volumes"))).contains("./config/pacs-bridge.yaml:/etc/brainseg/pacs-bridge.yaml:ro");
+        PacsConfig pc = pacsConfig(Files.readString(Repo.file("deploy/config/pacs-bridge.yaml")));
+        WorkerConfig wc = Contract.workerConfig(Files.readString(Repo.file("deploy/config/worker.yaml")), Map.of());
+        assertThat(pc.kafka().bootstrapServers()).isEqualTo(wc.kafka().bootstrapServers());
+        assertThat(wc.store().inputRoots()).as("the workers may read %s", pc.store().inputDir())
+                .anyMatch(pc.store().inputDir()::startsWith);
+        assertThat(pc.store().maskRoots()).as("the bridge may read the masks").anyMatch(wc.store().outputRoot()::startsWith);
+        assertThat(strings(bridge.path("volumes"))).as("the same scans volume as the workers")
+                .contains("scans:/var/lib/brainseg/scans").anyMatch(v -> v.endsWith(":" + pc.store().positionFile().getParent()));
+        assertThat(strings(services.path("worker").path("volumes"))).contains("scans:/var/lib/brainseg/scans");
+        assertThat(bridge.path("environment").path("BRAINSEG_ORTHANC_PASSWORD").asText()).startsWith("${ORTHANC_PASSWORD");
+        assertThat(pc.http().host()).isEqualTo("0.0.0.0");
+        assertThat(strings(bridge.path("expose"))).contains(Integer.toString(pc.http().port()));
+
+        JsonNode orthanc = services.path("orthanc");
+        assertThat(pc.orthanc().url().getHost()).isEqualTo("orthanc");
+        assertThat(strings(orthanc.path("ports"))).contains(pc.orthanc().url().getPort() + ":" + pc.orthanc().url().getPort());
+        assertThat(strings(orthanc.path("volumes"))).contains("./config/orthanc.json:/etc/orthanc/orthanc.json:ro");
+        JsonNode oc = Repo.json("deploy/config/orthanc.json");
+        assertThat(oc.path("HttpPort").asInt()).isEqualTo(pc.orthanc().url().getPort());
+        assertThat(oc.path("AuthenticationEnabled").asBoolean()).isTrue();
+        assertThat(oc.path("RegisteredUsers").has(pc.orthanc().username())).isTrue();
+        assertThat(oc.path("RegisteredUsers").path(pc.orthanc().username()).asText()).isEqualTo("${ORTHANC_PASSWORD}");
+    }
+}
