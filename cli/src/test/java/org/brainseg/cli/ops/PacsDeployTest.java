@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.brainseg.pacs.PacsConfig;
 import org.brainseg.pacs.PacsConfigLoader;
 import org.brainseg.worker.config.WorkerConfig;
@@ -65,5 +66,48 @@ class PacsDeployTest {
         assertThat(oc.path("AuthenticationEnabled").asBoolean()).isTrue();
         assertThat(oc.path("RegisteredUsers").has(pc.orthanc().username())).isTrue();
         assertThat(oc.path("RegisteredUsers").path(pc.orthanc().username()).asText()).isEqualTo("${ORTHANC_PASSWORD}");
+    }
+
+    @Test
+    void shouldRenderOneBridgeOnTheWorkersScansClaimInTheKubernetesBase() throws Exception {
+        Optional<Tool> kustomize = Tool.find("kustomize");
+        Tool tool = Tool.require(kustomize.isPresent() ? kustomize : Tool.find("kubectl"), "kustomize or kubectl", "kubernetes-client");
+        List<JsonNode> base = new ArrayList<>();
+        String rendered = tool.check(kustomize.isPresent() ? "build" : "kustomize", "deploy/k8s/base");
+        try (var it = Repo.YAML.readerFor(JsonNode.class).readValues(rendered.lines().filter(l -> !l.startsWith("# Warning:"))
+                .reduce("", (a, b) -> a + b + "\n"))) {
+            while (it.hasNext()) {
+                base.add((JsonNode) it.next());
+            }
+        }
+        JsonNode d = KustomizeTest.find(base, "Deployment", "brainseg-pacs-bridge");
+        assertThat(d.path("spec").path("replicas").asInt()).as("one bridge per Orthanc").isEqualTo(1);
+        assertThat(d.path("spec").path("strategy").path("type").asText()).as("never two at once").isEqualTo("Recreate");
+        JsonNode c = KustomizeTest.container(d);
+        List<String> args = strings(c.path("args"));
+        Contract.assertValidCommand(args);
+        PacsConfig pc = pacsConfig(KustomizeTest.configFile(base, d));
+        WorkerConfig wc = Contract.workerConfig(KustomizeTest.configFile(base, KustomizeTest.find(base, "Deployment", "brainseg-worker")),
+                Map.of());
+        assertThat(pc.kafka().bootstrapServers()).isEqualTo(wc.kafka().bootstrapServers());
+        assertThat(wc.store().inputRoots()).anyMatch(pc.store().inputDir()::startsWith);
+        assertThat(pc.store().maskRoots()).anyMatch(wc.store().outputRoot()::startsWith);
+        assertThat(c.path("ports").get(0).path("containerPort").asInt()).isEqualTo(pc.http().port());
+        assertThat(c.path("readinessProbe").path("httpGet").path("path").asText()).isEqualTo("/health/ready");
+        boolean secret = false;
+        for (JsonNode e : c.path("env")) {
+            if (e.path("name").asText().equals("BRAINSEG_ORTHANC_PASSWORD")) {
+                secret = e.path("valueFrom").has("secretKeyRef");
+            }
+        }
+        assertThat(secret).as("the password from a Secret").isTrue();
+        Map<String, String> claims = new java.util.HashMap<>();
+        d.path("spec").path("template").path("spec").path("volumes").forEach(v ->
+                claims.put(v.path("name").asText(), v.path("persistentVolumeClaim").path("claimName").asText()));
+        Map<String, String> mounts = new java.util.HashMap<>();
+        c.path("volumeMounts").forEach(m -> mounts.put(m.path("mountPath").asText(), m.path("name").asText()));
+        assertThat(claims.get(mounts.get("/var/lib/brainseg/scans"))).isEqualTo("brainseg-scans");
+        assertThat(claims.get(mounts.get(pc.store().positionFile().getParent().toString()))).isEqualTo("brainseg-pacs-state");
+        KustomizeTest.find(base, "PersistentVolumeClaim", "brainseg-pacs-state");
     }
 }
