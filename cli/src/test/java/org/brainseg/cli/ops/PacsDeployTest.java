@@ -109,5 +109,21 @@ class PacsDeployTest {
         assertThat(claims.get(mounts.get("/var/lib/brainseg/scans"))).isEqualTo("brainseg-scans");
         assertThat(claims.get(mounts.get(pc.store().positionFile().getParent().toString()))).isEqualTo("brainseg-pacs-state");
         KustomizeTest.find(base, "PersistentVolumeClaim", "brainseg-pacs-state");
+        JsonNode pm = KustomizeTest.find(base, "PodMonitor", "brainseg-pacs-bridge");
+        JsonNode labels = d.path("spec").path("template").path("metadata").path("labels");
+        assertThat(labels.path(pm.path("spec").path("jobLabel").asText()).asText()).isEqualTo("brainseg-pacs-bridge");
+        assertThat(pm.path("spec").path("podMetricsEndpoints").get(0).path("port").asText()).isEqualTo("http");
+    }
+
+    @Test
+    void shouldScrapeTheBridgeInCompose() throws Exception {
+        String job = null;
+        for (JsonNode c : Repo.yaml(Monitoring.PROMETHEUS).path("scrape_configs")) {
+            if (c.path("job_name").asText().equals("brainseg-pacs-bridge")) {
+                job = c.toString();
+            }
+        }
+        PacsConfig pc = pacsConfig(Files.readString(Repo.file("deploy/config/pacs-bridge.yaml")));
+        assertThat(job).as("a brainseg-pacs-bridge scrape job").isNotNull().contains("pacs-bridge:" + pc.http().port());
     }
 }
