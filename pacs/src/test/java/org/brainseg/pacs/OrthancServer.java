@@ -30,19 +30,13 @@ public final class OrthancServer implements AutoCloseable {
     private final Process process;
     private final int httpPort;
     private final Path log;
-    private final String scheme;
     private final HttpClient http;
 
-    private OrthancServer(Process process, int httpPort, Path log, Path ca) throws IOException {
+    private OrthancServer(Process process, int httpPort, Path log) {
         this.process = process;
         this.httpPort = httpPort;
         this.log = log;
-        this.scheme = ca == null ? "http" : "https";
-        HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1);
-        if (ca != null) {
-            b.sslContext(org.brainseg.pacs.orthanc.OrthancClient.trusting(ca));
-        }
-        this.http = b.build();
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     }
 
     /** Starts Orthanc in {@code dir} and waits until its REST API answers. */
@@ -52,24 +46,15 @@ public final class OrthancServer implements AutoCloseable {
 
     /** On a given HTTP port; the same {@code dir} again restarts it with its stored studies. */
     public static OrthancServer start(String orthanc, Path dir, int httpPort) throws Exception {
-        return start(orthanc, dir, httpPort, null, null);
-    }
-
-    /**
-     * With HTTPS when {@code certificateAndKey} (one PEM file, as Orthanc wants it) is given;
-     * {@code ca} is the certificate the test's own client trusts.
-     */
-    public static OrthancServer start(String orthanc, Path dir, int httpPort, Path certificateAndKey, Path ca) throws Exception {
-        return start(orthanc, dir, httpPort, certificateAndKey, ca, null);
+        return start(orthanc, dir, httpPort, null);
     }
 
     /** With Debian's DICOMweb plugin ({@code orthanc-dicomweb}) serving {@code /dicom-web/}. */
     public static OrthancServer startWithDicomWeb(String orthanc, Path dir, String plugin) throws Exception {
-        return start(orthanc, dir, freePort(), null, null, plugin);
+        return start(orthanc, dir, freePort(), plugin);
     }
 
-    private static OrthancServer start(String orthanc, Path dir, int httpPort, Path certificateAndKey, Path ca, String plugin)
-            throws Exception {
+    private static OrthancServer start(String orthanc, Path dir, int httpPort, String plugin) throws Exception {
         int dicomPort = freePort();
         Path storage = Files.createDirectories(dir.resolve("storage"));
         ObjectNode c = JSON.createObjectNode();
@@ -88,15 +73,11 @@ public final class OrthancServer implements AutoCloseable {
             c.putArray("Plugins").add(plugin);
             c.putObject("DicomWeb").put("Enable", true).put("Root", "/dicom-web/");
         }
-        if (certificateAndKey != null) {
-            c.put("SslEnabled", true);
-            c.put("SslCertificate", certificateAndKey.toString());
-        }
         Path config = dir.resolve("orthanc.json");
         Files.write(config, JSON.writeValueAsBytes(c));
         Path log = dir.resolve("orthanc.log");
         Process p = new ProcessBuilder(orthanc, config.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        OrthancServer s = new OrthancServer(p, httpPort, log, ca);
+        OrthancServer s = new OrthancServer(p, httpPort, log);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
             try {
@@ -119,7 +100,7 @@ public final class OrthancServer implements AutoCloseable {
     }
 
     public URI url() {
-        return URI.create(scheme + "://127.0.0.1:" + httpPort);
+        return URI.create("http://127.0.0.1:" + httpPort);
     }
 
     private HttpRequest.Builder request(String path) {
