@@ -29,6 +29,7 @@ import picocli.CommandLine;
             ModelsCommand.class,
             RetrainCommand.class,
             ViewerCommand.class,
+            PacsBridgeCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -58,6 +58,18 @@ public enum ErrorCode {
      * normalization); or its files cannot be read on the trainer's machine.
      */
     INCOMPATIBLE_MODEL,
+    /**
+     * A PACS study lacks one of the four MR series (T1, T1ce, T2, FLAIR) under the configured
+     * series rules; the message names the missing ones and the series that were seen.
+     */
+    SERIES_MISSING,
+    /**
+     * A DICOM series cannot be turned into a volume: malformed or missing geometry or pixel tags,
+     * a compressed or big-endian transfer syntax, multi-frame or 4-D data, uneven slice spacing.
+     */
+    DICOM_UNSUPPORTED,
+    /** A DICOM series exceeds the configured limit on slices or voxels. */
+    SERIES_TOO_LARGE,
     /** A transient fault (I/O, broker) persisted through every allowed retry. */
     TRANSIENT_EXHAUSTED,
     /** A bug or unexpected condition in brainseg itself. */

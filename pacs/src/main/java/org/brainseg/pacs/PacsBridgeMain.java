@@ -1,0 +1,23 @@
+package org.brainseg.pacs;
+
+import java.nio.file.Path;
+import org.brainseg.service.run.ServiceRunner;
+
+/**
+ * Runs the PACS bridge until SIGTERM ({@link ServiceRunner}); {@code brainseg pacs-bridge} calls
+ * {@link #run}.
+ */
+public final class PacsBridgeMain {
+    private PacsBridgeMain() {}
+
+    public static void main(String[] args) throws Exception {
+        ServiceRunner.requireOneConfigArgument("PacsBridgeMain", args);
+        System.exit(run(PacsConfigLoader.load(Path.of(args[0]))));
+    }
+
+    /** Runs until stopped; returns the exit code. */
+    public static int run(PacsConfig config) throws Exception {
+        return ServiceRunner.run(onFatal -> PacsBridge.start(config, onFatal),
+                "stopping the PACS bridge: finishing the study in hand, saving the feed position");
+    }
+}
