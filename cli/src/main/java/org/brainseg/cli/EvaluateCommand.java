@@ -62,6 +62,9 @@ final class EvaluateCommand implements Callable<Integer> {
         if (!Files.isDirectory(data)) {
             throw new BadInputException("--data " + data + ": no such directory");
         }
+        if (model != null && !Files.isRegularFile(model.resolve("model.json"))) {
+            throw new BadInputException("--model " + model + ": no model.json there");
+        }
         DatasetScan scan = DatasetScanner.scan(data);
         List<Case> labelled = scan.cases().stream().filter(Case::hasLabel).toList();
         if (labelled.isEmpty()) {

@@ -60,7 +60,7 @@ class EvaluateCommandTest {
         }
         Run dice = run("dice", "--pred", mask.toString(), "--truth", truth.toString());
         assertThat(dice.code()).as(dice.err()).isZero();
-        assertThat(new ObjectMapper().readTree(dice.out()).at("/dice/WT").asDouble())
+        assertThat(new ObjectMapper().readTree(dice.out()).at("/regions/WT/dice").asDouble())
                 .isCloseTo(wt, org.assertj.core.data.Offset.offset(1e-9));
     }
 
@@ -72,8 +72,20 @@ class EvaluateCommandTest {
         Path empty = Files.createDirectories(tmp.resolve("empty"));
         Run none = run("evaluate", "--data", empty.toString());
         assertThat(none.code()).isEqualTo(2);
-        assertThat(none.err()).contains("no labelled case");
-        Run badModel = run("evaluate", "--data", empty.toString(), "--model", tmp.resolve("nomodel").toString());
-        assertThat(badModel.code()).isNotZero();
+        assertThat(none.err()).contains("no BraTS or MSD cases found");
+        // cases without ground truth cannot be scored
+        Path unlabelled = tmp.resolve("unlabelled");
+        new CohortGenerator(CohortConfig.of(1, 5).withSpacing(4.0)).generate(unlabelled, r -> {});
+        try (var files = Files.walk(unlabelled)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().endsWith("_seg.nii.gz")).toList()) {
+                Files.delete(f);
+            }
+        }
+        Run noLabels = run("evaluate", "--data", unlabelled.toString());
+        assertThat(noLabels.code()).isEqualTo(2);
+        assertThat(noLabels.err()).contains("no labelled case to score");
+        Run badModel = run("evaluate", "--data", unlabelled.toString(), "--model", tmp.resolve("nomodel").toString());
+        assertThat(badModel.code()).isEqualTo(2);
+        assertThat(badModel.err()).contains("nomodel: no model.json there");
     }
 }
