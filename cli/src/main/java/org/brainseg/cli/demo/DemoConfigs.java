@@ -26,10 +26,11 @@ final class DemoConfigs {
 
     /**
      * The demo's training settings: {@value #TRAINING_SPACING_MM} mm (the shipped model's spacing, so
-     * that the retrain can fine-tune it), patch 32, depth 3, width 8, batch 2, learning rate 3e-3.
+     * that the retrain can fine-tune it), patch 48 (the shipped model's), depth 3, width 8, batch 2, learning rate 3e-3
+     * (a tenth of it when fine-tuning, see RequestHandler).
      */
     static TrainerConfig.Training training(DemoRunner.Options o) {
-        return new TrainerConfig.Training(TRAINING_SPACING_MM, 32, 3, 8, 2, o.stepsPerEpoch(), 3e-3, o.epochs(), "layer", 1, "cpu", 0);
+        return new TrainerConfig.Training(TRAINING_SPACING_MM, 48, 3, 8, 2, o.stepsPerEpoch(), 3e-3, o.epochs(), "layer", 1, "cpu", 0);
     }
 
     /** Spacing the demo trains at, whatever the cohort's voxel size: the shipped model's. */

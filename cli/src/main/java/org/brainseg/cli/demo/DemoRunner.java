@@ -402,7 +402,7 @@ public final class DemoRunner {
     }
 
     private int retrainCases() {
-        return Math.max(4, o.cases() / 2);
+        return Math.max(4, o.cases());
     }
 
     private void fatal(Throwable t) {

@@ -49,6 +49,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class RequestHandler {
     private static final Logger LOG = LoggerFactory.getLogger(RequestHandler.class);
+    /**
+     * Fine-tuning starts at this fraction of {@code training.learningRate}: the rate that trains a
+     * network from scratch undoes much of what a trained one knows in its first steps (the demo's
+     * 150-step fine-tune at the full 3e-3 lowered held-out WT Dice from 0.86 to 0.69).
+     */
+    static final double FINE_TUNE_RATE = 0.1;
 
     private final TrainerConfig config;
     private final ModelRegistry registry;
@@ -205,8 +211,10 @@ public final class RequestHandler {
                     return new Refused(ErrorCode.INCOMPATIBLE_MODEL, "cannot fine-tune active version "
                             + active.get().version() + ": " + why);
                 }
-                LOG.info("request {}: fine-tuning active version {} ({})", req.requestId(), active.get().version(), from);
-                training = training.startingFrom(from);
+                tc = tc.toBuilder().learningRate((float) (tc.learningRate() * FINE_TUNE_RATE)).build();
+                LOG.info("request {}: fine-tuning active version {} ({}) at learning rate {}", req.requestId(),
+                        active.get().version(), from, tc.learningRate());
+                training = new UNetTraining(tc, config.training().engine()).startingFrom(from);
             }
         }
         List<PreprocessedCase> data;
