@@ -61,6 +61,26 @@ public final class ShippedSeed {
         }
     }
 
+    /**
+     * The shipped model for a catalog that names no version yet: seeded now into an empty registry,
+     * or found in the registry when an earlier start seeded it but stopped before announcing it.
+     */
+    public static Optional<Seeded> seedOrFind(ModelRegistry registry, String name, Clock clock) throws IOException {
+        Optional<Seeded> now = seedIfEmpty(registry, name, clock);
+        if (now.isPresent()) {
+            return now;
+        }
+        for (int v : registry.versions(name)) {
+            Path dir = registry.path(name, v);
+            Optional<VersionRecord> r = VersionRecord.read(dir);
+            if (r.isPresent() && REQUEST_ID.equals(r.get().requestId())) {
+                LOG.info("{} version {} is the shipped model, seeded but never announced; announcing it", name, v);
+                return Optional.of(new Seeded(v, dir, ModelArtifact.readManifest(dir), r.get()));
+            }
+        }
+        return Optional.empty();
+    }
+
     static VersionRecord record(ModelManifest m, Path shipped, Clock clock) {
         Map<String, Double> dice = new LinkedHashMap<>();
         for (String k : DiceScore.KEYS) {

@@ -164,13 +164,14 @@ public final class TrainerLoop implements Runnable {
 
     /**
      * A fresh deployment (no version on brainseg.models, none in the registry) serves the shipped
-     * default model at once: seeded as version 1 and published active.
+     * default model at once: seeded as version 1 and published active. A start that stopped between
+     * the two finds its seeded version and announces it.
      */
     private void seedIfEmpty() throws IOException {
         if (!config.registry().seedShippedModel() || !catalog.catalog().versions().isEmpty()) {
             return;
         }
-        Optional<ShippedSeed.Seeded> s = ShippedSeed.seedIfEmpty(registry, config.registry().modelName(), clock);
+        Optional<ShippedSeed.Seeded> s = ShippedSeed.seedOrFind(registry, config.registry().modelName(), clock);
         if (s.isEmpty()) {
             return;
         }

@@ -36,7 +36,24 @@ class ShippedSeedTest {
 
         assertThat(ShippedSeed.seedIfEmpty(registry, "brainseg", Clock.systemUTC())).isEmpty();
         assertThat(registry.versions("brainseg")).containsExactly(1);
+        // seeded but never announced (stopped in between): found again, not seeded twice
+        Optional<ShippedSeed.Seeded> found = ShippedSeed.seedOrFind(registry, "brainseg", Clock.systemUTC());
+        assertThat(found).isPresent();
+        assertThat(found.get().version()).isEqualTo(1);
+        assertThat(found.get().record()).isEqualTo(v.record());
+        assertThat(registry.versions("brainseg")).containsExactly(1);
         // another model name is another registry entry: seeded on its own
         assertThat(ShippedSeed.seedIfEmpty(registry, "other", Clock.systemUTC())).isPresent();
+    }
+
+    @Test
+    void shouldNotTakeATrainedVersionForTheShippedModel() throws Exception {
+        ModelRegistry registry = new ModelRegistry(tmp.resolve("trained"));
+        Path work = registry.newWorkDirectory("brainseg");
+        ModelArtifact.copy(ShippedModel.directory(), work);
+        registry.publish("brainseg", work); // a version without the shipped record, e.g. a trained one
+        ModelRegistry.delete(work);
+        assertThat(ShippedSeed.seedOrFind(registry, "brainseg", Clock.systemUTC())).isEmpty();
+        assertThat(registry.versions("brainseg")).containsExactly(1);
     }
 }
