@@ -17,12 +17,11 @@ import org.brainseg.imaging.dataset.DatasetScan;
 import org.brainseg.imaging.dataset.DatasetScanner;
 import org.brainseg.imaging.dataset.LoadedCase;
 import org.brainseg.model.artifact.ShippedModel;
-import org.brainseg.model.engine.DeviceChoice;
-import org.brainseg.model.engine.EngineSettings;
 import org.brainseg.model.infer.Segmentation;
 import org.brainseg.model.infer.Segmenter;
 import org.brainseg.model.train.DiceScore;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -51,11 +50,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--tta", description = "Average over the 8 flips (test-time augmentation; 8x slower).")
     boolean tta;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or auto (default: ${DEFAULT-VALUE}).")
-    String device;
-
-    @Option(names = "--threads", defaultValue = "0", description = "Intra-op threads; 0 = one per core (default).")
-    int threads;
+    @Mixin
+    EngineOptions engine;
 
     @Override
     public Integer call() throws Exception {
@@ -77,7 +73,7 @@ final class EvaluateCommand implements Callable<Integer> {
         Map<String, List<Double>> byKey = new LinkedHashMap<>();
         List<Double> seconds = new ArrayList<>();
         CaseLoader loader = new CaseLoader();
-        try (Segmenter segmenter = Segmenter.load(modelDir, EngineSettings.of(DeviceChoice.parse(device), threads));
+        try (Segmenter segmenter = Segmenter.load(modelDir, engine.settings());
                 ProgressBar bar = new ProgressBar("evaluate", labelled.size())) {
             for (Case c : labelled) {
                 LoadedCase lc = loader.load(c);
