@@ -18,7 +18,8 @@ import java.util.List;
  *
  * <p>DJL loads parameters from files, so the first use extracts the model into
  * {@code <java.io.tmpdir>/brainseg-shipped-<sha256 prefix>/} (atomically; concurrent first uses
- * are safe) and every use verifies it like any model directory.
+ * are safe); later uses find it there without copying, and every load verifies it like any model
+ * directory.
  */
 public final class ShippedModel {
     /** Where the files are on the class path. */
@@ -51,6 +52,11 @@ public final class ShippedModel {
         }
         Path tmp = null;
         try {
+            // Extracted before (any earlier run): use it as it is; loading it verifies its sha256.
+            Path extracted = parent.resolve("brainseg-shipped-" + packedSha256().substring(0, 16));
+            if (Files.isRegularFile(extracted.resolve(ModelManifest.FILE_NAME))) {
+                return extracted;
+            }
             Files.createDirectories(parent);
             tmp = Files.createTempDirectory(parent, ".brainseg-shipped-");
             for (String f : FILES) {
@@ -88,6 +94,17 @@ public final class ShippedModel {
             if (tmp != null) {
                 deleteQuietly(tmp);
             }
+        }
+    }
+
+    /** params.sha256 of the packed model.json, read from the jar without extracting anything. */
+    private static String packedSha256() throws IOException {
+        try (InputStream in = ShippedModel.class.getClassLoader().getResourceAsStream(RESOURCE_DIR + ModelManifest.FILE_NAME)) {
+            String sha = in == null ? "" : ModelManifest.JSON.readTree(in).path("params").path("sha256").asText("");
+            if (!sha.matches("[0-9a-f]{64}")) {
+                throw new IOException("the packed model.json names no params.sha256 (a broken build)");
+            }
+            return sha;
         }
     }
 
