@@ -106,15 +106,10 @@ final class TrainCommand implements Callable<Integer> {
         if (!Files.isRegularFile(from.resolve(ModelManifest.FILE_NAME))) {
             throw new BadInputException("--start-from " + startFrom + ": no model.json there");
         }
-        ModelManifest m = ModelArtifact.readManifest(from);
-        if (!m.architecture().equals(config.architecture())) {
-            throw new BadInputException("--start-from " + startFrom + " is a depth " + m.architecture().depth() + ", width "
-                    + m.architecture().baseWidth() + ", " + m.architecture().normalization().wire() + " network: pass the same "
-                    + "--depth, --width and --normalization");
-        }
-        if (!m.preprocessing().equals(config.preprocessing())) {
-            throw new BadInputException("--start-from " + startFrom + " works on cases preprocessed as " + m.preprocessing()
-                    + ": pass the same --spacing");
+        String why = UNetTraining.incompatibility(ModelArtifact.readManifest(from), config);
+        if (why != null) {
+            throw new BadInputException("--start-from " + startFrom + ": " + why + " (pass the same --depth, --width, "
+                    + "--normalization and --spacing)");
         }
         return t.startingFrom(from);
     }

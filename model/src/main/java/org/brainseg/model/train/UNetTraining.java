@@ -133,9 +133,9 @@ public final class UNetTraining {
             net.initialize(model.getNDManager(), DataType.FLOAT32, shape);
             if (initialWeights != null) {
                 ModelManifest from = ModelArtifact.loadWeightsInto(initialWeights, net, model);
-                if (!from.preprocessing().equals(config.preprocessing())) {
-                    throw new IllegalArgumentException("cannot fine-tune " + initialWeights + ": it was trained on cases "
-                            + "preprocessed as " + from.preprocessing() + ", this training uses " + config.preprocessing());
+                String why = incompatibility(from, config);
+                if (why != null) {
+                    throw new IllegalArgumentException("cannot fine-tune " + initialWeights + ": " + why);
                 }
                 LOG.info("starting from the weights of {} (fine-tuning)", initialWeights);
             }
@@ -222,6 +222,25 @@ public final class UNetTraining {
         }
         return new TrainingResult(history, bestEpoch, early, modelDir, saved, trainIds, valIds,
                 global == 0 ? 0 : stepSeconds / global);
+    }
+
+    /**
+     * Why the model of manifest {@code from} cannot be the start of training {@code config}
+     * ({@link #startingFrom}), or null when it can: it needs the same architecture (depth, width,
+     * normalization) and preprocessing (spacing, crop margin). Callers add their own hint.
+     */
+    public static String incompatibility(ModelManifest from, TrainingConfig config) {
+        UNetConfig a = from.architecture();
+        if (!a.equals(config.architecture())) {
+            return "it is a depth " + a.depth() + ", width " + a.baseWidth() + " " + a.normalization().wire()
+                    + " network, this training a depth " + config.depth() + ", width " + config.baseWidth() + " "
+                    + config.normalization().wire() + " one";
+        }
+        if (!from.preprocessing().equals(config.preprocessing())) {
+            return "it works on cases preprocessed as " + from.preprocessing() + ", this training uses "
+                    + config.preprocessing();
+        }
+        return null;
     }
 
     /** One optimizer step; every tensor of the step is closed with its sub-manager. */

@@ -294,23 +294,12 @@ public final class RequestHandler {
 
     /** Why the model in {@code dir} cannot be the start of training {@code tc}, or null when it can. */
     static String incompatibility(Path dir, TrainingConfig tc) {
-        ModelManifest m;
         try {
-            m = ModelArtifact.readManifest(dir);
+            String why = UNetTraining.incompatibility(ModelArtifact.readManifest(dir), tc);
+            return why == null ? null : why + " (ask for its normalization, or start from scratch)";
         } catch (ModelArtifactException e) {
             return e.getMessage();
         }
-        if (!m.architecture().equals(tc.architecture())) {
-            return "it is a depth " + m.architecture().depth() + ", width " + m.architecture().baseWidth() + " "
-                    + m.architecture().normalization().wire() + " network, the request would train a depth "
-                    + tc.depth() + ", width " + tc.baseWidth() + " " + tc.normalization().wire()
-                    + " one (ask for its normalization, or start from scratch)";
-        }
-        if (!m.preprocessing().equals(tc.preprocessing())) {
-            return "it works on cases preprocessed as " + m.preprocessing() + ", the trainer is configured for "
-                    + tc.preprocessing();
-        }
-        return null;
     }
 
     /** The directory of a file: artifact URI, or null when it is not one on this machine. */
