@@ -254,7 +254,7 @@ public final class DemoRunner {
         if (active.isPresent()) {
             console.step("Model: v%d is active on %s", active.get().version(), Topics.MODELS);
         } else if (seeded.isPresent() && earlier.isPresent()) {
-            console.step("Model: the shipped default model (models/default, %s, held-out mean Dice %.2f) as v%d; publishing it "
+            console.step("Model: the shipped default model (models/default, %s, validation mean Dice %.2f) as v%d; publishing it "
                     + "as active, no training before the first scan", seeded.get().manifest().architecture().normalization().wire(),
                     seeded.get().record().candidate().meanDice(), earlier.get().version());
             DemoRegistry.publish(bootstrap, o.kafkaProperties(), earlier.get());
