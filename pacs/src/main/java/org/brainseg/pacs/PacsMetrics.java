@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.brainseg.schemas.ErrorCode;
 
@@ -17,6 +18,13 @@ public final class PacsMetrics {
     public static final String SEG_FAILED = "brainseg_pacs_seg_failed";
     public static final String PACS_ERRORS = "brainseg_pacs_request_errors";
     public static final String FEED_POSITION = "brainseg_pacs_feed_position";
+
+    /** The codes a study fails with (the DicomException codes of selection and conversion). */
+    public static final List<ErrorCode> STUDY_FAILURE_CODES = List.of(ErrorCode.SERIES_MISSING, ErrorCode.DICOM_UNSUPPORTED,
+            ErrorCode.SERIES_TOO_LARGE, ErrorCode.GEOMETRY_MISMATCH);
+    /** The codes a result is not turned into a SEG with ({@link org.brainseg.pacs.seg.SegExporter}). */
+    public static final List<String> SEG_FAILURE_CODES = List.of("STUDY_GONE", "PACS_REJECTED", "MASK_NOT_ALLOWED",
+            "MASK_UNREADABLE", ErrorCode.GEOMETRY_MISMATCH.name(), ErrorCode.DICOM_UNSUPPORTED.name());
 
     private final MeterRegistry registry;
     private final Counter seen;
@@ -35,6 +43,19 @@ public final class PacsMetrics {
         pacsErrors = Counter.builder(PACS_ERRORS).description("PACS requests that failed (retried)").register(registry);
         conversion = Timer.builder(CONVERSION).description("Fetching and converting a study's four series").register(registry);
         registry.gauge(FEED_POSITION, position);
+        // every known code at 0 from the start: increase() in an alert sees the first failure, not only the second
+        STUDY_FAILURE_CODES.forEach(c -> studyFailures(c));
+        SEG_FAILURE_CODES.forEach(c -> segFailures(c));
+    }
+
+    private Counter studyFailures(ErrorCode code) {
+        return Counter.builder(STUDIES_FAILED).description("Studies reported on brainseg.scans.failed, by code")
+                .tag("code", code.name()).register(registry);
+    }
+
+    private Counter segFailures(String code) {
+        return Counter.builder(SEG_FAILED).description("Results not turned into a SEG, by code").tag("code", code)
+                .register(registry);
     }
 
     public void seen() {
@@ -47,8 +68,7 @@ public final class PacsMetrics {
     }
 
     public void failed(ErrorCode code) {
-        Counter.builder(STUDIES_FAILED).description("Studies reported on brainseg.scans.failed, by code").tag("code", code.name())
-                .register(registry).increment();
+        studyFailures(code).increment();
     }
 
     public void segStored() {
@@ -56,8 +76,7 @@ public final class PacsMetrics {
     }
 
     public void segFailed(String code) {
-        Counter.builder(SEG_FAILED).description("Results not turned into a SEG, by code").tag("code", code).register(registry)
-                .increment();
+        segFailures(code).increment();
     }
 
     public void pacsError() {

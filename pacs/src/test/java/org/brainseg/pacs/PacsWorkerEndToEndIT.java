@@ -5,6 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -13,7 +17,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.brainseg.client.consume.EventReader;
 import org.brainseg.client.submit.ScanSubmitter;
@@ -38,6 +47,7 @@ import org.brainseg.model.train.UNetTraining;
 import org.brainseg.pacs.ingest.ScanSource;
 import org.brainseg.pacs.rules.SeriesRules;
 import org.brainseg.pacs.seg.SegmentationBuilderTest;
+import org.brainseg.schemas.ErrorCode;
 import org.brainseg.schemas.EventCodec;
 import org.brainseg.schemas.Normalization;
 import org.brainseg.schemas.ScanArrived;
@@ -176,8 +186,49 @@ class PacsWorkerEndToEndIT {
                 ScanSource source = ScanSource.read(scans.resolve("pacs").resolve(scanId).resolve(ScanSource.FILE));
                 SegmentationBuilderTest.assertSegFramesEqualMask(read, Files.readAllBytes(bits), mask.withData(internal), source);
             }
+            String scrape = get("http://127.0.0.1:" + bridge.httpPort() + "/metrics");
+            Files.writeString(Path.of("target", "pacs-bridge-metrics.txt"), scrape);
+            // seen counts each StableStudy change: a study is stable again once its SEG is stored in it (not announced twice)
+            assertThat(scrape).contains("brainseg_pacs_studies_published_total 2.0", "brainseg_pacs_seg_stored_total 2.0",
+                    "brainseg_pacs_conversion_seconds_count 2").containsPattern("(?m)^brainseg_pacs_studies_seen_total [2-4]\\.0$");
+            assertExportsWhatMonitoringReads(scrape);
         } finally {
             Files.write(Path.of("target", "pacs-timings-e2e.txt"), timings);
         }
+    }
+
+    /**
+     * Every {@code brainseg_pacs_*} series that monitoring/ (alert rules, dashboard) reads is in the
+     * bridge's scrape, and the {@code code} label the rules group by is on its failure counters
+     * from the start (at zero), so an alert's increase() sees the first failure.
+     */
+    static void assertExportsWhatMonitoringReads(String scrape) throws Exception {
+        Path monitoring = Path.of("..", "monitoring");
+        String rules = Files.readString(monitoring.resolve("rules/brainseg.rules.yml"));
+        String dashboard = Files.readString(monitoring.resolve("grafana/dashboards/brainseg.json"));
+        Set<String> used = new TreeSet<>();
+        Matcher m = Pattern.compile("brainseg_pacs_[a-z_]+").matcher(rules + dashboard);
+        while (m.find()) {
+            used.add(m.group());
+        }
+        assertThat(used).as("PACS series read in monitoring/").hasSizeGreaterThanOrEqualTo(6);
+        Set<String> exported = scrape.lines().filter(l -> !l.startsWith("#") && !l.isBlank())
+                .map(l -> l.split("[{ ]", 2)[0]).collect(Collectors.toCollection(TreeSet::new));
+        assertThat(exported).as("the bridge's series").containsAll(used);
+        assertThat(rules).contains("sum by (code) (increase(brainseg_pacs_studies_failed_total",
+                "sum by (code) (increase(brainseg_pacs_seg_failed_total");
+        for (ErrorCode c : PacsMetrics.STUDY_FAILURE_CODES) {
+            assertThat(scrape).contains("brainseg_pacs_studies_failed_total{code=\"" + c.name() + "\"} 0.0");
+        }
+        for (String c : PacsMetrics.SEG_FAILURE_CODES) {
+            assertThat(scrape).contains("brainseg_pacs_seg_failed_total{code=\"" + c + "\"} 0.0");
+        }
+    }
+
+    static String get(String url) throws Exception {
+        HttpResponse<String> r = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+                .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(url).isEqualTo(200);
+        return r.body();
     }
 }

@@ -94,13 +94,7 @@ class PacsDeployTest {
         assertThat(pc.store().maskRoots()).anyMatch(wc.store().outputRoot()::startsWith);
         assertThat(c.path("ports").get(0).path("containerPort").asInt()).isEqualTo(pc.http().port());
         assertThat(c.path("readinessProbe").path("httpGet").path("path").asText()).isEqualTo("/health/ready");
-        boolean secret = false;
-        for (JsonNode e : c.path("env")) {
-            if (e.path("name").asText().equals("BRAINSEG_ORTHANC_PASSWORD")) {
-                secret = e.path("valueFrom").has("secretKeyRef");
-            }
-        }
-        assertThat(secret).as("the password from a Secret").isTrue();
+        assertThat(secretKey(c, "BRAINSEG_ORTHANC_PASSWORD")).as("the password from a Secret").isNotNull();
         Map<String, String> claims = new java.util.HashMap<>();
         d.path("spec").path("template").path("spec").path("volumes").forEach(v ->
                 claims.put(v.path("name").asText(), v.path("persistentVolumeClaim").path("claimName").asText()));
@@ -113,6 +107,49 @@ class PacsDeployTest {
         JsonNode labels = d.path("spec").path("template").path("metadata").path("labels");
         assertThat(labels.path(pm.path("spec").path("jobLabel").asText()).asText()).isEqualTo("brainseg-pacs-bridge");
         assertThat(pm.path("spec").path("podMetricsEndpoints").get(0).path("port").asText()).isEqualTo("http");
+
+        // the in-cluster Orthanc the bridge's orthanc.url names: same port, same user, the password from the same Secret key
+        assertThat(pc.orthanc().url().getHost()).isEqualTo("orthanc");
+        JsonNode service = KustomizeTest.find(base, "Service", "orthanc");
+        List<Integer> servicePorts = new ArrayList<>();
+        service.path("spec").path("ports").forEach(p -> servicePorts.add(p.path("port").asInt()));
+        assertThat(servicePorts).contains(pc.orthanc().url().getPort());
+        JsonNode od = KustomizeTest.find(base, "Deployment", "orthanc");
+        assertThat(od.path("spec").path("strategy").path("type").asText()).as("one Orthanc on its RWO volume").isEqualTo("Recreate");
+        assertThat(od.path("spec").path("selector").path("matchLabels"))
+                .isEqualTo(service.path("spec").path("selector"));
+        JsonNode oc = KustomizeTest.container(od);
+        assertThat(secretKey(oc, "ORTHANC_PASSWORD")).isEqualTo(secretKey(c, "BRAINSEG_ORTHANC_PASSWORD"))
+                .isEqualTo("brainseg-pacs/orthanc-password");
+        String mountedConfig = null;
+        for (JsonNode m : oc.path("volumeMounts")) {
+            if (m.path("mountPath").asText().equals("/etc/orthanc/orthanc.json")) {
+                for (JsonNode v : od.path("spec").path("template").path("spec").path("volumes")) {
+                    if (v.path("name").asText().equals(m.path("name").asText())) {
+                        mountedConfig = KustomizeTest.find(base, "ConfigMap", v.path("configMap").path("name").asText()).path("data")
+                                .path(m.path("subPath").asText()).asText();
+                    }
+                }
+            }
+        }
+        assertThat(mountedConfig).as("orthanc.json mounted from a ConfigMap").isNotNull();
+        assertThat(Repo.JSON.readTree(mountedConfig)).as("the cluster's Orthanc config is compose's")
+                .isEqualTo(Repo.json("deploy/config/orthanc.json"));
+        JsonNode ocfg = Repo.JSON.readTree(mountedConfig);
+        assertThat(ocfg.path("HttpPort").asInt()).isEqualTo(pc.orthanc().url().getPort());
+        assertThat(ocfg.path("RegisteredUsers").path(pc.orthanc().username()).asText()).isEqualTo("${ORTHANC_PASSWORD}");
+        KustomizeTest.find(base, "PersistentVolumeClaim", "brainseg-orthanc-db");
+    }
+
+    /** "secret/key" of an env var taken from a Secret, or null. */
+    static String secretKey(JsonNode container, String name) {
+        for (JsonNode e : container.path("env")) {
+            if (e.path("name").asText().equals(name) && e.path("valueFrom").has("secretKeyRef")) {
+                JsonNode r = e.path("valueFrom").path("secretKeyRef");
+                return r.path("name").asText() + "/" + r.path("key").asText();
+            }
+        }
+        return null;
     }
 
     @Test
