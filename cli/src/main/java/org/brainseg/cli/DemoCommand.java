@@ -1,11 +1,13 @@
 package org.brainseg.cli;
 
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.brainseg.cli.demo.DemoPacs;
 import org.brainseg.cli.demo.DemoRunner;
 import org.brainseg.schemas.Promotion;
 import picocli.CommandLine;
@@ -68,8 +70,40 @@ final class DemoCommand implements Callable<Integer> {
             description = "Promotion policy of the half-way retrain: auto, never or force (default: ${DEFAULT-VALUE}, so that the swap is shown).")
     String promotion;
 
+    @Option(names = "--orthanc", paramLabel = "URL", description = {"Stream the scans through this running Orthanc as DICOM studies "
+            + "instead of as NIfTI files: a PACS bridge in the demo announces each uploaded study, the worker segments it and "
+            + "the DICOM SEG goes back into the study (no Dice: DICOM carries no ground truth). Studies already in that Orthanc "
+            + "are left alone. Password: environment variable BRAINSEG_ORTHANC_PASSWORD."})
+    URI orthanc;
+
+    @Option(names = "--orthanc-user", paramLabel = "USER", description = "HTTP basic user for --orthanc.")
+    String orthancUser;
+
     @Option(names = "--timeout", defaultValue = "30", paramLabel = "MINUTES", description = "Give up after this long (default: ${DEFAULT-VALUE}).")
     int timeoutMinutes;
+
+    /** The --orthanc target, checked; null without --orthanc. */
+    private DemoPacs.Target orthancTarget() {
+        if (orthanc == null) {
+            if (orthancUser != null) {
+                throw new IllegalArgumentException("--orthanc-user goes with --orthanc");
+            }
+            return null;
+        }
+        if (orthanc.getScheme() == null || !(orthanc.getScheme().equals("http") || orthanc.getScheme().equals("https"))
+                || orthanc.getHost() == null) {
+            throw new IllegalArgumentException("--orthanc must be an http:// or https:// URL, got " + orthanc);
+        }
+        if (orthanc.getUserInfo() != null) {
+            throw new IllegalArgumentException("--orthanc must not carry credentials: --orthanc-user and BRAINSEG_ORTHANC_PASSWORD");
+        }
+        String password = System.getenv("BRAINSEG_ORTHANC_PASSWORD");
+        if (orthancUser != null && (password == null || password.isEmpty())) {
+            throw new IllegalArgumentException("--orthanc-user needs the password in the environment variable BRAINSEG_ORTHANC_PASSWORD");
+        }
+        URI root = orthanc.getPath() == null || orthanc.getPath().endsWith("/") ? orthanc : URI.create(orthanc + "/");
+        return new DemoPacs.Target(root, orthancUser, orthancUser == null ? null : password);
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -84,7 +118,7 @@ final class DemoCommand implements Callable<Integer> {
             }
             options = new DemoRunner.Options(workDir, cacheDir, data, bootstrap, properties == null ? Map.of() : properties,
                     cases != null ? cases : quick ? 8 : 16, spacing, quick ? 30 : 50, quick ? 5 : 8, workerPort, trainerPort, p,
-                    keepRunning, Duration.ofMinutes(timeoutMinutes));
+                    keepRunning, Duration.ofMinutes(timeoutMinutes), orthancTarget());
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage());
         }

@@ -24,6 +24,11 @@ class DemoCommandTest {
         "--worker-port=70000   | ports must be 0..65535",
         "--trainer-port=-1     | ports must be 0..65535",
         "--data=/nonexistent/brats | --data /nonexistent/brats: not a directory",
+        "--orthanc=ftp://pacs.example/ | --orthanc must be an http:// or https:// URL",
+        "--orthanc=pacs:8042       | --orthanc must be an http:// or https:// URL",
+        "--orthanc=http://user:pw@pacs:8042/ | --orthanc must not carry credentials",
+        "--orthanc-user=brainseg   | --orthanc-user goes with --orthanc",
+        "--orthanc=http://[bad     | Invalid value for option '--orthanc'",
     })
     void refusesBadOptionsWithoutSideEffects(String option, String message) {
         Path work = tmp.resolve("work");
@@ -32,5 +37,16 @@ class DemoCommandTest {
         assertThat(r.err()).contains(message);
         assertThat(Files.exists(work)).isFalse();
         assertThat(Files.exists(tmp.resolve("cache"))).isFalse();
+    }
+
+    @org.junit.jupiter.api.Test
+    void refusesAnOrthancUserWithoutAPasswordInTheEnvironment() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("BRAINSEG_ORTHANC_PASSWORD") == null);
+        Path work = tmp.resolve("work");
+        CliTest.Run r = CliTest.run("demo", "--orthanc=http://127.0.0.1:1/", "--orthanc-user=brainseg", "--work-dir", work.toString(),
+                "--cache-dir", tmp.resolve("cache").toString());
+        assertThat(r.code()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).contains("--orthanc-user needs the password in the environment variable BRAINSEG_ORTHANC_PASSWORD");
+        assertThat(Files.exists(work)).isFalse();
     }
 }

@@ -43,6 +43,7 @@ public final class PacsBridge implements AutoCloseable {
     private final PacsConfig config;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private JvmGcMetrics gc;
+    private PacsMetrics metrics;
     private KafkaProducer<byte[], byte[]> producer;
     private StudyFollower follower;
     private SegExporter exporter;
@@ -72,7 +73,7 @@ public final class PacsBridge implements AutoCloseable {
         gc = new JvmGcMetrics();
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
-        PacsMetrics metrics = new PacsMetrics(registry);
+        metrics = new PacsMetrics(registry);
         Files.createDirectories(config.store().inputDir());
         OrthancClient client = new OrthancClient(config.orthanc());
         DicomSource pacs = config.orthanc().dicomWebRoot() == null ? new OrthancRestSource(client)
@@ -126,6 +127,11 @@ public final class PacsBridge implements AutoCloseable {
 
     public String scrape() {
         return registry.scrape();
+    }
+
+    /** DICOM SEG objects stored in the PACS since the start. */
+    public long segStored() {
+        return metrics == null ? 0 : metrics.segStoredCount();
     }
 
     public int httpPort() {

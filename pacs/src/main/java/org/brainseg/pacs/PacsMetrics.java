@@ -75,6 +75,11 @@ public final class PacsMetrics {
         segStored.increment();
     }
 
+    /** SEG objects stored since the start. */
+    public long segStoredCount() {
+        return (long) segStored.count();
+    }
+
     public void segFailed(String code) {
         segFailures(code).increment();
     }

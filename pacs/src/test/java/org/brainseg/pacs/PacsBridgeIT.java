@@ -27,6 +27,8 @@ import org.brainseg.client.topics.TopicsInitializer;
 import org.brainseg.imaging.Affine;
 import org.brainseg.imaging.Volume;
 import org.brainseg.imaging.dataset.Case;
+import org.brainseg.imaging.dataset.CaseLoader;
+import org.brainseg.imaging.dataset.LoadedCase;
 import org.brainseg.imaging.dataset.DatasetScanner;
 import org.brainseg.imaging.dataset.Modality;
 import org.brainseg.imaging.nifti.NiftiDataType;
@@ -35,7 +37,12 @@ import org.brainseg.imaging.nifti.NiftiWriter;
 import org.brainseg.imaging.synthetic.CohortConfig;
 import org.brainseg.imaging.synthetic.CohortGenerator;
 import org.brainseg.kafka.embedded.EmbeddedKafkaExtension;
+import org.brainseg.pacs.dicom.CaseStudy;
+import org.brainseg.pacs.dicom.MrSeriesWriter;
 import org.brainseg.pacs.ingest.ScanSource;
+import org.brainseg.pacs.ingest.StudyIngester;
+import org.brainseg.pacs.orthanc.OrthancClient;
+import org.brainseg.pacs.source.OrthancRestSource;
 import org.brainseg.pacs.rules.SeriesRules;
 import org.brainseg.pacs.seg.SegmentationBuilderTest;
 import org.brainseg.schemas.ErrorCode;
@@ -246,6 +253,11 @@ class PacsBridgeIT {
 
     /** Every voxel of ours lands on a voxel centre of theirs (through both affines) and has its value. */
     static void assertSameImage(Volume ours, Volume theirs, double slope) {
+        assertSameImage(ours, theirs, slope, 0);
+    }
+
+    /** As above, with an extra absolute tolerance on the values (half a slope step for an image quantized to 16 bits). */
+    static void assertSameImage(Volume ours, Volume theirs, double slope, double absolute) {
         assertThat(ours.size()).isEqualTo(theirs.size());
         double[][] inv = inverse(theirs.affine());
         for (int k = 0; k < ours.nz(); k++) {
@@ -263,7 +275,7 @@ class PacsBridgeIT {
                     }
                     float ov = ours.get(i, j, k);
                     float tv = theirs.get(v[0], v[1], v[2]);
-                    if (Math.abs(ov - tv) > 1e-3 * Math.max(1, Math.abs(ov)) + slope * 1e-3) {
+                    if (Math.abs(ov - tv) > 1e-3 * Math.max(1, Math.abs(ov)) + slope * 1e-3 + absolute) {
                         throw new AssertionError("voxel (" + i + "," + j + "," + k + "): ours " + ov + ", dcm2niix " + tv
                                 + " at " + java.util.Arrays.toString(v));
                     }
@@ -404,6 +416,40 @@ class PacsBridgeIT {
         assertThat(added).filteredOn(f -> f.errorCode() == ErrorCode.SERIES_MISSING).hasSize(2);
         assertThat(arrived()).hasSize(3);
         assertThat(dir.resolve("scans-limits")).isEmptyDirectory();
+    }
+
+    @Test
+    @Order(7)
+    void shouldWriteCasesAsDicomThatDcm2niixAndTheBridgeReadBackVoxelForVoxel() throws Exception {
+        String dcm2niix = Tools.require("dcm2niix", "dcm2niix");
+        Case c = cases.get(1);
+        CaseStudy written = CaseStudy.of(c, "writer-check");
+        OrthancClient client = new OrthancClient(config.orthanc());
+        String study = written.upload(client);
+        StudyIngester ingester = new StudyIngester(new OrthancRestSource(client), new SeriesRules(SeriesRules.DEFAULTS),
+                new StudyIngester.Limits(1024, 64L << 20), dir.resolve("scans-writer"), java.time.Clock.systemUTC());
+        ScanArrived a = ingester.convert(study, ingester.select(ingester.seriesOf(study))).event();
+        LoadedCase source = new CaseLoader().load(c);
+        for (Modality m : Modality.values()) {
+            Volume original = source.channel(m);
+            double max = 0;
+            for (float f : original.data()) {
+                max = Math.max(max, Math.abs(f));
+            }
+            double halfStep = max / MrSeriesWriter.FULL_SCALE / 2 * 1.001;
+            Path series = Files.createDirectories(dir.resolve("writer").resolve(m.key()));
+            List<byte[]> files = written.series(m);
+            for (int i = 0; i < files.size(); i++) {
+                Files.write(series.resolve(String.format(java.util.Locale.ROOT, "%04d.dcm", i)), files.get(i));
+            }
+            Path out = Files.createDirectories(dir.resolve("writer-dcm2niix").resolve(m.key()));
+            Tools.Result r = Tools.run(List.of(dcm2niix, "-z", "n", "-b", "n", "-f", "x", "-o", out.toString(), series.toString()), 300);
+            assertThat(r.code()).as(r.output()).isZero();
+            Volume theirs = NiftiReader.read(out.resolve("x.nii")).volume();
+            Volume ours = NiftiReader.read(Path.of(a.modalities().uri(m))).volume();
+            assertSameImage(original, theirs, 0, halfStep); // the writer: geometry exact, values within half a 16-bit step
+            assertSameImage(ours, theirs, 0, 1e-6 * max); // the bridge reads it as dcm2niix does
+        }
     }
 
     void publish(SegmentationCompleted e) throws Exception {

@@ -36,10 +36,10 @@ final class DemoConfigs {
     /** Spacing the demo trains at, whatever the cohort's voxel size: the shipped model's. */
     static final double TRAINING_SPACING_MM = 2.0;
 
-    static WorkerConfig worker(DemoRunner.Options o, String bootstrap, Path dataDir, Path masks, Path registryRoot) {
+    static WorkerConfig worker(DemoRunner.Options o, String bootstrap, List<Path> inputRoots, Path masks, Path registryRoot) {
         return new WorkerConfig(
                 new WorkerConfig.Kafka(bootstrap, "brainseg-workers", "brainseg-demo-worker", 600_000, o.kafkaProperties()),
-                new WorkerConfig.Store(List.of(dataDir), masks),
+                new WorkerConfig.Store(inputRoots, masks),
                 new WorkerConfig.Model(DemoRunner.MODEL, null, registryRoot, "cpu"),
                 new WorkerConfig.Inference(1, 2, false, 0),
                 new WorkerConfig.Http("127.0.0.1", o.workerPort()),

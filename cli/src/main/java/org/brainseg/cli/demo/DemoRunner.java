@@ -71,10 +71,19 @@ public final class DemoRunner {
      * @param promotion policy of the part-way retrain
      * @param keepRunning stay up after the summary until interrupted
      * @param timeout limit for the whole run
+     * @param orthanc stream the scans through this Orthanc as DICOM studies (null: as NIfTI files)
      */
     public record Options(Path workDir, Path cacheRoot, Path data, String bootstrap, Map<String, String> kafkaProperties,
             int cases, double spacingMm, int stepsPerEpoch, int epochs, int workerPort, int trainerPort, Promotion promotion,
-            boolean keepRunning, Duration timeout) {
+            boolean keepRunning, Duration timeout, DemoPacs.Target orthanc) {
+        /** Scans as NIfTI files, no PACS. */
+        public Options(Path workDir, Path cacheRoot, Path data, String bootstrap, Map<String, String> kafkaProperties,
+                int cases, double spacingMm, int stepsPerEpoch, int epochs, int workerPort, int trainerPort, Promotion promotion,
+                boolean keepRunning, Duration timeout) {
+            this(workDir, cacheRoot, data, bootstrap, kafkaProperties, cases, spacingMm, stepsPerEpoch, epochs, workerPort,
+                    trainerPort, promotion, keepRunning, timeout, null);
+        }
+
         public Options {
             kafkaProperties = Map.copyOf(kafkaProperties);
             if (cases < 2 || cases > 500) {
@@ -101,6 +110,7 @@ public final class DemoRunner {
     private final List<AutoCloseable> open = new ArrayList<>();
     private boolean shutDown;
     private Normalization servingNormalization = Normalization.LAYER;
+    private DemoPacs pacs;
 
     public DemoRunner(Options options, PrintStream out) {
         this.o = options;
@@ -169,7 +179,15 @@ public final class DemoRunner {
                     this::fatal);
             opened(trainer);
             console.line("trainer: http://127.0.0.1:%d/v1/status (registry %s)", trainer.httpPort(), registryRoot);
-            Worker worker = Worker.start(DemoConfigs.worker(o, bootstrap, dataDir, masks, registryRoot), this::fatal);
+            List<Path> inputs = List.of(dataDir);
+            if (o.orthanc() != null) {
+                pacs = DemoPacs.start(o.orthanc(), bootstrap, o.kafkaProperties(), o.workDir(), masks, runId, this::fatal);
+                opened(pacs);
+                inputs = List.of(dataDir, pacs.scans());
+                console.line("PACS bridge: following %s from its current change; metrics http://127.0.0.1:%d/metrics",
+                        o.orthanc(), pacs.httpPort());
+            }
+            Worker worker = Worker.start(DemoConfigs.worker(o, bootstrap, inputs, masks, registryRoot), this::fatal);
             opened(worker);
             console.line("worker:  http://127.0.0.1:%d/v1/status (masks %s)", worker.httpPort(), masks);
             // viewer (issue 15): started beside the worker; 8090 unless the demo runs on free ports
@@ -185,6 +203,9 @@ public final class DemoRunner {
 
             console.step("Summary (%d scans, %d failed)", s.completed(), s.failed());
             out.print(s.table());
+            if (pacs != null) {
+                awaitSegs(s.completed(), deadline);
+            }
             console.line("masks:    %s", masks.toAbsolutePath());
             console.line("registry: %s", registryRoot.toAbsolutePath());
             console.line("metrics:  http://127.0.0.1:%d/metrics (worker), http://127.0.0.1:%d/metrics (trainer)", worker.httpPort(),
@@ -294,11 +315,12 @@ public final class DemoRunner {
                 topics.thread(Topics.SCANS_FAILED, r -> stats.failed(codec.decode(r.value(), ScanFailed.class)), following));
         followers.forEach(Thread::start);
         int total = cases.size() * 2;
+        Uploads uploads = new Uploads();
         try (ScanSubmitter submitter = new ScanSubmitter(bootstrap, o.kafkaProperties(), Clock.systemUTC());
                 LiveLine live = new LiveLine(out)) {
             console.step("Streaming %d scans: %d now, a retrain at half-way, %d more once the worker has swapped", total, cases.size(),
                     cases.size());
-            submitter.submit(wave(submitter, cases, 1));
+            send(submitter, uploads, cases, 1);
             String retrainId = null;
             boolean retrainSettled = false; // swapped to the new version, or the trainer did not promote it
             boolean secondWave = false;
@@ -330,11 +352,12 @@ public final class DemoRunner {
                     retrainSettled = true;
                 }
                 if (!secondWave && retrainSettled && done >= cases.size()) {
-                    submitter.submit(wave(submitter, cases, 2));
+                    send(submitter, uploads, cases, 2);
                     secondWave = true;
                 }
                 String training = trainingNote(ts, retrainId);
-                live.update(stats.progressLine(total, serving, System.nanoTime()) + (training == null ? "" : " · " + training));
+                live.update(stats.progressLine(total, serving, System.nanoTime()) + (training == null ? "" : " · " + training)
+                        + uploads.note(total));
                 if (secondWave && done >= total) {
                     break;
                 }
@@ -342,6 +365,7 @@ public final class DemoRunner {
                 Thread.sleep(250);
             }
         } finally {
+            uploads.stop();
             following.set(false);
             for (Thread t : followers) {
                 t.join(10_000);
@@ -358,6 +382,58 @@ public final class DemoRunner {
             return null;
         }
         return "training epoch " + c.epoch() + "/" + c.epochs();
+    }
+
+    /** Studies uploaded to the PACS by a background thread, so that progress keeps moving; its failure ends the run. */
+    private static final class Uploads {
+        final java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        final List<Thread> threads = new ArrayList<>();
+        int started;
+
+        String note(int total) throws Exception {
+            if (failure.get() != null) {
+                throw new IllegalStateException("uploading to the PACS failed: " + failure.get().getMessage(), failure.get());
+            }
+            return started == 0 || done.get() == total ? "" : String.format(Locale.ROOT, " · %d/%d studies uploaded", done.get(), total);
+        }
+
+        void stop() throws InterruptedException {
+            for (Thread t : threads) {
+                t.interrupt();
+                t.join(10_000);
+            }
+        }
+    }
+
+    /** One wave of the cohort: ScanArrived events, or (with --orthanc) DICOM studies uploaded to the PACS. */
+    private void send(ScanSubmitter submitter, Uploads uploads, List<Case> cases, int wave) throws Exception {
+        if (pacs == null) {
+            submitter.submit(wave(submitter, cases, wave));
+            return;
+        }
+        uploads.started += cases.size();
+        Thread t = new Thread(() -> {
+            try {
+                pacs.upload(cases, "demo-" + runId + "-w" + wave, uploads.done);
+            } catch (Exception e) {
+                uploads.failure.compareAndSet(null, e);
+            }
+        }, "brainseg-demo-upload-w" + wave);
+        t.setDaemon(true);
+        t.start();
+        uploads.threads.add(t);
+    }
+
+    /** With --orthanc: waits until every segmented study has its DICOM SEG back in the PACS, and says so. */
+    private void awaitSegs(int completed, long deadline) throws Exception {
+        long until = Math.min(deadline, System.nanoTime() + Duration.ofMinutes(2).toNanos());
+        while (pacs.segStored() < completed && System.nanoTime() < until) {
+            Thread.sleep(200);
+        }
+        console.line("DICOM SEG:  %d of %d segmented studies have their SEG in the PACS (%s, Orthanc Explorer: %s)",
+                pacs.segStored(), completed, o.orthanc().url(), o.orthanc().url().resolve("app/explorer.html"));
+        console.line("Dice:       none for PACS studies (DICOM carries no ground truth); the file-based demo reports it");
     }
 
     private List<ScanArrived> wave(ScanSubmitter submitter, List<Case> cases, int wave) {

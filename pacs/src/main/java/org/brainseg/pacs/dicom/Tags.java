@@ -40,10 +40,14 @@ public final class Tags {
     public static final int PATIENT_BIRTH_DATE = 0x00100030;
     public static final int PATIENT_SEX = 0x00100040;
 
+    public static final int SCANNING_SEQUENCE = 0x00180020;
+    public static final int SEQUENCE_VARIANT = 0x00180021;
+    public static final int MR_ACQUISITION_TYPE = 0x00180023;
     public static final int SLICE_THICKNESS = 0x00180050;
     public static final int SPACING_BETWEEN_SLICES = 0x00180088;
     public static final int DEVICE_SERIAL_NUMBER = 0x00181000;
     public static final int SOFTWARE_VERSIONS = 0x00181020;
+    public static final int PROTOCOL_NAME = 0x00181030;
 
     public static final int STUDY_INSTANCE_UID = 0x0020000D;
     public static final int SERIES_INSTANCE_UID = 0x0020000E;
@@ -78,6 +82,8 @@ public final class Tags {
     public static final int BITS_STORED = 0x00280101;
     public static final int HIGH_BIT = 0x00280102;
     public static final int PIXEL_REPRESENTATION = 0x00280103;
+    public static final int RESCALE_INTERCEPT = 0x00281052;
+    public static final int RESCALE_SLOPE = 0x00281053;
     public static final int LOSSY_IMAGE_COMPRESSION = 0x00282110;
 
     public static final int SEGMENT_SEQUENCE = 0x00620002;
