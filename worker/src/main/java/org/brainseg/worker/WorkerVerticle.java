@@ -123,6 +123,15 @@ public final class WorkerVerticle extends AbstractVerticle {
                 models.device(), config.inference().threads(), config.inference().maxInFlight());
     }
 
+    /**
+     * Scans processed at once: {@code inference.threads} in the model, and as many again being loaded,
+     * or written and scored, beside them (within {@code maxInFlight}), so that the model does not wait
+     * for the file system and the scoring between scans (docs/BENCHMARKS.md, pipeline).
+     */
+    static int processingThreads(WorkerConfig.Inference inf) {
+        return Math.min(inf.maxInFlight(), 2 * inf.threads());
+    }
+
     /** Builds everything the loop needs; runs on a worker thread (model loading takes seconds). */
     private IngestLoop assemble() throws Exception {
         closeables.add(JvmMeters.bindTo(registry));
@@ -150,7 +159,8 @@ public final class WorkerVerticle extends AbstractVerticle {
 
         LocalFileStore store = new LocalFileStore(config.store().inputRoots(), config.store().outputRoot());
         EventCodec codec = new EventCodec();
-        ScanProcessor processor = new ScanProcessor(store, models, codec, config.retry(), inf.tta(), Clock.systemUTC());
+        ScanProcessor processor = new ScanProcessor(store, models, codec, config.retry(), inf.tta(), Clock.systemUTC(),
+                inf.threads());
         WorkerConfig.Kafka k = config.kafka();
         KafkaConsumer<byte[], byte[]> consumer = KafkaClients.transactionalConsumer(k.bootstrapServers(), k.properties(), k.groupId(),
                 k.transactionalId() + "-consumer", k.maxPollIntervalMs());
@@ -163,7 +173,7 @@ public final class WorkerVerticle extends AbstractVerticle {
         closeables.add(cm);
         closeables.add(pm);
         AtomicInteger n = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(inf.threads(), r -> {
+        ExecutorService pool = Executors.newFixedThreadPool(processingThreads(inf), r -> {
             Thread t = new Thread(r, "brainseg-inference-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;

@@ -93,7 +93,7 @@ public record WorkerConfig(Kafka kafka, Store store, Model model, Inference infe
     }
 
     /**
-     * @param threads inference threads, each with its own predictor
+     * @param threads scans in the model at once (as many again load, write and score beside them, within maxInFlight)
      * @param maxInFlight scans taken from Kafka and not yet committed; partitions pause above it
      * @param tta flip test-time augmentation
      * @param intraOpThreads PyTorch intra-op threads per inference (0: cores / threads)

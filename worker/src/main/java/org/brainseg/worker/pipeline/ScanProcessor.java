@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.brainseg.imaging.dataset.Case;
 import org.brainseg.imaging.dataset.CaseLoader;
@@ -72,6 +73,12 @@ public final class ScanProcessor {
     private final CaseLoader loader = new CaseLoader();
     private final NiftiWriter writer = new NiftiWriter();
     /**
+     * Model calls at once ({@code inference.threads}). More scans than that are processed at once
+     * (see WorkerVerticle#processingThreads): while one is in the model, another is loaded, or
+     * written and scored, so that the model is not idle between scans.
+     */
+    private final Semaphore modelSlots;
+    /**
      * Where each recent eventId was first taken up. The same record seen again (a redelivery after
      * a rebalance) has the same source and is processed; another record with that eventId is a
      * duplicate. Memory only: a duplicate arriving after a restart is processed again, and its
@@ -89,12 +96,32 @@ public final class ScanProcessor {
 
     public ScanProcessor(ScanStore store, ModelHolder models, EventCodec codec, WorkerConfig.Retry retry, boolean tta,
             Clock clock) {
+        this(store, models, codec, retry, tta, clock, Integer.MAX_VALUE);
+    }
+
+    /** @param modelSlots how many scans may be in the model at once */
+    public ScanProcessor(ScanStore store, ModelHolder models, EventCodec codec, WorkerConfig.Retry retry, boolean tta,
+            Clock clock, int modelSlots) {
+        this(store, models, codec, retry, tta, clock, new Semaphore(requirePositive(modelSlots)));
+    }
+
+    /** @param modelSlots its permits are the scans that may be in the model at once */
+    public ScanProcessor(ScanStore store, ModelHolder models, EventCodec codec, WorkerConfig.Retry retry, boolean tta,
+            Clock clock, Semaphore modelSlots) {
+        this.modelSlots = modelSlots;
         this.store = store;
         this.models = models;
         this.codec = codec;
         this.retry = retry;
         this.tta = tta;
         this.clock = clock;
+    }
+
+    private static int requirePositive(int modelSlots) {
+        if (modelSlots < 1) {
+            throw new IllegalArgumentException("modelSlots must be at least 1, got " + modelSlots);
+        }
+        return modelSlots;
     }
 
     /**
@@ -153,26 +180,43 @@ public final class ScanProcessor {
     private Outcome segment(ScanArrived event, long queuedMs) throws PoisonException, IOException {
         long t0 = System.nanoTime();
         LoadedCase loaded = load(event);
-        long t1 = System.nanoTime();
-        ServingModel model = models.acquire();
-        if (model == null) {
-            throw new IOException("no model loaded yet");
-        }
+        long loadedAt = System.nanoTime();
         try {
-            Segmentation seg;
+            modelSlots.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the model", e);
+        }
+        long t1 = System.nanoTime();
+        long waitedMs = ms(t1 - loadedAt); // behind another scan in the model: counted as queueing
+        ServingModel model;
+        Segmentation seg;
+        try {
+            model = models.acquire();
+            if (model == null) {
+                throw new IOException("no model loaded yet");
+            }
             try {
                 seg = model.segment(loaded, tta);
             } catch (NonFiniteOutputException x) {
+                model.release();
                 throw new PoisonException(ErrorCode.NUMERIC_ERROR, "model v" + model.version() + ": " + x.getMessage(), x);
+            } catch (RuntimeException | Error x) {
+                model.release();
+                throw x;
             }
+        } finally {
+            modelSlots.release();
+        }
+        try {
             long t2 = System.nanoTime();
             Path mask = store.maskPath(event.scanId(), model.version());
             removeStaleTemporaries(mask);
             writer.write(mask, seg.mask(event.labelConvention()), NiftiDataType.UINT8, loaded.reference());
             String sha = sha256(mask);
             long t3 = System.nanoTime();
-            SegmentationCompleted.Timings timings = new SegmentationCompleted.Timings(queuedMs, ms(t1 - t0), ms(t2 - t1),
-                    ms(t3 - t2), queuedMs + ms(t3 - t0));
+            SegmentationCompleted.Timings timings = new SegmentationCompleted.Timings(queuedMs + waitedMs, ms(loadedAt - t0),
+                    ms(t2 - t1), ms(t3 - t2), queuedMs + ms(t3 - t0));
             List<Event> events = new ArrayList<>();
             events.add(new SegmentationCompleted(UUID.randomUUID(), event.scanId(), event.eventId(), model.version(),
                     mask.toUri(), sha, event.labelConvention(), regionValues(seg.volumesMl()), timings, model.device(),
