@@ -5,8 +5,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.brainseg.imaging.dataset.Case;
 import org.brainseg.pacs.PacsBridge;
@@ -41,6 +44,10 @@ public final class DemoPacs implements AutoCloseable {
     private final OrthancClient client;
     private final PacsBridge bridge;
     private final Path scans;
+    private final AtomicInteger started = new AtomicInteger();
+    private final AtomicInteger uploaded = new AtomicInteger();
+    private final AtomicReference<Exception> failure = new AtomicReference<>();
+    private final List<Thread> uploads = new CopyOnWriteArrayList<>();
 
     private DemoPacs(OrthancClient client, PacsBridge bridge, Path scans) {
         this.client = client;
@@ -81,11 +88,42 @@ public final class DemoPacs implements AutoCloseable {
         return new DemoPacs(client, PacsBridge.start(config, onFatal), scans);
     }
 
-    /** Uploads each case as a new study (the key makes each wave another study); {@code uploaded} counts them. */
-    void upload(List<Case> cases, String key, AtomicInteger uploaded) throws Exception {
-        for (Case c : cases) {
-            CaseStudy.of(c, key).upload(client);
-            uploaded.incrementAndGet();
+    /**
+     * Uploads each case as a new study (the key makes each wave another study) on a thread of its
+     * own, so that the demo's progress keeps moving; a failure surfaces in {@link #uploadNote}.
+     */
+    void uploadInBackground(List<Case> cases, String key) {
+        started.addAndGet(cases.size());
+        Thread t = new Thread(() -> {
+            try {
+                for (Case c : cases) {
+                    CaseStudy.of(c, key).upload(client);
+                    uploaded.incrementAndGet();
+                }
+            } catch (Exception e) {
+                failure.compareAndSet(null, e);
+            }
+        }, "brainseg-demo-upload-" + key);
+        t.setDaemon(true);
+        t.start();
+        uploads.add(t);
+    }
+
+    /** " · n/total studies uploaded" while uploads run, "" otherwise; throws once an upload failed. */
+    String uploadNote(int total) {
+        Exception f = failure.get();
+        if (f != null) {
+            throw new IllegalStateException("uploading to the PACS failed: " + f.getMessage(), f);
+        }
+        int n = uploaded.get();
+        return n == started.get() ? "" : String.format(Locale.ROOT, " · %d/%d studies uploaded", n, total);
+    }
+
+    /** Stops uploads still running (the demo ends or was interrupted). */
+    void stopUploads() throws InterruptedException {
+        for (Thread t : uploads) {
+            t.interrupt();
+            t.join(10_000);
         }
     }
 

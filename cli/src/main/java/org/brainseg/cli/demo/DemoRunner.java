@@ -315,12 +315,11 @@ public final class DemoRunner {
                 topics.thread(Topics.SCANS_FAILED, r -> stats.failed(codec.decode(r.value(), ScanFailed.class)), following));
         followers.forEach(Thread::start);
         int total = cases.size() * 2;
-        Uploads uploads = new Uploads();
         try (ScanSubmitter submitter = new ScanSubmitter(bootstrap, o.kafkaProperties(), Clock.systemUTC());
                 LiveLine live = new LiveLine(out)) {
             console.step("Streaming %d scans: %d now, a retrain at half-way, %d more once the worker has swapped", total, cases.size(),
                     cases.size());
-            send(submitter, uploads, cases, 1);
+            send(submitter, cases, 1);
             String retrainId = null;
             boolean retrainSettled = false; // swapped to the new version, or the trainer did not promote it
             boolean secondWave = false;
@@ -352,12 +351,12 @@ public final class DemoRunner {
                     retrainSettled = true;
                 }
                 if (!secondWave && retrainSettled && done >= cases.size()) {
-                    send(submitter, uploads, cases, 2);
+                    send(submitter, cases, 2);
                     secondWave = true;
                 }
                 String training = trainingNote(ts, retrainId);
                 live.update(stats.progressLine(total, serving, System.nanoTime()) + (training == null ? "" : " · " + training)
-                        + uploads.note(total));
+                        + (pacs == null ? "" : pacs.uploadNote(total)));
                 if (secondWave && done >= total) {
                     break;
                 }
@@ -365,7 +364,9 @@ public final class DemoRunner {
                 Thread.sleep(250);
             }
         } finally {
-            uploads.stop();
+            if (pacs != null) {
+                pacs.stopUploads();
+            }
             following.set(false);
             for (Thread t : followers) {
                 t.join(10_000);
@@ -384,45 +385,13 @@ public final class DemoRunner {
         return "training epoch " + c.epoch() + "/" + c.epochs();
     }
 
-    /** Studies uploaded to the PACS by a background thread, so that progress keeps moving; its failure ends the run. */
-    private static final class Uploads {
-        final java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
-        final java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
-        final List<Thread> threads = new ArrayList<>();
-        int started;
-
-        String note(int total) throws Exception {
-            if (failure.get() != null) {
-                throw new IllegalStateException("uploading to the PACS failed: " + failure.get().getMessage(), failure.get());
-            }
-            return started == 0 || done.get() == total ? "" : String.format(Locale.ROOT, " · %d/%d studies uploaded", done.get(), total);
-        }
-
-        void stop() throws InterruptedException {
-            for (Thread t : threads) {
-                t.interrupt();
-                t.join(10_000);
-            }
-        }
-    }
-
     /** One wave of the cohort: ScanArrived events, or (with --orthanc) DICOM studies uploaded to the PACS. */
-    private void send(ScanSubmitter submitter, Uploads uploads, List<Case> cases, int wave) throws Exception {
+    private void send(ScanSubmitter submitter, List<Case> cases, int wave) throws Exception {
         if (pacs == null) {
             submitter.submit(wave(submitter, cases, wave));
-            return;
+        } else {
+            pacs.uploadInBackground(cases, "demo-" + runId + "-w" + wave);
         }
-        uploads.started += cases.size();
-        Thread t = new Thread(() -> {
-            try {
-                pacs.upload(cases, "demo-" + runId + "-w" + wave, uploads.done);
-            } catch (Exception e) {
-                uploads.failure.compareAndSet(null, e);
-            }
-        }, "brainseg-demo-upload-w" + wave);
-        t.setDaemon(true);
-        t.start();
-        uploads.threads.add(t);
     }
 
     /** With --orthanc: waits until every segmented study has its DICOM SEG back in the PACS, and says so. */
