@@ -2,7 +2,6 @@ package org.brainseg.trainer.service;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.brainseg.model.check.NumericsCheck;
 import org.brainseg.schemas.EventCodec;
+import org.brainseg.service.http.HttpEndpoint;
 import org.brainseg.service.http.HttpVerticle;
 import org.brainseg.service.kafka.CatalogReader;
 import org.brainseg.service.kafka.KafkaClients;
@@ -37,8 +37,7 @@ public final class TrainerService implements AutoCloseable {
     private Thread loopThread;
     private AutoRetrain auto;
     private Thread autoThread;
-    private Vertx vertx;
-    private HttpVerticle http;
+    private HttpEndpoint http;
     private volatile boolean closed;
 
     private TrainerService(TrainerConfig config) {
@@ -100,9 +99,7 @@ public final class TrainerService implements AutoCloseable {
             LOG.info("auto-retrain: a request for {} after every {} labelled scans", config.autoRetrain().datasetUri(),
                     config.autoRetrain().afterLabelledScans());
         }
-        vertx = Vertx.vertx();
-        http = new HttpVerticle(config.http().host(), config.http().port(), registry, this::status);
-        vertx.deployVerticle(http).toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES);
+        http = HttpEndpoint.start(v -> new HttpVerticle(config.http().host(), config.http().port(), registry, this::status));
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
         while (!loop.isRunning()) {
             if (loop.fatal() != null) {
@@ -124,7 +121,7 @@ public final class TrainerService implements AutoCloseable {
     }
 
     public int httpPort() {
-        return http == null ? -1 : http.actualPort();
+        return http == null ? -1 : http.port();
     }
 
     /** What /v1/status and /health/ready report. */
@@ -156,8 +153,8 @@ public final class TrainerService implements AutoCloseable {
         }
         join(autoThread);
         join(loopThread);
-        if (vertx != null) {
-            vertx.close().toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES);
+        if (http != null) {
+            http.close();
         }
         Closeables.closeAll(closeables, LOG);
         registry.close();
