@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.brainseg.model.check.NumericsCheck;
 import org.brainseg.schemas.EventCodec;
+import org.brainseg.service.config.KafkaSection;
 import org.brainseg.service.http.HttpEndpoint;
 import org.brainseg.service.http.HttpVerticle;
 import org.brainseg.service.kafka.CatalogReader;
@@ -68,7 +69,7 @@ public final class TrainerService implements AutoCloseable {
         }
         EventCodec codec = new EventCodec();
         Clock clock = Clock.systemUTC();
-        TrainerConfig.Kafka k = config.kafka();
+        KafkaSection k = config.kafka();
         CatalogReader catalog = new CatalogReader(k.bootstrapServers(), k.properties(), name, codec, Duration.ofSeconds(60));
         TrainerLoop[] ref = new TrainerLoop[1];
         TrainerMetrics metrics = new TrainerMetrics(registry, name, () -> ref[0] == null ? 0 : ref[0].activeVersion(),
