@@ -80,12 +80,8 @@ final class BenchInferCommand implements Callable<Integer> {
             throw new BadInputException("--spacing applies to the fresh model only; a model's spacing is in its model.json");
         }
         double mm = spacing == null ? 2 : spacing;
-        if (!(mm >= 0.5 && mm <= 8)) {
-            throw new BadInputException("--spacing must be 0.5..8 mm, got " + mm);
-        }
-        if (!(scanSpacing >= 0.5 && scanSpacing <= 8)) {
-            throw new BadInputException("--scan-spacing must be 0.5..8 mm, got " + scanSpacing);
-        }
+        BadInputException.requireMm("--spacing", mm, 0.5, 8);
+        BadInputException.requireMm("--scan-spacing", scanSpacing, 0.5, 8);
         DeviceChoice deviceChoice;
         try {
             deviceChoice = DeviceChoice.parse(device);
