@@ -58,14 +58,7 @@ public final class PacsBridge implements AutoCloseable {
 
     /** Starts both loops and the HTTP server; {@code onFatal} hears of a loop that stopped on an error. */
     public static PacsBridge start(PacsConfig config, Consumer<Throwable> onFatal) throws Exception {
-        PacsBridge b = new PacsBridge(config);
-        try {
-            b.assemble(onFatal);
-        } catch (Exception | Error e) {
-            b.close();
-            throw e;
-        }
-        return b;
+        return Closeables.assembleOrClose(new PacsBridge(config), b -> b.assemble(onFatal));
     }
 
     private void assemble(Consumer<Throwable> onFatal) throws Exception {
@@ -141,11 +134,7 @@ public final class PacsBridge implements AutoCloseable {
             exporter.close();
         }
         for (Thread t : threads) {
-            try {
-                t.join(30_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            Closeables.join(t, Duration.ofSeconds(30), LOG);
         }
         if (producer != null) {
             producer.close(Duration.ofSeconds(10));

@@ -45,14 +45,7 @@ public final class Viewer implements AutoCloseable {
 
     /** Starts following the topics and serving; returns once the HTTP server listens. */
     public static Viewer start(ViewerConfig config) throws Exception {
-        Viewer v = new Viewer(config);
-        try {
-            v.assemble();
-        } catch (Exception | Error e) {
-            v.close();
-            throw e;
-        }
-        return v;
+        return Closeables.assembleOrClose(new Viewer(config), Viewer::assemble);
     }
 
     private void assemble() throws Exception {
@@ -112,13 +105,7 @@ public final class Viewer implements AutoCloseable {
         if (follower != null) {
             follower.close();
         }
-        if (followerThread != null) {
-            try {
-                followerThread.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        Closeables.join(followerThread, Duration.ofSeconds(10), LOG);
         if (http != null) {
             Closeables.closeQuietly("the HTTP endpoint", () -> http.close(Duration.ofSeconds(30)), LOG);
         }

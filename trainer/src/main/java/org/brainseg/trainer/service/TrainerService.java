@@ -47,14 +47,7 @@ public final class TrainerService implements AutoCloseable {
 
     /** Starts a trainer; returns once its loop and HTTP endpoints run. {@code onFatal} hears of a fatal error. */
     public static TrainerService start(TrainerConfig config, Consumer<Throwable> onFatal) throws Exception {
-        TrainerService s = new TrainerService(config);
-        try {
-            s.assemble(onFatal);
-        } catch (Exception | Error e) {
-            s.close();
-            throw e;
-        }
-        return s;
+        return Closeables.assembleOrClose(new TrainerService(config), s -> s.assemble(onFatal));
     }
 
     private void assemble(Consumer<Throwable> onFatal) throws Exception {
@@ -152,21 +145,12 @@ public final class TrainerService implements AutoCloseable {
         if (loop != null) {
             loop.stop();
         }
-        join(autoThread);
-        join(loopThread);
+        Closeables.join(autoThread, Duration.ofMinutes(2), LOG);
+        Closeables.join(loopThread, Duration.ofMinutes(2), LOG);
         if (http != null) {
             http.close();
         }
         Closeables.closeAll(closeables, LOG);
         registry.close();
-    }
-
-    private static void join(Thread t) throws InterruptedException {
-        if (t != null) {
-            t.join(TimeUnit.MINUTES.toMillis(2));
-            if (t.isAlive()) {
-                LOG.warn("{} did not stop within 2 minutes", t.getName());
-            }
-        }
     }
 }
