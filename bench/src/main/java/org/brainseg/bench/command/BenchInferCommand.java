@@ -16,6 +16,7 @@ import org.brainseg.cli.BadInputException;
 import org.brainseg.cli.Csv;
 import org.brainseg.cli.ProgressBar;
 import org.brainseg.imaging.dataset.Case;
+import org.brainseg.imaging.io.FileTrees;
 import org.brainseg.model.artifact.ModelArtifact;
 import org.brainseg.model.engine.DeviceChoice;
 import org.brainseg.model.infer.Segmenter;
@@ -113,7 +114,7 @@ final class BenchInferCommand implements Callable<Integer> {
             report(r, scan, modelText, mm);
             return 0;
         } finally {
-            BenchCases.deleteRecursively(work); // the fresh model and the masks
+            FileTrees.delete(work); // the fresh model and the masks
         }
     }
 

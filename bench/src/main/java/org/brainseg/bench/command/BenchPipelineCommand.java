@@ -16,6 +16,7 @@ import org.brainseg.cli.BadInputException;
 import org.brainseg.cli.Csv;
 import org.brainseg.cli.ProgressBar;
 import org.brainseg.imaging.dataset.Case;
+import org.brainseg.imaging.io.FileTrees;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -120,7 +121,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
             report(r);
             return 0;
         } finally {
-            BenchCases.deleteRecursively(work); // the fresh model and the masks
+            FileTrees.delete(work); // the fresh model and the masks
         }
     }
 
