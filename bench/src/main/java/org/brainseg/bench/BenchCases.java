@@ -3,13 +3,12 @@ package org.brainseg.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.brainseg.imaging.dataset.Case;
 import org.brainseg.imaging.dataset.DatasetScanner;
+import org.brainseg.imaging.io.FileTrees;
 import org.brainseg.imaging.synthetic.CaseReport;
 import org.brainseg.imaging.synthetic.CohortConfig;
 import org.brainseg.imaging.synthetic.CohortGenerator;
@@ -43,7 +42,7 @@ public final class BenchCases {
     public Cohort cohort(int cases, double spacingMm, Consumer<CaseReport> onGenerated) throws IOException {
         Path dir = cacheDir.resolve(String.format(Locale.ROOT, "cohort-%d-%smm-seed%d", cases, spacingMm, SEED));
         if (!Files.exists(dir.resolve(COMPLETE))) {
-            deleteRecursively(dir);
+            FileTrees.delete(dir);
             new CohortGenerator(CohortConfig.of(cases, SEED).withSpacing(spacingMm)).generate(dir, onGenerated);
             Files.writeString(dir.resolve(COMPLETE), "");
         }
@@ -64,17 +63,5 @@ public final class BenchCases {
     /** The same case without its ground truth: what a scan to segment looks like. */
     public static Case withoutLabel(Case c) {
         return new Case(c.id(), c.modalities(), c.image4d(), c.channelOrder(), null, c.convention());
-    }
-
-    /** Deletes a folder and everything below it (the benchmarks' scratch folders); nothing if absent. */
-    public static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

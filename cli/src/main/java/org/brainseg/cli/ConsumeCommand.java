@@ -52,11 +52,9 @@ final class ConsumeCommand implements Callable<Integer> {
             throw new BadInputException("unknown topic '" + topic + "'; brainseg's topics: "
                     + Topics.all().stream().map(Topics.Spec::name).collect(Collectors.joining(", ")));
         }
-        if (max < 0) {
-            throw new BadInputException("--max must be at least 0, got " + max);
-        }
-        if (timeoutSeconds != null && timeoutSeconds < 1) {
-            throw new BadInputException("--timeout must be at least 1 second, got " + timeoutSeconds);
+        BadInputException.requireAtLeast("--max", max, 0, "");
+        if (timeoutSeconds != null) {
+            BadInputException.requireAtLeast("--timeout", timeoutSeconds, 1, "second");
         }
         Duration idle = timeoutSeconds == null ? null : Duration.ofSeconds(timeoutSeconds);
         PrintWriter out = spec.commandLine().getOut();

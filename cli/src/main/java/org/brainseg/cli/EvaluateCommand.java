@@ -47,11 +47,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the per-case and mean figures as JSON.")
     Path json;
 
-    @Option(names = "--tta", description = "Average over the 8 flips (test-time augmentation; 8x slower).")
-    boolean tta;
-
     @Mixin
-    EngineOptions engine;
+    InferenceOptions inference;
 
     @Override
     public Integer call() throws Exception {
@@ -73,12 +70,12 @@ final class EvaluateCommand implements Callable<Integer> {
         Map<String, List<Double>> byKey = new LinkedHashMap<>();
         List<Double> seconds = new ArrayList<>();
         CaseLoader loader = new CaseLoader();
-        try (Segmenter segmenter = Segmenter.load(modelDir, engine.settings());
+        try (Segmenter segmenter = inference.load(modelDir);
                 ProgressBar bar = new ProgressBar("evaluate", labelled.size())) {
             for (Case c : labelled) {
                 LoadedCase lc = loader.load(c);
                 long t0 = System.nanoTime();
-                Segmentation seg = segmenter.segment(lc, tta);
+                Segmentation seg = segmenter.segment(lc, inference.tta);
                 double s = (System.nanoTime() - t0) / 1e9;
                 Map<String, Double> dice = DiceScore.of(seg.mask().data(), lc.labels().data());
                 Map<String, Object> row = new LinkedHashMap<>();

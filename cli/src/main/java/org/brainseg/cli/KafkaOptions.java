@@ -23,9 +23,7 @@ final class KafkaOptions {
     int connectTimeoutSeconds;
 
     Duration connectTimeout() {
-        if (connectTimeoutSeconds < 1) {
-            throw new BadInputException("--connect-timeout must be at least 1 second, got " + connectTimeoutSeconds);
-        }
+        BadInputException.requireAtLeast("--connect-timeout", connectTimeoutSeconds, 1, "second");
         return Duration.ofSeconds(connectTimeoutSeconds);
     }
 

@@ -1,6 +1,5 @@
 package org.brainseg.cli;
 
-import java.nio.file.Path;
 import org.brainseg.pacs.PacsBridgeMain;
 import org.brainseg.pacs.PacsConfig;
 import org.brainseg.pacs.PacsConfigLoader;
@@ -21,13 +20,7 @@ import picocli.CommandLine.Command;
             "Exit codes: 0 stopped, 2 bad configuration, 3 fatal error (restart me)."
         })
 final class PacsBridgeCommand extends ServiceCommand<PacsConfig> {
-    @Override
-    PacsConfig load(Path file) throws Exception {
-        return PacsConfigLoader.load(file);
-    }
-
-    @Override
-    int run(PacsConfig c) throws Exception {
-        return PacsBridgeMain.run(c);
+    PacsBridgeCommand() {
+        super(PacsConfigLoader::load, PacsBridgeMain::run);
     }
 }

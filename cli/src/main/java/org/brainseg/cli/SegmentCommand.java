@@ -60,11 +60,8 @@ final class SegmentCommand implements Callable<Integer> {
             + "(default: the case's dataset convention with --case, internal with --images).")
     String convention;
 
-    @Option(names = "--tta", description = "Average over the 8 flips (test-time augmentation; 8x slower).")
-    boolean tta;
-
     @Mixin
-    EngineOptions engine;
+    InferenceOptions inference;
 
     @Override
     public Integer call() throws Exception {
@@ -102,8 +99,8 @@ final class SegmentCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("using the shipped default model (models/default: trained on synthetic data, "
                     + "not for clinical use; see its MODEL_CARD.md); --model DIR for another");
         }
-        try (Segmenter segmenter = Segmenter.load(modelDir, engine.settings())) {
-            seg = segmenter.segment(scan, tta);
+        try (Segmenter segmenter = inference.load(modelDir)) {
+            seg = segmenter.segment(scan, inference.tta);
             sha = segmenter.manifest().paramsSha256();
         }
         long w0 = System.nanoTime();
@@ -121,7 +118,7 @@ final class SegmentCommand implements Callable<Integer> {
         timings.put("write", writeMs);
         report.put("timingsMs", timings);
         report.put("modelSha256", sha);
-        report.put("tta", tta);
+        report.put("tta", inference.tta);
         spec.commandLine().getOut().println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                 .writeValueAsString(report));
         return 0;

@@ -3,11 +3,12 @@ package org.brainseg.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.brainseg.service.config.ConfigException;
+import org.brainseg.service.run.ServiceRunner;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
 /**
- * What {@code brainseg worker} and {@code brainseg trainer} share: read and validate the YAML
+ * What {@code brainseg worker}, {@code trainer} and {@code pacs-bridge} share: read and validate the YAML
  * configuration (bad input, exit 2, naming the file and key), print it with {@code --check}, else
  * run the service until SIGTERM and return its exit code.
  *
@@ -23,17 +24,23 @@ abstract class ServiceCommand<C> implements Callable<Integer> {
     @Option(names = "--check", description = "Validate the configuration, print it as JSON and exit without starting.")
     boolean check;
 
-    /** Reads and validates the configuration. */
-    abstract C load(Path file) throws Exception;
+    private final ServiceRunner.ConfigReader<C> read;
+    private final ServiceRunner.Service<C> service;
 
-    /** Runs the service until it stops; returns the process exit code. */
-    abstract int run(C config) throws Exception;
+    /**
+     * @param read reads and validates the configuration (the service's loader)
+     * @param service runs the service until it stops (its main's {@code run}); returns the exit code
+     */
+    ServiceCommand(ServiceRunner.ConfigReader<C> read, ServiceRunner.Service<C> service) {
+        this.read = read;
+        this.service = service;
+    }
 
     @Override
     public Integer call() throws Exception {
         C c;
         try {
-            c = load(config);
+            c = read.read(config);
         } catch (ConfigException e) {
             String msg = e.getMessage();
             throw new BadInputException(msg.startsWith(config.toString()) ? msg : config + ": " + msg);
@@ -42,6 +49,6 @@ abstract class ServiceCommand<C> implements Callable<Integer> {
             spec.commandLine().getOut().println(Json.write(c));
             return 0;
         }
-        return run(c);
+        return service.run(c);
     }
 }

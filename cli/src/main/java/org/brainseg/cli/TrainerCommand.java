@@ -1,6 +1,5 @@
 package org.brainseg.cli;
 
-import java.nio.file.Path;
 import org.brainseg.trainer.service.TrainerConfig;
 import org.brainseg.trainer.service.TrainerConfigLoader;
 import org.brainseg.trainer.service.TrainerMain;
@@ -19,13 +18,7 @@ import picocli.CommandLine.Command;
             "BRAINSEG_<SECTION>_<KEY>. Exit codes: 0 stopped, 2 bad configuration, 3 fatal error (restart me)."
         })
 final class TrainerCommand extends ServiceCommand<TrainerConfig> {
-    @Override
-    TrainerConfig load(Path file) throws Exception {
-        return TrainerConfigLoader.load(file);
-    }
-
-    @Override
-    int run(TrainerConfig c) throws Exception {
-        return TrainerMain.run(c);
+    TrainerCommand() {
+        super(TrainerConfigLoader::load, TrainerMain::run);
     }
 }

@@ -59,9 +59,7 @@ final class WatchCommand implements Callable<Integer> {
         if (!Files.isDirectory(dir)) {
             throw new BadInputException(dir + ": no such directory");
         }
-        if (settleSeconds < 0) {
-            throw new BadInputException("--settle-seconds must be at least 0, got " + settleSeconds);
-        }
+        BadInputException.requireAtLeast("--settle-seconds", settleSeconds, 0, "");
         Duration timeout = kafka.connectTimeout();
         PrintWriter out = spec.commandLine().getOut();
         try {

@@ -1,6 +1,5 @@
 package org.brainseg.cli;
 
-import java.nio.file.Path;
 import org.brainseg.worker.WorkerMain;
 import org.brainseg.worker.config.ConfigLoader;
 import org.brainseg.worker.config.WorkerConfig;
@@ -19,13 +18,7 @@ import picocli.CommandLine.Command;
             "BRAINSEG_KAFKA_BOOTSTRAP_SERVERS). Exit codes: 0 stopped, 2 bad configuration, 3 fatal error (restart me)."
         })
 final class WorkerCommand extends ServiceCommand<WorkerConfig> {
-    @Override
-    WorkerConfig load(Path file) throws Exception {
-        return ConfigLoader.load(file);
-    }
-
-    @Override
-    int run(WorkerConfig c) throws Exception {
-        return WorkerMain.run(c);
+    WorkerCommand() {
+        super(ConfigLoader::load, WorkerMain::run);
     }
 }

@@ -29,6 +29,8 @@ import org.brainseg.model.train.TrainingListener;
 import org.brainseg.model.train.UNetTraining;
 import org.brainseg.schemas.Normalization;
 import org.brainseg.schemas.Topics;
+import org.brainseg.service.config.HttpSection;
+import org.brainseg.service.config.KafkaSection;
 import org.brainseg.worker.Worker;
 import org.brainseg.worker.config.WorkerConfig;
 import org.junit.jupiter.api.AfterAll;
@@ -65,13 +67,13 @@ class CliStreamIT {
         Path model = tinyModel(DatasetScanner.scan(tmp.resolve("data")).cases(), tmp.resolve("models/1"));
         Files.createDirectories(tmp.resolve("masks"));
         WorkerConfig config = new WorkerConfig(
-                new WorkerConfig.Kafka(kafka.bootstrapServers(), "cli-it", "cli-it-worker", 60_000, Map.of()),
+                new KafkaSection(kafka.bootstrapServers(), "cli-it", "cli-it-worker", 60_000, Map.of()),
                 // only data/: drop-folder scans are refused as poison, so brainseg.segmentations holds
                 // exactly the warm-up scan and the submitted ones, whichever test runs first
                 new WorkerConfig.Store(List.of(tmp.resolve("data")), tmp.resolve("masks")),
                 new WorkerConfig.Model(model, "cpu"),
                 new WorkerConfig.Inference(1, 2, false, 1),
-                new WorkerConfig.Http("127.0.0.1", 0),
+                new HttpSection("127.0.0.1", 0),
                 new WorkerConfig.Retry(3, 20, 200));
         // topics first (as `submit --create-topics` would), so that the worker's group sees every partition
         Run create = CliTest.run("submit", "--data", tmp.resolve("data").resolve("BraTS20_Synth_001").toString(),

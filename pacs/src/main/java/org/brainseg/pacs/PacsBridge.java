@@ -1,16 +1,12 @@
 package org.brainseg.pacs;
 
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.brainseg.pacs.ingest.StudyFollower;
@@ -23,10 +19,15 @@ import org.brainseg.pacs.seg.SegExporter;
 import org.brainseg.pacs.source.DicomSource;
 import org.brainseg.pacs.source.OrthancRestSource;
 import org.brainseg.schemas.EventCodec;
+import org.brainseg.service.http.HttpEndpoint;
 import org.brainseg.service.http.HttpVerticle;
 import org.brainseg.service.kafka.KafkaClients;
 import org.brainseg.service.kafka.TransactionalPublisher;
+import org.brainseg.service.run.Closeables;
+import org.brainseg.service.run.JvmMeters;
 import org.brainseg.service.store.LocalFileStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A running PACS bridge: a {@link StudyFollower} thread (stable studies in, ScanArrived out), a
@@ -34,6 +35,7 @@ import org.brainseg.service.store.LocalFileStore;
  * HTTP server with {@code /metrics} and {@code /health/*}. {@link #close()} is idempotent.
  */
 public final class PacsBridge implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PacsBridge.class);
     /** brainseg's version, written into the SEG's SoftwareVersions. */
     public static final String VERSION = "0.1.0";
 
@@ -42,14 +44,13 @@ public final class PacsBridge implements AutoCloseable {
 
     private final PacsConfig config;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private JvmGcMetrics gc;
+    private AutoCloseable jvmMeters;
     private PacsMetrics metrics;
     private KafkaProducer<byte[], byte[]> producer;
     private StudyFollower follower;
     private SegExporter exporter;
     private final List<Thread> threads = new ArrayList<>();
-    private Vertx vertx;
-    private HttpVerticle http;
+    private HttpEndpoint http;
     private volatile boolean closed;
 
     private PacsBridge(PacsConfig config) {
@@ -58,21 +59,11 @@ public final class PacsBridge implements AutoCloseable {
 
     /** Starts both loops and the HTTP server; {@code onFatal} hears of a loop that stopped on an error. */
     public static PacsBridge start(PacsConfig config, Consumer<Throwable> onFatal) throws Exception {
-        PacsBridge b = new PacsBridge(config);
-        try {
-            b.assemble(onFatal);
-        } catch (Exception | Error e) {
-            b.close();
-            throw e;
-        }
-        return b;
+        return Closeables.assembleOrClose(new PacsBridge(config), b -> b.assemble(onFatal));
     }
 
     private void assemble(Consumer<Throwable> onFatal) throws Exception {
-        new JvmMemoryMetrics().bindTo(registry);
-        gc = new JvmGcMetrics();
-        gc.bindTo(registry);
-        new JvmThreadMetrics().bindTo(registry);
+        jvmMeters = JvmMeters.bindTo(registry);
         metrics = new PacsMetrics(registry);
         Files.createDirectories(config.store().inputDir());
         OrthancClient client = new OrthancClient(config.orthanc());
@@ -96,9 +87,7 @@ public final class PacsBridge implements AutoCloseable {
                     VERSION, metrics);
             threads.add(thread("brainseg-pacs-results", exporter, () -> exporter.fatal(), onFatal));
         }
-        vertx = Vertx.vertx();
-        http = new HttpVerticle(config.http().host(), config.http().port(), registry, this::status);
-        vertx.deployVerticle(http).toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES);
+        http = HttpEndpoint.start(v -> new HttpVerticle(config.http().host(), config.http().port(), registry, this::status));
     }
 
     private Thread thread(String name, Runnable r, java.util.function.Supplier<Throwable> fatal, Consumer<Throwable> onFatal) {
@@ -135,7 +124,7 @@ public final class PacsBridge implements AutoCloseable {
     }
 
     public int httpPort() {
-        return http == null ? -1 : http.actualPort();
+        return http == null ? -1 : http.port();
     }
 
     @Override
@@ -151,24 +140,16 @@ public final class PacsBridge implements AutoCloseable {
             exporter.close();
         }
         for (Thread t : threads) {
-            try {
-                t.join(30_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            Closeables.join(t, Duration.ofSeconds(30), LOG);
         }
         if (producer != null) {
-            producer.close(java.time.Duration.ofSeconds(10));
+            producer.close(Duration.ofSeconds(10));
         }
-        if (vertx != null) {
-            try {
-                vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                // closing anyway
-            }
+        if (http != null) {
+            Closeables.closeQuietly("the HTTP endpoint", () -> http.close(Duration.ofSeconds(30)), LOG);
         }
-        if (gc != null) {
-            gc.close();
+        if (jvmMeters != null) {
+            Closeables.closeQuietly("the JVM meters", jvmMeters, LOG);
         }
         registry.close();
     }

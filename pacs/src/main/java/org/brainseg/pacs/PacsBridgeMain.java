@@ -1,6 +1,5 @@
 package org.brainseg.pacs;
 
-import java.nio.file.Path;
 import org.brainseg.service.run.ServiceRunner;
 
 /**
@@ -11,8 +10,7 @@ public final class PacsBridgeMain {
     private PacsBridgeMain() {}
 
     public static void main(String[] args) throws Exception {
-        ServiceRunner.requireOneConfigArgument("PacsBridgeMain", args);
-        System.exit(run(PacsConfigLoader.load(Path.of(args[0]))));
+        ServiceRunner.main("PacsBridgeMain", args, PacsConfigLoader::load, PacsBridgeMain::run);
     }
 
     /** Runs until stopped; returns the exit code. */

@@ -15,7 +15,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -91,13 +90,8 @@ class PacsBridgeFaultsIT {
     }
 
     List<ScanArrived> arrived() throws Exception {
-        List<ScanArrived> out = new ArrayList<>();
-        try (EventReader r = new EventReader(BROKER.bootstrapServers(), Map.of(), Topics.SCANS_ARRIVED)) {
-            for (ConsumerRecord<byte[], byte[]> rec : r.readAll(Duration.ofSeconds(5))) {
-                out.add(codec.decode(rec.value(), ScanArrived.class));
-            }
-        }
-        return out;
+        return EventReader.readAll(BROKER.bootstrapServers(), Map.of(), Topics.SCANS_ARRIVED, ScanArrived.class,
+                Duration.ofSeconds(5));
     }
 
     SyntheticStudy study(Case c, String name, double[] origin) throws Exception {

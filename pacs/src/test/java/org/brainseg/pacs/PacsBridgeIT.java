@@ -172,19 +172,13 @@ class PacsBridgeIT {
     }
 
     List<ScanArrived> arrived() throws Exception {
-        List<ScanArrived> out = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r : read(Topics.SCANS_ARRIVED)) {
-            out.add(codec.decode(r.value(), ScanArrived.class));
-        }
-        return out;
+        return EventReader.readAll(BROKER.bootstrapServers(), Map.of(), Topics.SCANS_ARRIVED, ScanArrived.class,
+                Duration.ofSeconds(5));
     }
 
     List<ScanFailed> failed() throws Exception {
-        List<ScanFailed> out = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r : read(Topics.SCANS_FAILED)) {
-            out.add(codec.decode(r.value(), ScanFailed.class));
-        }
-        return out;
+        return EventReader.readAll(BROKER.bootstrapServers(), Map.of(), Topics.SCANS_FAILED, ScanFailed.class,
+                Duration.ofSeconds(5));
     }
 
     List<ConsumerRecord<byte[], byte[]>> read(String topic) {

@@ -15,7 +15,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.brainseg.client.consume.EventReader;
 import org.brainseg.client.topics.TopicsInitializer;
 import org.brainseg.imaging.dataset.Case;
@@ -24,7 +23,6 @@ import org.brainseg.imaging.dataset.Modality;
 import org.brainseg.imaging.synthetic.CohortConfig;
 import org.brainseg.imaging.synthetic.CohortGenerator;
 import org.brainseg.kafka.embedded.EmbeddedKafkaExtension;
-import org.brainseg.schemas.EventCodec;
 import org.brainseg.schemas.ScanArrived;
 import org.brainseg.schemas.Topics;
 import org.junit.jupiter.api.Test;
@@ -47,19 +45,12 @@ class PacsBridgeKillIT {
     @RegisterExtension
     static final EmbeddedKafkaExtension BROKER = EmbeddedKafkaExtension.withTopics(TopicsInitializer.newTopics(3, (short) 1));
 
-    final EventCodec codec = new EventCodec();
-
     @TempDir
     Path dir;
 
     List<ScanArrived> arrived() throws Exception {
-        List<ScanArrived> out = new ArrayList<>();
-        try (EventReader r = new EventReader(BROKER.bootstrapServers(), Map.of(), Topics.SCANS_ARRIVED)) {
-            for (ConsumerRecord<byte[], byte[]> rec : r.readAll(Duration.ofSeconds(5))) {
-                out.add(codec.decode(rec.value(), ScanArrived.class));
-            }
-        }
-        return out;
+        return EventReader.readAll(BROKER.bootstrapServers(), Map.of(), Topics.SCANS_ARRIVED, ScanArrived.class,
+                Duration.ofSeconds(5));
     }
 
     Process bridge(Path config, int run) throws Exception {

@@ -11,12 +11,10 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -65,13 +63,8 @@ class PacsDicomWebIT {
     Path dir;
 
     List<ScanArrived> arrived() throws Exception {
-        List<ScanArrived> out = new ArrayList<>();
-        try (EventReader r = new EventReader(BROKER.bootstrapServers(), Map.of(), Topics.SCANS_ARRIVED)) {
-            for (ConsumerRecord<byte[], byte[]> rec : r.readAll(Duration.ofSeconds(5))) {
-                out.add(codec.decode(rec.value(), ScanArrived.class));
-            }
-        }
-        return out;
+        return EventReader.readAll(BROKER.bootstrapServers(), Map.of(), Topics.SCANS_ARRIVED, ScanArrived.class,
+                Duration.ofSeconds(5));
     }
 
     @Test

@@ -2,7 +2,7 @@ package org.brainseg.schemas;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Locale;
+import org.brainseg.imaging.EnumNames;
 
 /** Life-cycle state of a model version in the registry; workers serve the active one. */
 public enum ModelStatus {
@@ -30,13 +30,7 @@ public enum ModelStatus {
     /** Parses a wire value (case-insensitive). */
     @JsonCreator
     public static ModelStatus parse(String value) {
-        String v = value.trim().toLowerCase(Locale.ROOT);
-        for (ModelStatus x : values()) {
-            if (x.wire.equals(v)) {
-                return x;
-            }
-        }
-        throw new IllegalArgumentException("unknown modelStatus '" + value + "'");
+        return EnumNames.parse(values(), ModelStatus::wire, "modelStatus", value);
     }
 
     @Override

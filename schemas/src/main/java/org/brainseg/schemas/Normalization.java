@@ -2,7 +2,7 @@ package org.brainseg.schemas;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Locale;
+import org.brainseg.imaging.EnumNames;
 
 /**
  * The normalization layer after each convolution of the U-Net, one kind per model; the one type
@@ -48,14 +48,7 @@ public enum Normalization {
     /** Parses {@code none, layer, layer-channel, instance, group, batch} (case-insensitive). */
     @JsonCreator
     public static Normalization parse(String value) {
-        String v = value.trim().toLowerCase(Locale.ROOT);
-        for (Normalization x : values()) {
-            if (x.wire.equals(v)) {
-                return x;
-            }
-        }
-        throw new IllegalArgumentException("unknown normalization '" + value
-                + "' (expected none, layer, layer-channel, instance, group or batch)");
+        return EnumNames.parse(values(), Normalization::wire, "normalization", value);
     }
 
     @Override

@@ -2,7 +2,7 @@ package org.brainseg.schemas;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Locale;
+import org.brainseg.imaging.EnumNames;
 
 /** What the trainer does with the version it produced. */
 public enum Promotion {
@@ -28,13 +28,7 @@ public enum Promotion {
     /** Parses a wire value (case-insensitive). */
     @JsonCreator
     public static Promotion parse(String value) {
-        String v = value.trim().toLowerCase(Locale.ROOT);
-        for (Promotion x : values()) {
-            if (x.wire.equals(v)) {
-                return x;
-            }
-        }
-        throw new IllegalArgumentException("unknown promotion '" + value + "'");
+        return EnumNames.parse(values(), Promotion::wire, "promotion", value);
     }
 
     @Override

@@ -2,7 +2,7 @@ package org.brainseg.schemas;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Locale;
+import org.brainseg.imaging.EnumNames;
 
 /** Where a requested training starts. */
 public enum StartFrom {
@@ -29,13 +29,7 @@ public enum StartFrom {
     /** Parses a wire value (case-insensitive). */
     @JsonCreator
     public static StartFrom parse(String value) {
-        String v = value.trim().toLowerCase(Locale.ROOT);
-        for (StartFrom x : values()) {
-            if (x.wire.equals(v)) {
-                return x;
-            }
-        }
-        throw new IllegalArgumentException("unknown start '" + value + "' (expected scratch or active)");
+        return EnumNames.parse(values(), StartFrom::wire, "start", value);
     }
 
     @Override

@@ -1,24 +1,23 @@
 package org.brainseg.viewer;
 
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.core.Vertx;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.brainseg.schemas.EventCodec;
 import org.brainseg.viewer.index.EventFollower;
 import org.brainseg.viewer.index.ScanIndex;
 import org.brainseg.viewer.volume.VolumeSource;
 import org.brainseg.viewer.web.ViewerRoutes;
+import org.brainseg.service.http.HttpEndpoint;
 import org.brainseg.service.http.HttpVerticle;
+import org.brainseg.service.run.Closeables;
+import org.brainseg.service.run.JvmMeters;
 import org.brainseg.service.store.LocalFileStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A running viewer: an {@link EventFollower} thread filling the {@link ScanIndex}, and one Vert.x
@@ -26,17 +25,17 @@ import org.brainseg.service.store.LocalFileStore;
  * {@link #close()} is idempotent and stops both.
  */
 public final class Viewer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Viewer.class);
     /** Volumes kept decoded in memory (a scan page needs one modality and one or two masks). */
     static final int CACHED_VOLUMES = 8;
 
     private final ViewerConfig config;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final ScanIndex index;
-    private JvmGcMetrics gc;
+    private AutoCloseable jvmMeters;
     private EventFollower follower;
     private Thread followerThread;
-    private Vertx vertx;
-    private HttpVerticle http;
+    private HttpEndpoint http;
     private volatile boolean closed;
 
     private Viewer(ViewerConfig config) {
@@ -46,23 +45,11 @@ public final class Viewer implements AutoCloseable {
 
     /** Starts following the topics and serving; returns once the HTTP server listens. */
     public static Viewer start(ViewerConfig config) throws Exception {
-        Viewer v = new Viewer(config);
-        try {
-            v.assemble();
-        } catch (Exception | Error e) {
-            v.close();
-            throw e;
-        }
-        return v;
+        return Closeables.assembleOrClose(new Viewer(config), Viewer::assemble);
     }
 
     private void assemble() throws Exception {
-        new JvmMemoryMetrics().bindTo(registry);
-        gc = new JvmGcMetrics();
-        gc.bindTo(registry);
-        new JvmThreadMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
-        new UptimeMetrics().bindTo(registry);
+        jvmMeters = JvmMeters.bindTo(registry);
         ViewerMetrics metrics = new ViewerMetrics(registry, index::size);
         List<java.nio.file.Path> roots = config.store().roots();
         // the store only resolves reads here; its output root is never written by the viewer
@@ -72,10 +59,8 @@ public final class Viewer implements AutoCloseable {
         followerThread = new Thread(follower, "brainseg-viewer-follower");
         followerThread.setDaemon(true);
         followerThread.start();
-        vertx = Vertx.vertx();
-        http = new HttpVerticle(config.http().host(), config.http().port(), registry, this::status,
-                new ViewerRoutes(vertx, index, new VolumeSource(store, CACHED_VOLUMES), metrics));
-        vertx.deployVerticle(http).toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES);
+        http = HttpEndpoint.start(vertx -> new HttpVerticle(config.http().host(), config.http().port(), registry,
+                this::status, new ViewerRoutes(vertx, index, new VolumeSource(store, CACHED_VOLUMES), metrics)));
     }
 
     public ViewerStatus status() {
@@ -98,7 +83,7 @@ public final class Viewer implements AutoCloseable {
     }
 
     public int httpPort() {
-        return http == null ? -1 : http.actualPort();
+        return http == null ? -1 : http.port();
     }
 
     /** The address to open in a browser. */
@@ -120,22 +105,12 @@ public final class Viewer implements AutoCloseable {
         if (follower != null) {
             follower.close();
         }
-        if (followerThread != null) {
-            try {
-                followerThread.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        Closeables.join(followerThread, Duration.ofSeconds(10), LOG);
+        if (http != null) {
+            Closeables.closeQuietly("the HTTP endpoint", () -> http.close(Duration.ofSeconds(30)), LOG);
         }
-        if (vertx != null) {
-            try {
-                vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                // closing anyway
-            }
-        }
-        if (gc != null) {
-            gc.close();
+        if (jvmMeters != null) {
+            Closeables.closeQuietly("the JVM meters", jvmMeters, LOG);
         }
         registry.close();
     }

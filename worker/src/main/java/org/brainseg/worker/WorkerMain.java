@@ -1,6 +1,5 @@
 package org.brainseg.worker;
 
-import java.nio.file.Path;
 import org.brainseg.service.run.ServiceRunner;
 import org.brainseg.worker.config.ConfigLoader;
 import org.brainseg.worker.config.WorkerConfig;
@@ -14,8 +13,7 @@ public final class WorkerMain {
     private WorkerMain() {}
 
     public static void main(String[] args) throws Exception {
-        ServiceRunner.requireOneConfigArgument("WorkerMain", args);
-        System.exit(run(ConfigLoader.load(Path.of(args[0]))));
+        ServiceRunner.main("WorkerMain", args, ConfigLoader::load, WorkerMain::run);
     }
 
     /** Runs until stopped; returns the process exit code. */

@@ -19,14 +19,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.brainseg.model.engine.DeviceChoice;
 import org.brainseg.model.check.NumericsCheck;
+import org.brainseg.model.engine.DeviceChoice;
 import org.brainseg.model.engine.EngineSettings;
 import org.brainseg.model.infer.Segmenter;
 import org.brainseg.schemas.ErrorCode;
 import org.brainseg.schemas.EventCodec;
 import org.brainseg.schemas.RegistryLayout;
 import org.brainseg.schemas.Topics;
+import org.brainseg.service.config.KafkaSection;
 import org.brainseg.service.http.HttpVerticle;
 import org.brainseg.service.kafka.KafkaClients;
 import org.brainseg.service.run.Closeables;
@@ -161,7 +162,7 @@ public final class WorkerVerticle extends AbstractVerticle {
         EventCodec codec = new EventCodec();
         ScanProcessor processor = new ScanProcessor(store, models, codec, config.retry(), inf.tta(), Clock.systemUTC(),
                 inf.threads());
-        WorkerConfig.Kafka k = config.kafka();
+        KafkaSection k = config.kafka();
         KafkaConsumer<byte[], byte[]> consumer = KafkaClients.transactionalConsumer(k.bootstrapServers(), k.properties(), k.groupId(),
                 k.transactionalId() + "-consumer", k.maxPollIntervalMs());
         KafkaProducer<byte[], byte[]> producer = KafkaClients.transactionalProducer(k.bootstrapServers(), k.properties(),

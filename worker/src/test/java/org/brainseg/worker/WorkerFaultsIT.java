@@ -18,6 +18,7 @@ import org.brainseg.schemas.ErrorCode;
 import org.brainseg.schemas.ScanFailed;
 import org.brainseg.schemas.SegmentationCompleted;
 import org.brainseg.schemas.Topics;
+import org.brainseg.service.config.KafkaSection;
 import org.brainseg.worker.config.WorkerConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -132,8 +133,8 @@ class WorkerFaultsIT extends BrokerFixture {
     }
 
     static WorkerConfig withKafkaProperties(WorkerConfig c, Map<String, String> props) {
-        WorkerConfig.Kafka k = c.kafka();
-        return new WorkerConfig(new WorkerConfig.Kafka(k.bootstrapServers(), k.groupId(), k.transactionalId(),
+        KafkaSection k = c.kafka();
+        return new WorkerConfig(new KafkaSection(k.bootstrapServers(), k.groupId(), k.transactionalId(),
                 k.maxPollIntervalMs(), props), c.store(), c.model(), c.inference(), c.http(), c.retry());
     }
 

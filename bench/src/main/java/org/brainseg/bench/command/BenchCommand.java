@@ -87,9 +87,7 @@ public final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if (rounds < 1 || rounds > 1000) {
-                throw new BadInputException("--rounds must be 1..1000, got " + rounds);
-            }
+            BadInputException.requireRange("--rounds", rounds, 1, 1000);
             Path dir = Files.createTempDirectory("brainseg-bench");
             Path script = Scripts.find("bench/nibabel_io.py");
             Path input = file != null ? file : brainLikeInt16(dir.resolve("brats_size_int16.nii.gz"));

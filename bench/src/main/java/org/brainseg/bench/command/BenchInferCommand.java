@@ -16,6 +16,7 @@ import org.brainseg.cli.BadInputException;
 import org.brainseg.cli.Csv;
 import org.brainseg.cli.ProgressBar;
 import org.brainseg.imaging.dataset.Case;
+import org.brainseg.imaging.io.FileTrees;
 import org.brainseg.model.artifact.ModelArtifact;
 import org.brainseg.model.engine.DeviceChoice;
 import org.brainseg.model.infer.Segmenter;
@@ -80,12 +81,8 @@ final class BenchInferCommand implements Callable<Integer> {
             throw new BadInputException("--spacing applies to the fresh model only; a model's spacing is in its model.json");
         }
         double mm = spacing == null ? 2 : spacing;
-        if (!(mm >= 0.5 && mm <= 8)) {
-            throw new BadInputException("--spacing must be 0.5..8 mm, got " + mm);
-        }
-        if (!(scanSpacing >= 0.5 && scanSpacing <= 8)) {
-            throw new BadInputException("--scan-spacing must be 0.5..8 mm, got " + scanSpacing);
-        }
+        BadInputException.requireMm("--spacing", mm, 0.5, 8);
+        BadInputException.requireMm("--scan-spacing", scanSpacing, 0.5, 8);
         DeviceChoice deviceChoice;
         try {
             deviceChoice = DeviceChoice.parse(device);
@@ -117,7 +114,7 @@ final class BenchInferCommand implements Callable<Integer> {
             report(r, scan, modelText, mm);
             return 0;
         } finally {
-            BenchCases.deleteRecursively(work); // the fresh model and the masks
+            FileTrees.delete(work); // the fresh model and the masks
         }
     }
 

@@ -146,18 +146,12 @@ final class BenchPeerCommand implements Callable<Integer> {
     }
 
     private List<Case> parseCases() {
-        if (rounds < 1 || rounds > 100) {
-            throw new BadInputException("--rounds must be 1..100, got " + rounds);
-        }
-        if (warmup < 0 || warmup > 20) {
-            throw new BadInputException("--warmup must be 0..20, got " + warmup);
-        }
+        BadInputException.requireRange("--rounds", rounds, 1, 100);
+        BadInputException.requireRange("--warmup", warmup, 0, 20);
         if (matmul < 16 || matmul > 16384 || matmulRounds < 1 || matmulRounds > 100) {
             throw new BadInputException("--matmul must be 16..16384 and --matmul-rounds 1..100");
         }
-        if (threads < 0 || threads > 256) {
-            throw new BadInputException("--threads must be 0..256, got " + threads);
-        }
+        BadInputException.requireRange("--threads", threads, 0, 256);
         if (depth < 1 || depth > 6 || width < 1 || width > 512) {
             throw new BadInputException("--depth must be 1..6 and --width 1..512");
         }

@@ -16,6 +16,7 @@ import org.brainseg.cli.BadInputException;
 import org.brainseg.cli.Csv;
 import org.brainseg.cli.ProgressBar;
 import org.brainseg.imaging.dataset.Case;
+import org.brainseg.imaging.io.FileTrees;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -82,22 +83,14 @@ final class BenchPipelineCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (scans < 1 || scans > 10000) {
-            throw new BadInputException("--scans must be 1..10000, got " + scans);
-        }
+        BadInputException.requireRange("--scans", scans, 1, 10000);
         int generated = distinct == null ? scans : distinct;
         if (generated < 1 || generated > Math.min(scans, 1000)) {
             throw new BadInputException("--distinct must be 1..min(--scans, 1000), got " + generated);
         }
-        if (memoryEvery < 0) {
-            throw new BadInputException("--memory-every must be at least 0, got " + memoryEvery);
-        }
-        if (!(spacing >= 0.5 && spacing <= 8)) {
-            throw new BadInputException("--spacing must be 0.5..8 mm, got " + spacing);
-        }
-        if (timeoutMin < 1) {
-            throw new BadInputException("--timeout must be at least 1 minute, got " + timeoutMin);
-        }
+        BadInputException.requireAtLeast("--memory-every", memoryEvery, 0, "");
+        BadInputException.requireMm("--spacing", spacing, 0.5, 8);
+        BadInputException.requireAtLeast("--timeout", timeoutMin, 1, "minute");
         try {
             PipelineBenchmark.Config.check(workers, threads);
         } catch (IllegalArgumentException e) {
@@ -128,7 +121,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
             report(r);
             return 0;
         } finally {
-            BenchCases.deleteRecursively(work); // the fresh model and the masks
+            FileTrees.delete(work); // the fresh model and the masks
         }
     }
 

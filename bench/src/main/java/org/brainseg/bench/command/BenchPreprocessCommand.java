@@ -50,9 +50,7 @@ final class BenchPreprocessCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!(spacing >= 0.5 && spacing <= 8)) {
-            throw new BadInputException("--spacing must be 0.5..8 mm, got " + spacing);
-        }
+        BadInputException.requireMm("--spacing", spacing, 0.5, 8);
         if (!Files.isDirectory(data)) {
             throw new BadInputException("--data " + data + " is not a directory");
         }

@@ -2,6 +2,8 @@ package org.brainseg.cli.demo;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.brainseg.service.config.HttpSection;
+import org.brainseg.service.config.KafkaSection;
 import org.brainseg.trainer.service.TrainerConfig;
 import org.brainseg.worker.config.WorkerConfig;
 
@@ -14,14 +16,14 @@ final class DemoConfigs {
 
     static TrainerConfig trainer(DemoRunner.Options o, String bootstrap, Path registryRoot, List<Path> dataRoots) {
         return new TrainerConfig(
-                new TrainerConfig.Kafka(bootstrap, "brainseg-trainer", "brainseg-demo-trainer", 600_000, o.kafkaProperties()),
+                new KafkaSection(bootstrap, "brainseg-trainer", "brainseg-demo-trainer", 600_000, o.kafkaProperties()),
                 new TrainerConfig.Registry(registryRoot, DemoRunner.MODEL, 5),
                 new TrainerConfig.Gate(0.01),
                 new TrainerConfig.HoldOut(0.25, 7),
                 training(o),
                 new TrainerConfig.AutoRetrain(0, null),
                 new TrainerConfig.Data(dataRoots),
-                new TrainerConfig.Http("127.0.0.1", o.trainerPort()));
+                new HttpSection("127.0.0.1", o.trainerPort()));
     }
 
     /**
@@ -38,11 +40,11 @@ final class DemoConfigs {
 
     static WorkerConfig worker(DemoRunner.Options o, String bootstrap, List<Path> inputRoots, Path masks, Path registryRoot) {
         return new WorkerConfig(
-                new WorkerConfig.Kafka(bootstrap, "brainseg-workers", "brainseg-demo-worker", 600_000, o.kafkaProperties()),
+                new KafkaSection(bootstrap, "brainseg-workers", "brainseg-demo-worker", 600_000, o.kafkaProperties()),
                 new WorkerConfig.Store(inputRoots, masks),
                 new WorkerConfig.Model(DemoRunner.MODEL, null, registryRoot, "cpu"),
                 new WorkerConfig.Inference(1, 2, false, 0),
-                new WorkerConfig.Http("127.0.0.1", o.workerPort()),
+                new HttpSection("127.0.0.1", o.workerPort()),
                 new WorkerConfig.Retry(3, 200, 2000));
     }
 }

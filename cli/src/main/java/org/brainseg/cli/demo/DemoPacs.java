@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.brainseg.imaging.dataset.Case;
+import org.brainseg.imaging.io.FileTrees;
 import org.brainseg.pacs.PacsBridge;
 import org.brainseg.pacs.PacsConfig;
 import org.brainseg.pacs.dicom.CaseStudy;
@@ -75,7 +76,7 @@ public final class DemoPacs implements AutoCloseable {
                     + " (is Orthanc running there? for a password: BRAINSEG_ORTHANC_PASSWORD)", e);
         }
         Path dir = workDir.resolve("pacs");
-        DemoCohort.deleteTree(dir); // a fresh position per run: only this run's studies
+        FileTrees.delete(dir); // a fresh position per run: only this run's studies
         Path position = dir.resolve("position.json");
         Files.createDirectories(dir);
         PositionFile.start().after(last, null, null).save(position);

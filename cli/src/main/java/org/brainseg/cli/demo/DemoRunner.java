@@ -22,6 +22,7 @@ import org.brainseg.client.submit.ScanSubmitter;
 import org.brainseg.client.topics.TopicsInitializer;
 import org.brainseg.imaging.dataset.Case;
 import org.brainseg.imaging.dataset.DatasetScanner;
+import org.brainseg.imaging.io.FileTrees;
 import org.brainseg.kafka.embedded.EmbeddedKafka;
 import org.brainseg.schemas.DiceReported;
 import org.brainseg.schemas.EventCodec;
@@ -126,7 +127,7 @@ public final class DemoRunner {
             String bootstrap;
             if (o.bootstrap() == null) {
                 Path logDir = o.workDir().resolve("kafka");
-                DemoCohort.deleteTree(logDir); // a fresh broker per run; the registry is kept
+                FileTrees.delete(logDir); // a fresh broker per run; the registry is kept
                 console.step("Kafka: starting the embedded single-node KRaft broker");
                 EmbeddedKafka kafka = EmbeddedKafka.builder().logDir(logDir).build();
                 opened(kafka);

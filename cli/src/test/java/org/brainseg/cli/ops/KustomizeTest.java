@@ -25,16 +25,17 @@ class KustomizeTest {
     static List<JsonNode> gpu;
 
     @BeforeAll
-    static void render() throws Exception {
+    static void renderBaseAndGpuOverlay() throws Exception {
+        base = render("deploy/k8s/base");
+        gpu = render("deploy/k8s/overlays/gpu");
+    }
+
+    /** The documents kustomize (or kubectl's built-in) renders from {@code dir}, relative to the repository. */
+    static List<JsonNode> render(String dir) throws Exception {
         Optional<Tool> kustomize = Tool.find("kustomize");
         Tool tool = Tool.require(kustomize.isPresent() ? kustomize : Tool.find("kubectl"), "kustomize or kubectl",
                 "kubernetes-client");
-        String verb = kustomize.isPresent() ? "build" : "kustomize";
-        base = parse(tool.check(verb, "deploy/k8s/base"));
-        gpu = parse(tool.check(verb, "deploy/k8s/overlays/gpu"));
-    }
-
-    private static List<JsonNode> parse(String rendered) throws Exception {
+        String rendered = tool.check(kustomize.isPresent() ? "build" : "kustomize", dir);
         List<JsonNode> docs = new ArrayList<>();
         try (var it = Repo.YAML.readerFor(JsonNode.class).readValues(rendered.lines()
                 .filter(l -> !l.startsWith("# Warning:")).reduce("", (a, b) -> a + b + "\n"))) {

@@ -32,6 +32,8 @@ import org.brainseg.kafka.embedded.EmbeddedKafkaExtension;
 import org.brainseg.schemas.Normalization;
 import org.brainseg.schemas.Promotion;
 import org.brainseg.schemas.TrainingRequested;
+import org.brainseg.service.config.HttpSection;
+import org.brainseg.service.config.KafkaSection;
 import org.brainseg.trainer.service.TrainerConfig;
 import org.brainseg.trainer.service.TrainerService;
 import org.brainseg.worker.Worker;
@@ -74,11 +76,11 @@ class MetricsContractIT {
         Path registry = tmp.resolve("registry");
         Files.createDirectories(tmp.resolve("masks"));
         WorkerConfig config = new WorkerConfig(
-                new WorkerConfig.Kafka(kafka.bootstrapServers(), "brainseg-workers", "metrics-it", 60_000, Map.of()),
+                new KafkaSection(kafka.bootstrapServers(), "brainseg-workers", "metrics-it", 60_000, Map.of()),
                 new WorkerConfig.Store(List.of(data), tmp.resolve("masks")),
                 WorkerConfig.Model.following(MODEL, registry, "cpu"),
                 new WorkerConfig.Inference(1, 2, false, 1),
-                new WorkerConfig.Http("127.0.0.1", 0),
+                new HttpSection("127.0.0.1", 0),
                 new WorkerConfig.Retry(3, 20, 200));
         try (TrainerService trainer = TrainerService.start(trainerConfig(kafka.bootstrapServers(), registry), t -> {});
                 Worker worker = Worker.start(config, t -> {});
@@ -178,14 +180,14 @@ class MetricsContractIT {
     /** Version 1 and 2 forced active; the smallest real run (one step of a depth-2, width-4 U-Net at 3 mm). */
     private static TrainerConfig trainerConfig(String bootstrap, Path registry) {
         return new TrainerConfig(
-                new TrainerConfig.Kafka(bootstrap, "metrics-trainer", "metrics-trainer", 60_000, Map.of()),
+                new KafkaSection(bootstrap, "metrics-trainer", "metrics-trainer", 60_000, Map.of()),
                 new TrainerConfig.Registry(registry, MODEL, 5),
                 new TrainerConfig.Gate(0.01),
                 new TrainerConfig.HoldOut(0.34, 0),
                 new TrainerConfig.Training(SPACING_MM, 32, 2, 4, 1, 1, 0.001, 1, "layer", 1, "cpu", 1),
                 new TrainerConfig.AutoRetrain(0, null),
                 new TrainerConfig.Data(List.of()),
-                new TrainerConfig.Http("127.0.0.1", 0));
+                new HttpSection("127.0.0.1", 0));
     }
 
     /** What {@code brainseg retrain --promotion force} publishes. */

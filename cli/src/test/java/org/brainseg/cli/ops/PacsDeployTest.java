@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.brainseg.pacs.PacsConfig;
 import org.brainseg.pacs.PacsConfigLoader;
 import org.brainseg.worker.config.WorkerConfig;
@@ -70,16 +69,7 @@ class PacsDeployTest {
 
     @Test
     void shouldRenderOneBridgeOnTheWorkersScansClaimInTheKubernetesBase() throws Exception {
-        Optional<Tool> kustomize = Tool.find("kustomize");
-        Tool tool = Tool.require(kustomize.isPresent() ? kustomize : Tool.find("kubectl"), "kustomize or kubectl", "kubernetes-client");
-        List<JsonNode> base = new ArrayList<>();
-        String rendered = tool.check(kustomize.isPresent() ? "build" : "kustomize", "deploy/k8s/base");
-        try (var it = Repo.YAML.readerFor(JsonNode.class).readValues(rendered.lines().filter(l -> !l.startsWith("# Warning:"))
-                .reduce("", (a, b) -> a + b + "\n"))) {
-            while (it.hasNext()) {
-                base.add((JsonNode) it.next());
-            }
-        }
+        List<JsonNode> base = KustomizeTest.render("deploy/k8s/base");
         JsonNode d = KustomizeTest.find(base, "Deployment", "brainseg-pacs-bridge");
         assertThat(d.path("spec").path("replicas").asInt()).as("one bridge per Orthanc").isEqualTo(1);
         assertThat(d.path("spec").path("strategy").path("type").asText()).as("never two at once").isEqualTo("Recreate");

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.brainseg.viewer.ViewerConfig;
 import org.brainseg.viewer.ViewerConfigLoader;
@@ -88,16 +87,7 @@ class ViewerDeployTest {
 
     @Test
     void shouldRenderADeploymentServiceAndPodMonitorInTheKubernetesBase() throws Exception {
-        Optional<Tool> kustomize = Tool.find("kustomize");
-        Tool tool = Tool.require(kustomize.isPresent() ? kustomize : Tool.find("kubectl"), "kustomize or kubectl", "kubernetes-client");
-        List<JsonNode> base = new ArrayList<>();
-        String rendered = tool.check(kustomize.isPresent() ? "build" : "kustomize", "deploy/k8s/base");
-        try (var it = Repo.YAML.readerFor(JsonNode.class).readValues(rendered.lines().filter(l -> !l.startsWith("# Warning:"))
-                .reduce("", (a, b) -> a + b + "\n"))) {
-            while (it.hasNext()) {
-                base.add((JsonNode) it.next());
-            }
-        }
+        List<JsonNode> base = KustomizeTest.render("deploy/k8s/base");
         JsonNode d = KustomizeTest.find(base, "Deployment", "brainseg-viewer");
         JsonNode c = KustomizeTest.container(d);
         List<String> args = Contract.strings(c.path("args"));

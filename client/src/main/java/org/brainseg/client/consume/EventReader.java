@@ -4,18 +4,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.brainseg.schemas.Event;
 import org.brainseg.schemas.EventCodec;
 import org.brainseg.schemas.EventDecodingException;
@@ -47,36 +42,8 @@ public final class EventReader implements AutoCloseable {
      */
     public EventReader(String bootstrapServers, Map<String, String> clientProperties, String topic, boolean fromBeginning,
             Duration timeout) {
-        Map<String, Object> p = KafkaClients.timeBoundConsumer(timeout, clientProperties);
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "brainseg-reader-" + UUID.randomUUID());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest");
-        // a reader must never create the topic it was asked to read (a typo would become a topic)
-        p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-        consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        try {
-            List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
-            if (infos == null || infos.isEmpty()) {
-                throw new IllegalStateException("topic " + topic + " does not exist on the broker at " + bootstrapServers
-                        + " (brainseg submit --create-topics creates brainseg's topics)");
-            }
-            List<TopicPartition> parts = infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
-            consumer.assign(parts);
-            if (fromBeginning) {
-                consumer.seekToBeginning(parts);
-            } else {
-                consumer.seekToEnd(parts);
-                parts.forEach(consumer::position); // fixes the start now, not at the first poll
-            }
-        } catch (TimeoutException e) {
-            consumer.close(Duration.ZERO);
-            throw KafkaClients.unavailable(bootstrapServers, timeout, e);
-        } catch (RuntimeException e) {
-            consumer.close(Duration.ZERO);
-            throw e;
-        }
+        consumer = KafkaClients.assignedReader(bootstrapServers, clientProperties, topic, "brainseg-reader-", fromBeginning,
+                timeout);
     }
 
     /** Everything committed so far: reads until the end offsets seen at the start of the call. */

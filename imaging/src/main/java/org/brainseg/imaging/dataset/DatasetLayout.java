@@ -3,8 +3,8 @@ package org.brainseg.imaging.dataset;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import org.brainseg.imaging.EnumNames;
 import org.brainseg.imaging.labels.LabelConvention;
 
 /**
@@ -94,13 +94,7 @@ public enum DatasetLayout {
     }
 
     public static DatasetLayout parse(String name) {
-        String n = name.trim().toLowerCase(Locale.ROOT);
-        for (DatasetLayout l : values()) {
-            if (l.id.equals(n)) {
-                return l;
-            }
-        }
-        throw new IllegalArgumentException("unknown layout '" + name + "' (expected brats2020, brats2023 or msd)");
+        return EnumNames.parse(values(), DatasetLayout::id, "layout", name);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package org.brainseg.imaging.dataset;
 
+import org.brainseg.imaging.EnumNames;
+
 /** The four MRI modalities, in brainseg's channel order (T1, T1ce, T2, FLAIR). */
 public enum Modality {
     T1("t1"),
@@ -19,11 +21,6 @@ public enum Modality {
     }
 
     public static Modality parse(String key) {
-        for (Modality m : values()) {
-            if (m.key.equalsIgnoreCase(key.trim())) {
-                return m;
-            }
-        }
-        throw new IllegalArgumentException("unknown modality '" + key + "' (expected t1, t1ce, t2 or flair)");
+        return EnumNames.parse(values(), Modality::key, "modality", key);
     }
 }

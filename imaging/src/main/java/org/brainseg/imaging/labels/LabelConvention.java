@@ -1,7 +1,7 @@
 package org.brainseg.imaging.labels;
 
 import java.util.Arrays;
-import java.util.Locale;
+import org.brainseg.imaging.EnumNames;
 
 /**
  * How a label map numbers the tumour sub-regions, with exact mapping to and from brainseg's
@@ -68,14 +68,7 @@ public enum LabelConvention {
 
     /** Parses a name ({@code internal}, {@code brats2021}, {@code brats2023}, {@code msd}; case-insensitive). */
     public static LabelConvention parse(String name) {
-        String n = name.trim().toLowerCase(Locale.ROOT);
-        for (LabelConvention c : values()) {
-            if (c.id.equals(n)) {
-                return c;
-            }
-        }
-        throw new IllegalArgumentException("unknown label convention '" + name
-                + "' (expected internal, brats2021, brats2023 or msd)");
+        return EnumNames.parse(values(), LabelConvention::id, "label convention", name);
     }
 
     @Override

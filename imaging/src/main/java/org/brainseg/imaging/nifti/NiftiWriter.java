@@ -6,12 +6,10 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.UUID;
 import org.brainseg.imaging.Affine;
+import org.brainseg.imaging.io.AtomicWrite;
 import org.brainseg.imaging.Volume;
 
 /**
@@ -76,23 +74,13 @@ public final class NiftiWriter {
             throws IOException {
         checkRange(data, type);
         byte[] header = header(dim, type, ref, affine);
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = dir.resolve("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
-        try {
+        AtomicWrite.write(file, tmp -> {
             try (OutputStream out = open(tmp, file.getFileName().toString().endsWith(".gz"))) {
                 out.write(header);
                 out.write(new byte[VOX_OFFSET - HEADER]); // no extensions
                 writeData(out, data, type);
             }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
     }
 
     private OutputStream open(Path tmp, boolean gzip) throws IOException {

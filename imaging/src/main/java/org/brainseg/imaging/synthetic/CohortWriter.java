@@ -6,12 +6,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import org.brainseg.imaging.io.AtomicWrite;
 import org.brainseg.imaging.Volume;
 import org.brainseg.imaging.dataset.DatasetLayout;
 import org.brainseg.imaging.dataset.Modality;
@@ -95,15 +94,8 @@ final class CohortWriter {
             training.addObject().put("image", "./imagesTr/" + id + ".nii.gz").put("label", "./labelsTr/" + id + ".nii.gz");
         }
         json.putArray("test");
-        Path target = root.resolve("dataset.json");
-        Files.createDirectories(root);
-        Path tmp = root.resolve(".dataset.json.tmp");
-        Files.write(tmp, JSON.writeValueAsBytes(json));
-        try {
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
+        byte[] content = JSON.writeValueAsBytes(json);
+        AtomicWrite.write(root.resolve("dataset.json"), tmp -> Files.write(tmp, content));
     }
 
     /** Internal labels mapped to the layout's stored values. */

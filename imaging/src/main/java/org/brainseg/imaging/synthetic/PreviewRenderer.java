@@ -6,11 +6,9 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import javax.imageio.ImageIO;
+import org.brainseg.imaging.io.AtomicWrite;
 import org.brainseg.imaging.Volume;
 
 /**
@@ -36,21 +34,11 @@ public final class PreviewRenderer {
     /** Renders a synthetic case and writes the PNG (temp file + rename). */
     public void write(SyntheticCase c, Path png) throws IOException {
         BufferedImage img = render(c.channels(), c.labels(), c.id());
-        Path dir = png.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = dir.resolve("." + png.getFileName() + ".tmp");
-        try {
+        AtomicWrite.write(png, tmp -> {
             if (!ImageIO.write(img, "png", tmp.toFile())) {
                 throw new IOException("no PNG writer available");
             }
-            try {
-                Files.move(tmp, png, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, png, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
     }
 
     /**

@@ -16,15 +16,14 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.brainseg.imaging.io.AtomicWrite;
 import org.brainseg.model.engine.EngineSettings;
 import org.brainseg.model.net.UNet3d;
 import org.brainseg.model.net.UNetConfig;
@@ -55,28 +54,17 @@ public final class ModelArtifact {
      * @return the manifest as written
      */
     public static ModelManifest save(Path dir, UNet3d net, ModelManifest manifest) throws IOException {
-        Files.createDirectories(dir);
         Path params = dir.resolve(manifest.paramsFile());
-        Path tmp = dir.resolve("." + manifest.paramsFile() + ".tmp");
-        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
-            net.saveParameters(out);
-        }
-        move(tmp, params);
+        AtomicWrite.write(params, tmp -> {
+            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
+                net.saveParameters(out);
+            }
+        });
         ModelManifest written = manifest.withParamsSha256(sha256(params));
-        Path json = dir.resolve(ModelManifest.FILE_NAME);
-        Path jsonTmp = dir.resolve("." + ModelManifest.FILE_NAME + ".tmp");
-        ModelManifest.JSON.writerWithDefaultPrettyPrinter().writeValue(jsonTmp.toFile(), written.toJson());
-        move(jsonTmp, json);
+        AtomicWrite.write(dir.resolve(ModelManifest.FILE_NAME),
+                tmp -> ModelManifest.JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), written.toJson()));
         LOG.debug("saved model {} to {}", written.name(), dir);
         return written;
-    }
-
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-        }
     }
 
     /** Reads and validates model.json alone (no engine needed). */

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import org.brainseg.imaging.io.FileTrees;
 
 /**
  * The default model shipped with brainseg (top-level {@code models/default/}: parameters,
@@ -109,10 +110,8 @@ public final class ShippedModel {
     }
 
     private static void deleteQuietly(Path dir) {
-        try (var s = Files.walk(dir)) {
-            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+        try {
+            FileTrees.delete(dir);
         } catch (IOException e) {
             // a leftover temp directory is harmless
         }

@@ -1,6 +1,6 @@
 package org.brainseg.model.engine;
 
-import java.util.Locale;
+import org.brainseg.imaging.EnumNames;
 
 /** Where the network runs: {@code cpu}, {@code gpu}, or {@code auto} (the first GPU if PyTorch sees one). */
 public enum DeviceChoice {
@@ -19,13 +19,7 @@ public enum DeviceChoice {
     }
 
     public static DeviceChoice parse(String name) {
-        String n = name.trim().toLowerCase(Locale.ROOT);
-        for (DeviceChoice d : values()) {
-            if (d.id.equals(n)) {
-                return d;
-            }
-        }
-        throw new IllegalArgumentException("unknown device '" + name + "' (expected cpu, gpu or auto)");
+        return EnumNames.parse(values(), DeviceChoice::id, "device", name);
     }
 
     @Override

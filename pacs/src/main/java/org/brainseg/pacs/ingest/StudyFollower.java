@@ -10,6 +10,7 @@ import java.util.Map;
 import org.brainseg.imaging.dataset.Modality;
 import org.brainseg.pacs.PacsMetrics;
 import org.brainseg.pacs.dicom.DicomException;
+import org.brainseg.pacs.orthanc.PacsBackoff;
 import org.brainseg.pacs.orthanc.PacsException;
 import org.brainseg.pacs.orthanc.StudyFeed;
 import org.brainseg.pacs.rules.SeriesInfo;
@@ -40,6 +41,7 @@ public final class StudyFollower implements Runnable, AutoCloseable {
     private final PacsMetrics metrics;
     private final Clock clock;
     private volatile boolean closed;
+    private final PacsBackoff backoff = new PacsBackoff(() -> closed);
     private volatile String problem = "not started";
     private volatile Throwable fatal;
     private volatile PositionFile position;
@@ -71,12 +73,11 @@ public final class StudyFollower implements Runnable, AutoCloseable {
 
     @Override
     public void run() {
-        int failures = 0;
         while (!closed) {
             try {
                 StudyFeed.Batch b = feed.next(position.since());
                 problem = null;
-                failures = 0;
+                backoff.succeeded();
                 for (StudyFeed.StableStudy s : b.stable()) {
                     if (closed) {
                         return;
@@ -87,19 +88,18 @@ public final class StudyFollower implements Runnable, AutoCloseable {
                     advance(b.last(), null, null);
                 }
                 if (b.done()) {
-                    sleep(pollInterval.toMillis());
+                    backoff.sleep(pollInterval.toMillis());
                 }
             } catch (PacsException e) {
-                failures++;
                 metrics.pacsError();
                 problem = "PACS: " + e.getMessage();
                 if (e.refused()) {
                     LOG.error("the PACS refused the credentials: {}", e.getMessage());
                 }
-                long wait = Math.min(30_000, 500L << Math.min(6, failures));
+                long wait = backoff.failed();
                 LOG.warn("PACS request failed ({}); retrying in {} ms, the feed position stays at {}", e.getMessage(), wait,
                         position.since());
-                sleep(wait);
+                backoff.sleep(wait);
             } catch (IOException | RuntimeException e) {
                 // the position file cannot be written, or Kafka gave up: a restart (by the orchestrator) is the way on
                 fatal = e;
@@ -187,18 +187,6 @@ public final class StudyFollower implements Runnable, AutoCloseable {
         }
         position = next;
         metrics.position(next.since());
-    }
-
-    private void sleep(long ms) {
-        long end = System.currentTimeMillis() + ms;
-        while (!closed && System.currentTimeMillis() < end) {
-            try {
-                Thread.sleep(Math.min(100, ms));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
     }
 
     @Override

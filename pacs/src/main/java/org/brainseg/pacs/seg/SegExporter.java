@@ -20,6 +20,7 @@ import org.brainseg.pacs.dicom.DicomException;
 import org.brainseg.pacs.dicom.Part10;
 import org.brainseg.pacs.ingest.ScanSource;
 import org.brainseg.pacs.source.DicomSource;
+import org.brainseg.pacs.orthanc.PacsBackoff;
 import org.brainseg.pacs.orthanc.PacsException;
 import org.brainseg.schemas.EventCodec;
 import org.brainseg.schemas.EventDecodingException;
@@ -50,6 +51,7 @@ public final class SegExporter implements Runnable, AutoCloseable {
     private final PacsMetrics metrics;
     private final EventCodec codec = new EventCodec();
     private volatile boolean closed;
+    private final PacsBackoff backoff = new PacsBackoff(() -> closed);
     private volatile Throwable fatal;
     private volatile String problem;
 
@@ -75,7 +77,6 @@ public final class SegExporter implements Runnable, AutoCloseable {
 
     @Override
     public void run() {
-        int failures = 0;
         try {
             consumer.subscribe(List.of(Topics.SEGMENTATIONS));
             while (!closed) {
@@ -84,17 +85,16 @@ public final class SegExporter implements Runnable, AutoCloseable {
                     TopicPartition tp = new TopicPartition(r.topic(), r.partition());
                     try {
                         handle(r);
-                        failures = 0;
+                        backoff.succeeded();
                         problem = null;
                     } catch (PacsException e) {
-                        failures++;
                         metrics.pacsError();
                         problem = "PACS: " + e.getMessage();
-                        long wait = Math.min(30_000, 500L << Math.min(6, failures));
+                        long wait = backoff.failed();
                         LOG.warn("storing the SEG of partition {} offset {} failed ({}); retrying in {} ms", r.partition(),
                                 r.offset(), e.getMessage(), wait);
                         consumer.seek(tp, r.offset());
-                        sleep(wait);
+                        backoff.sleep(wait);
                         break;
                     }
                     consumer.commitSync(Map.of(tp, new OffsetAndMetadata(r.offset() + 1)));
@@ -168,18 +168,6 @@ public final class SegExporter implements Runnable, AutoCloseable {
             d[i] = done.labelConvention().toInternal(Math.round(d[i]));
         }
         return mask.withData(d);
-    }
-
-    private void sleep(long ms) {
-        long end = System.currentTimeMillis() + ms;
-        while (!closed && System.currentTimeMillis() < end) {
-            try {
-                Thread.sleep(Math.min(100, ms));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
     }
 
     @Override

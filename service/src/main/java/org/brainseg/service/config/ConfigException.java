@@ -7,4 +7,11 @@ public class ConfigException extends RuntimeException {
     public ConfigException(String key, String problem) {
         super(key + ": " + problem);
     }
+
+    /** Throws a {@code ConfigException} naming {@code key} unless {@code ok}. */
+    public static void require(boolean ok, String key, String problem) {
+        if (!ok) {
+            throw new ConfigException(key, problem);
+        }
+    }
 }

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The sectioned YAML configuration shared by the worker's {@link ConfigLoader} and the trainer's
@@ -181,34 +182,31 @@ public final class ConfigFile {
     }
 
     public int integer(String s, String k) {
-        String r = raw(s, k);
-        try {
-            return Integer.parseInt(r.trim());
-        } catch (NumberFormatException | NullPointerException e) {
-            throw new ConfigException(s + "." + k, "must be an integer, got " + quote(r));
-        }
+        return number(s, k, "an integer", Integer::parseInt);
     }
 
     public long longInteger(String s, String k) {
-        String r = raw(s, k);
-        try {
-            return Long.parseLong(r.trim());
-        } catch (NumberFormatException | NullPointerException e) {
-            throw new ConfigException(s + "." + k, "must be an integer, got " + quote(r));
-        }
+        return number(s, k, "an integer", Long::parseLong);
     }
 
     /** A finite number. */
     public double decimal(String s, String k) {
-        String r = raw(s, k);
-        try {
-            double d = Double.parseDouble(r.trim());
+        return number(s, k, "a number", r -> {
+            double d = Double.parseDouble(r);
             if (!Double.isFinite(d)) {
                 throw new NumberFormatException();
             }
             return d;
+        });
+    }
+
+    /** {@code section.key} parsed (trimmed) by {@code parse}; unset or unparsable: "must be WHAT". */
+    private <T> T number(String s, String k, String what, Function<String, T> parse) {
+        String r = raw(s, k);
+        try {
+            return parse.apply(r.trim());
         } catch (NumberFormatException | NullPointerException e) {
-            throw new ConfigException(s + "." + k, "must be a number, got " + quote(r));
+            throw new ConfigException(s + "." + k, "must be " + what + ", got " + quote(r));
         }
     }
 

@@ -3,14 +3,9 @@ package org.brainseg.service.kafka;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TimeoutException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.brainseg.schemas.EventCodec;
 import org.brainseg.schemas.EventDecodingException;
 import org.brainseg.schemas.ModelCatalog;
@@ -38,33 +33,11 @@ public final class CatalogReader implements AutoCloseable {
      * @throws IllegalStateException when brainseg.models does not exist
      */
     public CatalogReader(String bootstrap, Map<String, String> props, String modelName, EventCodec codec, Duration timeout) {
-        Map<String, Object> p = KafkaClients.timeBoundConsumer(timeout, props);
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "brainseg-catalog-" + UUID.randomUUID()); // never used: assignment only
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-        this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.consumer = KafkaClients.assignedReader(bootstrap, props, Topics.MODELS, "brainseg-catalog-", true, timeout);
+        this.parts = List.copyOf(consumer.assignment());
         this.catalog = new ModelCatalog(modelName);
         this.codec = codec;
         this.timeout = timeout;
-        try {
-            List<PartitionInfo> infos = consumer.partitionsFor(Topics.MODELS, timeout);
-            if (infos == null || infos.isEmpty()) {
-                throw new IllegalStateException("topic " + Topics.MODELS + " does not exist on the broker at " + bootstrap
-                        + " (brainseg submit --create-topics creates brainseg's topics)");
-            }
-            parts = infos.stream().map(i -> new TopicPartition(Topics.MODELS, i.partition())).toList();
-            consumer.assign(parts);
-            consumer.seekToBeginning(parts);
-        } catch (TimeoutException e) {
-            consumer.close(Duration.ZERO);
-            throw KafkaClients.unavailable(bootstrap, timeout, e);
-        } catch (RuntimeException e) {
-            consumer.close(Duration.ZERO);
-            throw e;
-        }
     }
 
     public ModelCatalog catalog() {

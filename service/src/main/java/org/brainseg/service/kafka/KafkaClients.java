@@ -2,11 +2,16 @@ package org.brainseg.service.kafka;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -57,6 +62,50 @@ public final class KafkaClients {
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /**
+     * A read_committed reader of every partition of {@code topic} by assignment (a throw-away group
+     * id, never committed), positioned at the beginning or at the current end; it never creates the
+     * topic. Every blocking step is bounded by {@code timeout}; on failure the consumer is closed.
+     *
+     * @param groupPrefix the throw-away group id's prefix ({@code brainseg-reader-})
+     * @throws BrokerUnavailableException when the broker does not answer within {@code timeout}
+     * @throws IllegalStateException when the topic does not exist on the broker
+     */
+    public static KafkaConsumer<byte[], byte[]> assignedReader(String bootstrapServers, Map<String, String> properties,
+            String topic, String groupPrefix, boolean fromBeginning, Duration timeout) {
+        Map<String, Object> p = timeBoundConsumer(timeout, properties);
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, groupPrefix + UUID.randomUUID());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest");
+        // a reader must never create the topic it was asked to read (a typo would become a topic)
+        p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        try {
+            List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
+            if (infos == null || infos.isEmpty()) {
+                throw new IllegalStateException("topic " + topic + " does not exist on the broker at " + bootstrapServers
+                        + " (brainseg submit --create-topics creates brainseg's topics)");
+            }
+            List<TopicPartition> parts = infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+            consumer.assign(parts);
+            if (fromBeginning) {
+                consumer.seekToBeginning(parts);
+            } else {
+                consumer.seekToEnd(parts);
+                parts.forEach(consumer::position); // fixes the start now, not at the first poll
+            }
+            return consumer;
+        } catch (TimeoutException e) {
+            consumer.close(Duration.ZERO);
+            throw unavailable(bootstrapServers, timeout, e);
+        } catch (RuntimeException e) {
+            consumer.close(Duration.ZERO);
+            throw e;
+        }
     }
 
     /** An idempotent transactional producer, acknowledged by all in-sync replicas. */

@@ -1,5 +1,6 @@
 package org.brainseg.service.run;
 
+import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -8,7 +9,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs a long-running service until SIGTERM (graceful: the service's {@code close()}) or a fatal
  * error, and turns the end into the process exit code the orchestrator acts on. The worker's and
- * the trainer's mains, and {@code brainseg worker} / {@code brainseg trainer}, run through it.
+ * the trainer's and the PACS bridge's mains, and {@code brainseg worker} / {@code trainer} /
+ * {@code pacs-bridge}, run through it.
  */
 public final class ServiceRunner {
     /** Stopped on request. */
@@ -26,7 +28,28 @@ public final class ServiceRunner {
         AutoCloseable start(Consumer<Throwable> onFatal) throws Exception;
     }
 
+    /** Reads and validates a service's configuration file. */
+    @FunctionalInterface
+    public interface ConfigReader<C> {
+        C read(Path file) throws Exception;
+    }
+
+    /** Runs a service with its configuration until it stops; returns the process exit code. */
+    @FunctionalInterface
+    public interface Service<C> {
+        int run(C config) throws Exception;
+    }
+
     private ServiceRunner() {}
+
+    /**
+     * The body of a service's {@code main}: one configuration file argument (else usage and exit
+     * 2), read by {@code read}, run by {@code service}; the process exits with the run's code.
+     */
+    public static <C> void main(String mainName, String[] args, ConfigReader<C> read, Service<C> service) throws Exception {
+        requireOneConfigArgument(mainName, args);
+        System.exit(service.run(read.read(Path.of(args[0]))));
+    }
 
     /**
      * Starts the service and blocks until it is stopped or fails.
@@ -69,7 +92,7 @@ public final class ServiceRunner {
     }
 
     /** The usage check of a service main taking one configuration file: exits 2 otherwise. */
-    public static void requireOneConfigArgument(String mainName, String[] args) {
+    private static void requireOneConfigArgument(String mainName, String[] args) {
         if (args.length != 1) {
             System.err.println("usage: " + mainName + " CONFIG.yaml");
             System.exit(EXIT_BAD_CONFIG);

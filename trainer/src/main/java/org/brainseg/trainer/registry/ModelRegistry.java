@@ -7,12 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.brainseg.imaging.io.FileTrees;
 import org.brainseg.schemas.RegistryLayout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,7 +77,7 @@ public final class ModelRegistry {
         }
         Path d = Files.createDirectories(dir(name));
         Path tmp = d.resolve(TMP_PREFIX + UUID.randomUUID());
-        copyTree(modelDir, tmp);
+        FileTrees.copy(modelDir, tmp, StandardCopyOption.COPY_ATTRIBUTES);
         try {
             for (int attempt = 0; attempt < 1000; attempt++) {
                 int version = latest(name) + 1;
@@ -98,7 +98,7 @@ public final class ModelRegistry {
             }
             throw new IOException("could not find a free version for " + name);
         } finally {
-            deleteTree(tmp);
+            FileTrees.delete(tmp);
         }
     }
 
@@ -118,7 +118,7 @@ public final class ModelRegistry {
                 // rename away first, so that a reader never sees a half-deleted version
                 Path gone = dir(name).resolve(TMP_PREFIX + "deleted-" + v + "-" + UUID.randomUUID());
                 Files.move(path(name, v), gone, StandardCopyOption.ATOMIC_MOVE);
-                deleteTree(gone);
+                FileTrees.delete(gone);
                 deleted.add(v);
             }
         }
@@ -136,7 +136,7 @@ public final class ModelRegistry {
 
     /** Deletes a directory tree (a work directory after publishing); nothing if it does not exist. */
     public static void delete(Path dir) throws IOException {
-        deleteTree(dir);
+        FileTrees.delete(dir);
     }
 
     /** Removes temporary directories that interrupted publications or deletions left. */
@@ -150,36 +150,12 @@ public final class ModelRegistry {
             tmps = s.filter(RegistryLayout::isTemporary).toList();
         }
         for (Path t : tmps) {
-            deleteTree(t);
+            FileTrees.delete(t);
         }
         return tmps.size();
     }
 
     private Path dir(String name) {
         return layout.modelDirectory(name);
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> s = Files.walk(from)) {
-            for (Path p : s.toList()) {
-                Path t = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(t);
-                } else {
-                    Files.copy(p, t, StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(x);
-            }
-        }
     }
 }

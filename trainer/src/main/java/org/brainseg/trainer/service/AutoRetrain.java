@@ -12,7 +12,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.brainseg.schemas.EventCodec;
 import org.brainseg.schemas.EventDecodingException;
 import org.brainseg.schemas.Normalization;
@@ -20,7 +19,7 @@ import org.brainseg.schemas.Promotion;
 import org.brainseg.schemas.ScanArrived;
 import org.brainseg.schemas.Topics;
 import org.brainseg.schemas.TrainingRequested;
-import org.brainseg.service.kafka.TransactionalPublisher;
+import org.brainseg.service.kafka.TransactionalLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,25 +32,18 @@ import org.slf4j.LoggerFactory;
  * request, and no request is published twice. Undecodable scan events are skipped (the workers
  * report them).
  */
-public final class AutoRetrain implements Runnable {
+public final class AutoRetrain extends TransactionalLoop {
     private static final Logger LOG = LoggerFactory.getLogger(AutoRetrain.class);
 
-    private final Consumer<byte[], byte[]> consumer;
-    private final Producer<byte[], byte[]> producer;
-    private final TransactionalPublisher publisher;
     private final TrainerConfig config;
     private final EventCodec codec;
     private final Clock clock;
     private final Map<TopicPartition, OffsetAndMetadata> counted = new LinkedHashMap<>();
     private final AtomicLong pending = new AtomicLong();
-    private volatile boolean running = true;
-    private volatile Throwable fatal;
 
     public AutoRetrain(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, TrainerConfig config,
             EventCodec codec, Clock clock) {
-        this.consumer = consumer;
-        this.producer = producer;
-        this.publisher = new TransactionalPublisher(producer, codec, TransactionalPublisher.Policy.SERVICE);
+        super("auto-retrain", consumer, producer, codec);
         this.config = config;
         this.codec = codec;
         this.clock = clock;
@@ -62,36 +54,24 @@ public final class AutoRetrain implements Runnable {
         return pending.get();
     }
 
-    public Throwable fatal() {
-        return fatal;
-    }
-
-    public void stop() {
-        running = false;
+    @Override
+    protected void loop() {
+        consumer.subscribe(List.of(Topics.SCANS_ARRIVED));
+        started();
+        while (running()) {
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                counted.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+                if (labelled(r) && pending.incrementAndGet() >= config.autoRetrain().afterLabelledScans()) {
+                    request();
+                }
+            }
+        }
     }
 
     @Override
-    public void run() {
-        try {
-            publisher.init();
-            consumer.subscribe(List.of(Topics.SCANS_ARRIVED));
-            while (running) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    counted.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
-                    if (labelled(r) && pending.incrementAndGet() >= config.autoRetrain().afterLabelledScans()) {
-                        request();
-                    }
-                }
-            }
-        } catch (WakeupException e) {
-            LOG.debug("auto-retrain woken up to stop");
-        } catch (Throwable t) {
-            fatal = t;
-            LOG.error("auto-retrain stopped by a fatal error", t);
-        } finally {
-            consumer.close(Duration.ofSeconds(5));
-            producer.close(Duration.ofSeconds(5));
-        }
+    protected void close() {
+        consumer.close(Duration.ofSeconds(5));
+        producer.close(Duration.ofSeconds(5));
     }
 
     private boolean labelled(ConsumerRecord<byte[], byte[]> r) {

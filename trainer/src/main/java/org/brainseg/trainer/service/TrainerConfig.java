@@ -1,41 +1,30 @@
 package org.brainseg.trainer.service;
 
+import static org.brainseg.service.config.ConfigException.require;
+
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.brainseg.imaging.preprocess.PreprocessOptions;
 import org.brainseg.model.engine.DeviceChoice;
 import org.brainseg.model.engine.EngineSettings;
 import org.brainseg.model.train.TrainingConfig;
 import org.brainseg.schemas.Normalization;
 import org.brainseg.service.config.ConfigException;
+import org.brainseg.service.config.HttpSection;
+import org.brainseg.service.config.KafkaSection;
 
 /**
  * The trainer service's whole configuration, validated at start-up (each record checks its own
  * keys and names them in errors). Read by {@link TrainerConfigLoader}; every key is documented in
  * {@code deploy/trainer.example.yaml}.
+ *
+ * @param kafka the cluster; {@code groupId}: the trainer's on brainseg.training.requests;
+ *     {@code maxPollIntervalMs}: the trainer keeps polling while it trains
+ * @param http the trainer's HTTP endpoints
  */
-public record TrainerConfig(Kafka kafka, Registry registry, Gate promotion, HoldOut holdOut, Training training,
-        AutoRetrain autoRetrain, Data data, Http http) {
-
-    /**
-     * @param bootstrapServers Kafka bootstrap servers (required)
-     * @param groupId consumer group of the trainer on brainseg.training.requests
-     * @param transactionalId stable across restarts of this trainer (fences a killed instance)
-     * @param maxPollIntervalMs consumer max.poll.interval.ms (the trainer keeps polling while it trains)
-     * @param properties passed to every Kafka client as they are: security.protocol, ssl.*, sasl.*
-     */
-    public record Kafka(String bootstrapServers, String groupId, String transactionalId, int maxPollIntervalMs,
-            Map<String, String> properties) {
-        public Kafka {
-            require(bootstrapServers != null && !bootstrapServers.isBlank(), "kafka.bootstrapServers", "is required");
-            require(groupId != null && !groupId.isBlank(), "kafka.groupId", "must not be empty");
-            require(transactionalId != null && !transactionalId.isBlank(), "kafka.transactionalId", "must not be empty");
-            require(maxPollIntervalMs >= 10_000, "kafka.maxPollIntervalMs", "must be at least 10000, got " + maxPollIntervalMs);
-            properties = properties == null ? Map.of() : Map.copyOf(properties);
-        }
-    }
+public record TrainerConfig(KafkaSection kafka, Registry registry, Gate promotion, HoldOut holdOut, Training training,
+        AutoRetrain autoRetrain, Data data, HttpSection http) {
 
     /**
      * @param root directory of the registry: versions live in {@code <root>/<modelName>/<version>/}
@@ -142,23 +131,6 @@ public record TrainerConfig(Kafka kafka, Registry registry, Gate promotion, Hold
     public record Data(List<Path> roots) {
         public Data {
             roots = roots == null ? List.of() : List.copyOf(roots);
-        }
-    }
-
-    /**
-     * @param host address the HTTP endpoints bind to
-     * @param port port (0: any free port)
-     */
-    public record Http(String host, int port) {
-        public Http {
-            require(host != null && !host.isBlank(), "http.host", "must not be empty");
-            require(port >= 0 && port <= 65535, "http.port", "must be 0..65535, got " + port);
-        }
-    }
-
-    static void require(boolean ok, String key, String problem) {
-        if (!ok) {
-            throw new ConfigException(key, problem);
         }
     }
 }

@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Set;
 import org.brainseg.service.config.ConfigException;
 import org.brainseg.service.config.ConfigFile;
+import org.brainseg.service.config.HttpSection;
+import org.brainseg.service.config.KafkaSection;
 
 /**
  * Reads a {@link TrainerConfig} from YAML the way the worker's {@code ConfigLoader} does, through
@@ -52,9 +54,7 @@ public final class TrainerConfigLoader {
 
     private static TrainerConfig map(ConfigFile v) {
         return new TrainerConfig(
-                new TrainerConfig.Kafka(v.string("kafka", "bootstrapServers"), v.string("kafka", "groupId"),
-                        v.transactionalId("brainseg-trainer-"), v.integer("kafka", "maxPollIntervalMs"),
-                        v.kafkaProperties()),
+                KafkaSection.read(v, "brainseg-trainer-"),
                 new TrainerConfig.Registry(v.path("registry", "root"), v.string("registry", "modelName"),
                         v.integer("registry", "keepLatest"), v.bool("registry", "seedShippedModel")),
                 new TrainerConfig.Gate(v.decimal("promotion", "tolerance")),
@@ -67,7 +67,7 @@ public final class TrainerConfigLoader {
                 new TrainerConfig.AutoRetrain(v.integer("autoRetrain", "afterLabelledScans"),
                         datasetUri(v, "autoRetrain", "datasetUri")),
                 new TrainerConfig.Data(v.paths("data", "roots")),
-                new TrainerConfig.Http(v.string("http", "host"), v.integer("http", "port")));
+                HttpSection.read(v));
     }
 
     /** A URI, or a plain path taken as a {@code file:} URI; {@code null} when unset. */

@@ -21,7 +21,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.brainseg.model.train.EpochResult;
 import org.brainseg.model.train.StepProgress;
 import org.brainseg.model.train.TrainingListener;
@@ -35,6 +34,7 @@ import org.brainseg.schemas.ScanFailed;
 import org.brainseg.schemas.Topics;
 import org.brainseg.schemas.TrainingRequested;
 import org.brainseg.service.kafka.CatalogReader;
+import org.brainseg.service.kafka.TransactionalLoop;
 import org.brainseg.service.kafka.TransactionalPublisher;
 import org.brainseg.service.run.Closeables;
 import org.brainseg.trainer.registry.ModelRegistry;
@@ -54,15 +54,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Publishing goes through the {@link TransactionalPublisher}: transient Kafka errors are
  * retried with its policy; what it cannot publish is fatal: the loop stops, and the service exits
- * for its orchestrator to restart it.
+ * for its orchestrator to restart it. {@link #stop()} abandons a run in progress at its next step,
+ * uncommitted.
  */
-public final class TrainerLoop implements Runnable {
+public final class TrainerLoop extends TransactionalLoop {
     private static final Logger LOG = LoggerFactory.getLogger(TrainerLoop.class);
     private static final Duration POLL = Duration.ofMillis(200);
 
-    private final Consumer<byte[], byte[]> consumer;
-    private final Producer<byte[], byte[]> producer;
-    private final TransactionalPublisher publisher;
     private final CatalogReader catalog;
     private final RequestHandler handler;
     private final ModelRegistry registry;
@@ -77,9 +75,6 @@ public final class TrainerLoop implements Runnable {
         return t;
     });
 
-    private volatile boolean running = true;
-    private volatile boolean started;
-    private volatile Throwable fatal;
     private volatile long queue;
     private volatile int activeVersion;
     private volatile TrainerStatus.Current current;
@@ -88,9 +83,7 @@ public final class TrainerLoop implements Runnable {
     public TrainerLoop(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, CatalogReader catalog,
             RequestHandler handler, ModelRegistry registry, TrainerConfig config, EventCodec codec, TrainerMetrics metrics,
             Clock clock) {
-        this.consumer = consumer;
-        this.producer = producer;
-        this.publisher = new TransactionalPublisher(producer, codec, TransactionalPublisher.Policy.SERVICE);
+        super("trainer loop", consumer, producer, codec);
         this.catalog = catalog;
         this.handler = handler;
         this.registry = registry;
@@ -99,14 +92,6 @@ public final class TrainerLoop implements Runnable {
         this.codec = codec;
         this.metrics = metrics;
         this.clock = clock;
-    }
-
-    public boolean isRunning() {
-        return started && running && fatal == null;
-    }
-
-    public Throwable fatal() {
-        return fatal;
     }
 
     public long queue() {
@@ -125,40 +110,24 @@ public final class TrainerLoop implements Runnable {
         return last;
     }
 
-    /** Asks the loop to stop: a run in progress is abandoned at its next step, uncommitted. */
-    public void stop() {
-        running = false;
-    }
-
     @Override
-    public void run() {
-        try {
-            publisher.init();
-            catalog.catchUp();
-            seedIfEmpty();
-            updateActive();
-            consumer.subscribe(List.of(Topics.TRAINING_REQUESTS));
-            started = true;
-            LOG.info("trainer ready: model {}, active version {}", config.registry().modelName(),
-                    activeVersion == 0 ? "none" : activeVersion);
-            while (running) {
-                ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
-                updateQueue();
-                for (ConsumerRecord<byte[], byte[]> r : records) {
-                    if (!running) {
-                        break; // not committed: redone after the restart
-                    }
-                    process(r);
+    protected void loop() throws Exception {
+        catalog.catchUp();
+        seedIfEmpty();
+        updateActive();
+        consumer.subscribe(List.of(Topics.TRAINING_REQUESTS));
+        started();
+        LOG.info("trainer ready: model {}, active version {}", config.registry().modelName(),
+                activeVersion == 0 ? "none" : activeVersion);
+        while (running()) {
+            ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+            updateQueue();
+            for (ConsumerRecord<byte[], byte[]> r : records) {
+                if (!running()) {
+                    break; // not committed: redone after the restart
                 }
+                process(r);
             }
-        } catch (WakeupException e) {
-            LOG.info("trainer loop woken up to stop");
-        } catch (Throwable t) {
-            fatal = t;
-            LOG.error("trainer loop stopped by a fatal error", t);
-        } finally {
-            trainingThread.shutdownNow();
-            close();
         }
     }
 
@@ -323,7 +292,7 @@ public final class TrainerLoop implements Runnable {
         return new TrainingListener() {
             @Override
             public void onStep(StepProgress p) {
-                if (!running) {
+                if (!running()) {
                     throw new TrainingCancelledException("the trainer is stopping");
                 }
             }
@@ -355,7 +324,9 @@ public final class TrainerLoop implements Runnable {
         queue = n;
     }
 
-    private void close() {
+    @Override
+    protected void close() {
+        trainingThread.shutdownNow();
         Closeables.closeQuietly("the consumer", () -> consumer.close(Duration.ofSeconds(5)), LOG);
         Closeables.closeQuietly("the producer", () -> producer.close(Duration.ofSeconds(5)), LOG);
         Closeables.closeQuietly("the catalog reader", catalog, LOG);

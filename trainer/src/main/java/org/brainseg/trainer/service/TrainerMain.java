@@ -1,6 +1,5 @@
 package org.brainseg.trainer.service;
 
-import java.nio.file.Path;
 import org.brainseg.service.run.ServiceRunner;
 
 /**
@@ -12,8 +11,7 @@ public final class TrainerMain {
     private TrainerMain() {}
 
     public static void main(String[] args) throws Exception {
-        ServiceRunner.requireOneConfigArgument("TrainerMain", args);
-        System.exit(run(TrainerConfigLoader.load(Path.of(args[0]))));
+        ServiceRunner.main("TrainerMain", args, TrainerConfigLoader::load, TrainerMain::run);
     }
 
     /** Runs until stopped; returns the process exit code. */

@@ -2,7 +2,6 @@ package org.brainseg.trainer.service;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.brainseg.model.check.NumericsCheck;
 import org.brainseg.schemas.EventCodec;
+import org.brainseg.service.config.KafkaSection;
+import org.brainseg.service.http.HttpEndpoint;
 import org.brainseg.service.http.HttpVerticle;
 import org.brainseg.service.kafka.CatalogReader;
 import org.brainseg.service.kafka.KafkaClients;
@@ -37,8 +38,7 @@ public final class TrainerService implements AutoCloseable {
     private Thread loopThread;
     private AutoRetrain auto;
     private Thread autoThread;
-    private Vertx vertx;
-    private HttpVerticle http;
+    private HttpEndpoint http;
     private volatile boolean closed;
 
     private TrainerService(TrainerConfig config) {
@@ -47,14 +47,7 @@ public final class TrainerService implements AutoCloseable {
 
     /** Starts a trainer; returns once its loop and HTTP endpoints run. {@code onFatal} hears of a fatal error. */
     public static TrainerService start(TrainerConfig config, Consumer<Throwable> onFatal) throws Exception {
-        TrainerService s = new TrainerService(config);
-        try {
-            s.assemble(onFatal);
-        } catch (Exception | Error e) {
-            s.close();
-            throw e;
-        }
-        return s;
+        return Closeables.assembleOrClose(new TrainerService(config), s -> s.assemble(onFatal));
     }
 
     private void assemble(Consumer<Throwable> onFatal) throws Exception {
@@ -69,7 +62,7 @@ public final class TrainerService implements AutoCloseable {
         }
         EventCodec codec = new EventCodec();
         Clock clock = Clock.systemUTC();
-        TrainerConfig.Kafka k = config.kafka();
+        KafkaSection k = config.kafka();
         CatalogReader catalog = new CatalogReader(k.bootstrapServers(), k.properties(), name, codec, Duration.ofSeconds(60));
         TrainerLoop[] ref = new TrainerLoop[1];
         TrainerMetrics metrics = new TrainerMetrics(registry, name, () -> ref[0] == null ? 0 : ref[0].activeVersion(),
@@ -100,9 +93,7 @@ public final class TrainerService implements AutoCloseable {
             LOG.info("auto-retrain: a request for {} after every {} labelled scans", config.autoRetrain().datasetUri(),
                     config.autoRetrain().afterLabelledScans());
         }
-        vertx = Vertx.vertx();
-        http = new HttpVerticle(config.http().host(), config.http().port(), registry, this::status);
-        vertx.deployVerticle(http).toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES);
+        http = HttpEndpoint.start(v -> new HttpVerticle(config.http().host(), config.http().port(), registry, this::status));
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
         while (!loop.isRunning()) {
             if (loop.fatal() != null) {
@@ -124,7 +115,7 @@ public final class TrainerService implements AutoCloseable {
     }
 
     public int httpPort() {
-        return http == null ? -1 : http.actualPort();
+        return http == null ? -1 : http.port();
     }
 
     /** What /v1/status and /health/ready report. */
@@ -154,21 +145,12 @@ public final class TrainerService implements AutoCloseable {
         if (loop != null) {
             loop.stop();
         }
-        join(autoThread);
-        join(loopThread);
-        if (vertx != null) {
-            vertx.close().toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES);
+        Closeables.join(autoThread, Duration.ofMinutes(2), LOG);
+        Closeables.join(loopThread, Duration.ofMinutes(2), LOG);
+        if (http != null) {
+            http.close();
         }
         Closeables.closeAll(closeables, LOG);
         registry.close();
-    }
-
-    private static void join(Thread t) throws InterruptedException {
-        if (t != null) {
-            t.join(TimeUnit.MINUTES.toMillis(2));
-            if (t.isAlive()) {
-                LOG.warn("{} did not stop within 2 minutes", t.getName());
-            }
-        }
     }
 }

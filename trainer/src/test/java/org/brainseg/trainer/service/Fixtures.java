@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import org.brainseg.imaging.synthetic.CohortConfig;
 import org.brainseg.imaging.synthetic.CohortGenerator;
+import org.brainseg.service.config.HttpSection;
+import org.brainseg.service.config.KafkaSection;
 
 /**
  * Real data and small training settings for the trainer's tests: a synthetic cohort at 3 mm and a
@@ -36,13 +38,13 @@ final class Fixtures {
 
     static TrainerConfig config(String bootstrap, Path registryRoot, TrainerConfig.Training training, String txId) {
         return new TrainerConfig(
-                new TrainerConfig.Kafka(bootstrap, "trainer-it", txId, 60_000, Map.of()),
+                new KafkaSection(bootstrap, "trainer-it", txId, 60_000, Map.of()),
                 new TrainerConfig.Registry(registryRoot, "brainseg", 5),
                 new TrainerConfig.Gate(0.01),
                 new TrainerConfig.HoldOut(0.25, 0),
                 training,
                 new TrainerConfig.AutoRetrain(0, null),
                 new TrainerConfig.Data(List.of()),
-                new TrainerConfig.Http("127.0.0.1", 0));
+                new HttpSection("127.0.0.1", 0));
     }
 }

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.brainseg.imaging.io.FileTrees;
 import org.brainseg.model.train.TrainingListener;
 import org.brainseg.schemas.ErrorCode;
 import org.brainseg.schemas.ModelCatalog;
@@ -69,7 +70,7 @@ class RequestHandlerTest {
         Path one = Files.createDirectories(tmp.resolve("one"));
         try (Stream<Path> cases = Files.list(data)) {
             Path first = cases.filter(Files::isDirectory).sorted().findFirst().orElseThrow();
-            copy(first, one.resolve(first.getFileName()));
+            FileTrees.copy(first, one.resolve(first.getFileName()));
         }
         assertThat(refused(one.toUri(), List.of()).message()).contains("has 1 labelled case(s); training needs at least 2");
         RequestHandler.Refused outside = refused(data.toUri(), List.of(tmp.resolve("empty")));
@@ -80,7 +81,7 @@ class RequestHandlerTest {
     @Test
     void shouldRefuseACorruptVolumeWithItsCode() throws Exception {
         Path bad = tmp.resolve("corrupt");
-        copy(data, bad);
+        FileTrees.copy(data, bad);
         try (Stream<Path> files = Files.walk(bad)) {
             for (Path f : files.filter(p -> p.getFileName().toString().contains("flair")).toList()) {
                 Files.write(f, new byte[] {31, -117, 8, 0, 1, 2}); // gzip magic, then nothing
@@ -168,18 +169,5 @@ class RequestHandlerTest {
 
     private TrainingRequested fineTune(String id, Normalization n) {
         return new TrainingRequested(UUID.randomUUID(), id, "test", data.toUri(), n, 1, 3, Promotion.AUTO, StartFrom.ACTIVE);
-    }
-
-    private static void copy(Path from, Path to) throws Exception {
-        try (Stream<Path> s = Files.walk(from)) {
-            for (Path p : s.toList()) {
-                Path t = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(t);
-                } else {
-                    Files.copy(p, t);
-                }
-            }
-        }
     }
 }

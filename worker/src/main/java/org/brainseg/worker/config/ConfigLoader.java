@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import org.brainseg.service.config.ConfigFile;
+import org.brainseg.service.config.HttpSection;
+import org.brainseg.service.config.KafkaSection;
 
 /**
  * Reads a {@link WorkerConfig} from a YAML file, then applies environment overrides: the key
@@ -46,15 +48,13 @@ public final class ConfigLoader {
 
     private static WorkerConfig map(ConfigFile v) {
         return new WorkerConfig(
-                new WorkerConfig.Kafka(v.string("kafka", "bootstrapServers"), v.string("kafka", "groupId"),
-                        v.transactionalId("brainseg-worker-"), v.integer("kafka", "maxPollIntervalMs"),
-                        v.kafkaProperties()),
+                KafkaSection.read(v, "brainseg-worker-"),
                 new WorkerConfig.Store(v.paths("store", "inputRoots"), v.path("store", "outputRoot")),
                 new WorkerConfig.Model(v.string("model", "name"), v.path("model", "directory"), v.path("model", "registryRoot"),
                         v.string("model", "device")),
                 new WorkerConfig.Inference(v.integer("inference", "threads"), v.integer("inference", "maxInFlight"),
                         v.bool("inference", "tta"), v.integer("inference", "intraOpThreads")),
-                new WorkerConfig.Http(v.string("http", "host"), v.integer("http", "port")),
+                HttpSection.read(v),
                 new WorkerConfig.Retry(v.integer("retry", "maxAttempts"), v.integer("retry", "initialBackoffMs"),
                         v.integer("retry", "maxBackoffMs")));
     }

@@ -1,35 +1,24 @@
 package org.brainseg.worker.config;
 
+import static org.brainseg.service.config.ConfigException.require;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.brainseg.service.config.ConfigException;
+import org.brainseg.service.config.HttpSection;
+import org.brainseg.service.config.KafkaSection;
 
 /**
  * The worker's whole configuration, validated at start-up (each record checks its own keys and
  * names them in errors). Each component receives only its part.
+ *
+ * @param kafka the cluster; {@code groupId}: of all workers; {@code transactionalId}: by default
+ *     {@code brainseg-worker-<hostname>}; {@code maxPollIntervalMs}: longer than a scan's inference
+ * @param http the worker's HTTP endpoints
  */
-public record WorkerConfig(Kafka kafka, Store store, Model model, Inference inference, Http http, Retry retry) {
-
-    /**
-     * @param bootstrapServers Kafka bootstrap servers (required)
-     * @param groupId consumer group of all workers
-     * @param transactionalId this instance's transactional id; must be stable across restarts of the
-     *     same instance and unique among instances (default: {@code brainseg-worker-<hostname>})
-     * @param maxPollIntervalMs consumer max.poll.interval.ms, long enough for a scan's inference
-     * @param properties passed to every Kafka client as they are: security.protocol, ssl.*, sasl.*
-     */
-    public record Kafka(String bootstrapServers, String groupId, String transactionalId, int maxPollIntervalMs,
-            Map<String, String> properties) {
-        public Kafka {
-            require(bootstrapServers != null && !bootstrapServers.isBlank(), "kafka.bootstrapServers", "is required");
-            require(groupId != null && !groupId.isBlank(), "kafka.groupId", "must not be empty");
-            require(transactionalId != null && !transactionalId.isBlank(), "kafka.transactionalId", "must not be empty");
-            require(maxPollIntervalMs >= 10_000, "kafka.maxPollIntervalMs", "must be at least 10000, got " + maxPollIntervalMs);
-            properties = properties == null ? Map.of() : Map.copyOf(properties);
-        }
-    }
+public record WorkerConfig(KafkaSection kafka, Store store, Model model, Inference inference, HttpSection http, Retry retry) {
 
     /**
      * @param inputRoots directories scans may be read from
@@ -108,17 +97,6 @@ public record WorkerConfig(Kafka kafka, Store store, Model model, Inference infe
     }
 
     /**
-     * @param host address the HTTP endpoints bind to
-     * @param port port (0: any free port)
-     */
-    public record Http(String host, int port) {
-        public Http {
-            require(host != null && !host.isBlank(), "http.host", "must not be empty");
-            require(port >= 0 && port <= 65535, "http.port", "must be 0..65535, got " + port);
-        }
-    }
-
-    /**
      * @param maxAttempts attempts for a transient fault (I/O error, disk full) before ScanFailed
      * @param initialBackoffMs first wait, doubled each attempt
      * @param maxBackoffMs cap on the wait
@@ -147,11 +125,11 @@ public record WorkerConfig(Kafka kafka, Store store, Model model, Inference infe
     public static WorkerConfig local(String bootstrapServers, String transactionalId, Path inputRoot, Path outputRoot,
             Path modelDir, int threads, int maxInFlight, int intraOpThreads) {
         return new WorkerConfig(
-                new Kafka(bootstrapServers, "brainseg-workers", transactionalId, 60_000, Map.of()),
+                new KafkaSection(bootstrapServers, "brainseg-workers", transactionalId, 60_000, Map.of()),
                 new Store(List.of(inputRoot), outputRoot),
                 new Model(modelDir, "cpu"),
                 new Inference(threads, maxInFlight, false, intraOpThreads),
-                new Http("127.0.0.1", 0),
+                new HttpSection("127.0.0.1", 0),
                 new Retry(3, 20, 200));
     }
 
@@ -162,11 +140,5 @@ public record WorkerConfig(Kafka kafka, Store store, Model model, Inference infe
 
     private static String quote(String s) {
         return s == null ? "nothing" : "'" + s + "'";
-    }
-
-    static void require(boolean ok, String key, String problem) {
-        if (!ok) {
-            throw new ConfigException(key, problem);
-        }
     }
 }

@@ -11,13 +11,12 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.AuthenticationException;
-import org.apache.kafka.common.errors.WakeupException;
 import org.brainseg.schemas.DiceReported;
 import org.brainseg.schemas.Event;
 import org.brainseg.schemas.EventCodec;
 import org.brainseg.schemas.ScanFailed;
 import org.brainseg.schemas.Topics;
+import org.brainseg.service.kafka.TransactionalLoop;
 import org.brainseg.service.kafka.TransactionalPublisher;
 import org.brainseg.service.run.Closeables;
 import org.brainseg.worker.WorkerMetrics;
@@ -40,17 +39,15 @@ import org.slf4j.LoggerFactory;
  * all partitions are paused with the consumer's own pause, and polling continues (no rebalance).
  *
  * <p>Everything Kafka happens on the loop's own thread (the consumer is not thread-safe); the
- * inference threads only fill slots and signal.
+ * inference threads only fill slots and signal. {@link #stop()} finishes the scans in flight,
+ * commits and returns.
  */
-public final class IngestLoop implements Runnable {
+public final class IngestLoop extends TransactionalLoop {
     private static final Logger LOG = LoggerFactory.getLogger(IngestLoop.class);
     private static final Duration POLL = Duration.ofMillis(100);
     /** While scans run, poll briefly so a finished scan is committed (and the next one taken) at once. */
     private static final Duration POLL_BUSY = Duration.ofMillis(5);
 
-    private final Consumer<byte[], byte[]> consumer;
-    private final Producer<byte[], byte[]> producer;
-    private final TransactionalPublisher publisher;
     private final ExecutorService inference;
     private final ScanProcessor processor;
     private final WorkerMetrics metrics;
@@ -58,16 +55,11 @@ public final class IngestLoop implements Runnable {
     private final Duration drainTimeout;
 
     private final PendingScans pending = new PendingScans();
-    private volatile boolean running = true;
-    private volatile boolean started;
-    private volatile Throwable fatal;
     private volatile List<TopicPartition> assigned = List.of();
 
     public IngestLoop(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, ExecutorService inference,
             ScanProcessor processor, EventCodec codec, WorkerMetrics metrics, int maxInFlight, Duration drainTimeout) {
-        this.consumer = consumer;
-        this.producer = producer;
-        this.publisher = new TransactionalPublisher(producer, codec, TransactionalPublisher.Policy.SERVICE);
+        super("ingest loop", consumer, producer, codec);
         this.inference = inference;
         this.processor = processor;
         this.metrics = metrics;
@@ -84,57 +76,18 @@ public final class IngestLoop implements Runnable {
         return assigned;
     }
 
-    /** Whether the loop is polling (after transactions were initialised and the subscription made). */
-    public boolean isRunning() {
-        return started && running && fatal == null;
-    }
-
-    /** The fault that stopped the loop, or null. */
-    public Throwable fatal() {
-        return fatal;
-    }
-
-    /** Asks the loop to finish in-flight scans, commit and return; does not wait. */
-    public void stop() {
-        running = false;
-    }
-
     @Override
-    public void run() {
-        try {
-            publisher.init();
-            consumer.subscribe(List.of(Topics.SCANS_ARRIVED), new Rebalance());
-            started = true;
-            while (running) {
-                backpressure();
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(pending.inFlight() > 0 ? POLL_BUSY : POLL)) {
-                    dispatch(r);
-                }
-                commitFinished();
+    protected void loop() {
+        consumer.subscribe(List.of(Topics.SCANS_ARRIVED), new Rebalance());
+        started();
+        while (running()) {
+            backpressure();
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(pending.inFlight() > 0 ? POLL_BUSY : POLL)) {
+                dispatch(r);
             }
-            drain();
-        } catch (WakeupException e) {
-            LOG.info("ingest loop woken up to stop");
-        } catch (Throwable t) {
-            fatal = explain(t);
-            LOG.error("ingest loop stopped by a fatal error", fatal);
-        } finally {
-            close();
+            commitFinished();
         }
-    }
-
-    /**
-     * A refused login or TLS handshake is a configuration fault, not a transient one: say so
-     * plainly, naming where the settings come from, instead of Kafka's bare exception.
-     */
-    static Throwable explain(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof AuthenticationException a) {
-                return new IllegalStateException("Kafka authentication failed: " + a.getMessage()
-                        + " (check kafka.properties: security.protocol, sasl.mechanism, sasl.jaas.config, ssl.truststore.*)", t);
-            }
-        }
-        return t;
+        drain();
     }
 
     private void dispatch(ConsumerRecord<byte[], byte[]> r) {
@@ -239,11 +192,12 @@ public final class IngestLoop implements Runnable {
         }
     }
 
-    private void close() {
+    @Override
+    protected void close() {
         inference.shutdownNow();
         Closeables.closeQuietly("the consumer", () -> consumer.close(Duration.ofSeconds(10)), LOG);
         Closeables.closeQuietly("the producer", () -> producer.close(Duration.ofSeconds(10)), LOG);
-        running = false;
+        stop();
     }
 
     private static void sleep(long ms) {
