@@ -20,9 +20,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.IntConsumer;
 import java.util.stream.Stream;
 import org.brainseg.imaging.labels.LabelConvention;
 import org.brainseg.imaging.preprocess.PreprocessedCase;
+import org.brainseg.model.artifact.LoadedModel;
 import org.brainseg.model.artifact.ModelArtifact;
 import org.brainseg.model.artifact.ModelManifest;
 import org.brainseg.model.engine.EngineSettings;
@@ -263,13 +265,33 @@ public final class UNetTraining {
 
     private List<CaseDice> validate(Model model, UNet3d net, List<PreprocessedCase> validation, int epoch,
             TrainingListener listener) {
-        UNetConfig arch = config.architecture();
-        SlidingWindow window = new SlidingWindow(net, arch.inChannels(), arch.classes(), config.patch(),
-                config.windowBatch(), false);
+        return score(model, net, config.architecture(), config.patch(), config.windowBatch(), validation,
+                i -> listener.onValidationCase(epoch, i, validation.size()));
+    }
+
+    /**
+     * Dice per label and region and the Dice + CE loss of each case under a saved model, computed
+     * exactly as validation computes them during {@link #fit} (sliding window without test-time
+     * augmentation on the preprocessed grid, argmax). Used to score held-out test cases once on a
+     * kept checkpoint.
+     */
+    public static List<CaseDice> score(LoadedModel loaded, int windowBatch, List<PreprocessedCase> cases) {
+        ModelManifest m = loaded.manifest();
+        for (PreprocessedCase c : cases) {
+            if (!c.hasLabels()) {
+                throw new IllegalArgumentException("case " + c.id() + " has no labels to score against");
+            }
+        }
+        return score(loaded.model(), loaded.net(), m.architecture(), m.patchSize(), windowBatch, cases, i -> {});
+    }
+
+    private static List<CaseDice> score(Model model, UNet3d net, UNetConfig arch, int patch, int windowBatch,
+            List<PreprocessedCase> cases, IntConsumer onCase) {
+        SlidingWindow window = new SlidingWindow(net, arch.inChannels(), arch.classes(), patch, windowBatch, false);
         List<CaseDice> out = new ArrayList<>();
-        for (int i = 0; i < validation.size(); i++) {
-            listener.onValidationCase(epoch, i, validation.size());
-            PreprocessedCase c = validation.get(i);
+        for (int i = 0; i < cases.size(); i++) {
+            onCase.accept(i);
+            PreprocessedCase c = cases.get(i);
             float[][] channels = new float[c.channels().length][];
             for (int k = 0; k < channels.length; k++) {
                 channels[k] = c.channels()[k].data();

@@ -1,6 +1,7 @@
 package org.brainseg.model.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,6 +57,16 @@ class UNetTrainingTest {
         try (LoadedModel m = ModelArtifact.load(tmp.resolve("m"), ai.djl.Device.cpu())) {
             assertThat(m.manifest().metrics().get("dice_WT")).isEqualTo(r.best().valDice().get("WT"));
             assertThat(m.manifest().trainingDataHash()).isEqualTo(TrainingData.hash(cases));
+            // Scoring the kept checkpoint afterwards (as experiment does for its test cases) is validation's computation.
+            List<CaseDice> rescored = UNetTraining.score(m, config.windowBatch(), cases.subList(6, 8));
+            assertThat(rescored).hasSameSizeAs(r.best().perCase());
+            for (int i = 0; i < rescored.size(); i++) {
+                assertThat(rescored.get(i).caseId()).isEqualTo(r.best().perCase().get(i).caseId());
+                for (String k : DiceScore.KEYS) {
+                    assertThat(rescored.get(i).dice().get(k)).as(k)
+                            .isCloseTo(r.best().perCase().get(i).dice().get(k), within(1e-6));
+                }
+            }
         }
         // End to end: a new raw scan, segmented in its own geometry by the saved model.
         Phantoms.Scan scan = Phantoms.scan("unseen", 36, 1.0, 999, 0.1);

@@ -7,21 +7,29 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
 import javax.imageio.ImageIO;
 
 /**
  * Writes an experiment's {@code report.md}, {@code results.csv} and {@code curves.png} in the form of
- * Rawat &amp; Kumar's comparison (ICCIDS 2022): per variant the best validation loss (and its change
- * against {@code none}), Dice per label (edema, non-enhancing = NCR/NET, enhancing) and region
- * (WT, TC, ET) as mean ± sd over validation cases with the % difference against {@code none},
- * and the paper's reported figures as a reference row.
+ * Rawat &amp; Kumar's comparison (ICCIDS 2022), made sound: per variant the mean ± sd over training seeds
+ * of the test-case Dice per label (edema, non-enhancing = NCR/NET, enhancing) and region (WT, TC, ET)
+ * and of the lowest validation loss (the paper's measure); a paired comparison per seed (variant
+ * minus {@code none}); training time; the paper's reported figures as a reference row; the curves of
+ * every run.
  */
 public final class ExperimentReport {
     /** Label and region keys in table order, with their column titles. */
     static final String[] KEYS = {"edema", "ncrNet", "enhancing", "WT", "TC", "ET"};
-    static final String[] TITLES = {"edema", "non-enhancing (NCR/NET)", "enhancing", "WT", "TC", "ET"};
+    static final String[] TITLES = {"edema", "NCR/NET", "enhancing", "WT", "TC", "ET"};
+    /** What the paper reports for LN (BraTS, its own budget), in the column order of {@link #KEYS}. */
+    static final String PAPER_ROW =
+            "| *paper, LN (reported; BraTS, GPU budget)* | — | −32 % against none | 0.90 | 0.74 | 0.95 | — | — | — | — | — |";
     private static final Color[] COLORS = {
         new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0x9467bd), new Color(0xff7f0e), new Color(0x8c564b)
     };
@@ -30,90 +38,227 @@ public final class ExperimentReport {
 
     /**
      * @param setup free-text lines describing data, split, budget and the exact command
+     * @param runs one result per variant and seed
      */
-    public static void write(Path dir, List<String> setup, List<VariantResult> variants) throws IOException {
+    public static void write(Path dir, List<String> setup, List<VariantResult> runs) throws IOException {
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve("report.md"), markdown(setup, variants));
-        Files.write(dir.resolve("results.csv"), csv(variants));
-        ImageIO.write(curves(variants), "png", dir.resolve("curves.png").toFile());
+        Files.writeString(dir.resolve("report.md"), markdown(setup, runs));
+        Files.write(dir.resolve("results.csv"), csv(runs));
+        ImageIO.write(curves(runs), "png", dir.resolve("curves.png").toFile());
     }
 
-    static VariantResult baseline(List<VariantResult> variants) {
-        return variants.stream().filter(v -> v.normalization().equals("none")).findFirst().orElse(null);
+    /** Runs grouped by variant, variants in order of first appearance, seeds in run order. */
+    static Map<String, List<VariantResult>> byVariant(List<VariantResult> runs) {
+        return runs.stream().collect(Collectors.groupingBy(VariantResult::normalization, LinkedHashMap::new, Collectors.toList()));
     }
 
-    static String markdown(List<String> setup, List<VariantResult> variants) {
-        VariantResult none = baseline(variants);
+    /** The pairs compared: every variant against {@code none}, or against the first variant when none is absent. */
+    static List<String[]> pairs(List<String> variants) {
+        String base = variants.contains("none") ? "none" : variants.get(0);
+        List<String[]> out = new ArrayList<>();
+        for (String v : variants) {
+            if (!v.equals(base)) {
+                out.add(new String[] {v, base});
+            }
+        }
+        return out;
+    }
+
+    static double[] values(List<VariantResult> runs, ToDoubleFunction<VariantResult> f) {
+        return runs.stream().mapToDouble(f).toArray();
+    }
+
+    static List<Long> seeds(List<VariantResult> runs) {
+        return runs.stream().map(VariantResult::seed).toList();
+    }
+
+    static Stats.Paired paired(List<VariantResult> a, List<VariantResult> b, ToDoubleFunction<VariantResult> f, boolean lowerIsBetter) {
+        return Stats.paired(values(a, f), seeds(a), values(b, f), seeds(b), lowerIsBetter);
+    }
+
+    static String markdown(List<String> setup, List<VariantResult> runs) {
+        Map<String, List<VariantResult>> groups = byVariant(runs);
+        int seeds = groups.values().stream().mapToInt(List::size).max().orElse(0);
+        int testCases = runs.isEmpty() ? 0 : runs.get(0).testCases();
         StringBuilder md = new StringBuilder();
-        md.append("# Normalization experiment: ").append(String.join(" vs ", variants.stream().map(VariantResult::normalization).toList()))
+        md.append("# Normalization experiment: ").append(String.join(" vs ", groups.keySet())).append(", ")
+                .append(seeds).append(seeds == 1 ? " seed" : " seeds")
                 .append("\n\nReproduces the comparison of Rawat & Kumar, *Assessing Layer Normalization with BraTS MRI Data in a "
                         + "Convolution Neural Net* (ICCIDS 2022): the same 3D U-Net trained with each normalization on the same "
-                        + "split, seed, schedule and budget.\n\n## Setup\n\n");
+                        + "split, schedule and budget, once per training seed. The cases are split once into training, "
+                        + "validation and test cases: validation chooses each run's checkpoint, the test cases are scored once "
+                        + "on it and choose nothing.\n\n## Setup\n\n");
         for (String s : setup) {
             md.append("- ").append(s).append('\n');
         }
-        md.append("\n## Results (validation cases; Dice of the kept checkpoint, the best mean WT/TC/ET epoch; "
-                + "best val loss = the lowest over all epochs)\n\n");
-        md.append("| variant | best val loss | Δ loss vs none |");
+        md.append(String.format(Locale.ROOT, "%n## Results on the %d test cases (mean ± sd over seeds; each seed's figure is "
+                + "its mean over the test cases)%n%n", testCases));
+        md.append("| variant | seeds | lowest val loss |");
         for (String t : TITLES) {
             md.append(' ').append(t).append(" Dice |");
         }
-        md.append("\n|---|---|---|");
-        md.append("---|".repeat(KEYS.length)).append('\n');
-        for (VariantResult v : variants) {
-            md.append("| ").append(v.normalization()).append(" (epoch ").append(v.bestEpoch()).append(") | ")
-                    .append(fmt(v.bestValLoss(), 4)).append(" | ");
-            md.append(none == null || v == none ? "—" : pct(v.bestValLoss(), none.bestValLoss())).append(" |");
+        md.append(" kept epoch | training time per run |\n|---|---|---|").append("---|".repeat(KEYS.length)).append("---|---|\n");
+        for (Map.Entry<String, List<VariantResult>> e : groups.entrySet()) {
+            List<VariantResult> g = e.getValue();
+            md.append("| ").append(e.getKey()).append(" | ").append(g.size()).append(" | ")
+                    .append(pm(values(g, VariantResult::bestValLoss), 4)).append(" |");
             for (String k : KEYS) {
-                double[] d = v.perCaseDice().get(k);
-                md.append(' ').append(fmt(mean(d), 3)).append(" ± ").append(fmt(sd(d), 3));
-                if (none != null && v != none) {
-                    md.append(" (").append(pct(mean(d), mean(none.perCaseDice().get(k)))).append(')');
-                }
-                md.append(" |");
+                md.append(' ').append(pm(values(g, v -> v.testMean(k)), 3)).append(" |");
             }
-            md.append('\n');
+            md.append(' ').append(g.stream().map(v -> Integer.toString(v.bestEpoch())).collect(Collectors.joining(", ")))
+                    .append(" | ").append(pm(values(g, VariantResult::trainSeconds), 0)).append(" s |\n");
         }
-        md.append("| *paper, LN (reported)* | — | −32 % | 0.90 (+7.5 %) | 0.74 (+12.5 %) | 0.95 (+1.5 %) | — | — | — |\n\n");
-        md.append("Percentages in brackets are relative differences against `none` (for the paper: as the paper reports them).\n\n");
-        md.append("![training and validation curves](curves.png)\n\n");
-        md.append("`results.csv` holds the same figures; per-epoch logs are in each variant's `epochs.csv`.\n");
+        md.append(PAPER_ROW).append("\n\nThe paper's row is what it reports for LN on BraTS (Dice: edema, NCR/NET, ET; "
+                + "+7.5 %, +12.5 %, +1.5 % against its no-normalization model); it is a reference, not a run of ours.\n");
+        for (String[] p : pairs(new ArrayList<>(groups.keySet()))) {
+            pairedSection(md, p[0], groups.get(p[0]), p[1], groups.get(p[1]));
+        }
+        md.append("\n## Every run\n\n| variant | seed | kept epoch | lowest val loss | val WT/TC/ET mean Dice (kept epoch) |");
+        for (String t : TITLES) {
+            md.append(" test ").append(t).append(" |");
+        }
+        md.append(" seconds |\n|---|---|---|---|---|").append("---|".repeat(KEYS.length)).append("---|\n");
+        for (VariantResult v : runs) {
+            md.append("| ").append(v.normalization()).append(" | ").append(v.seed()).append(" | ").append(v.bestEpoch())
+                    .append(" | ").append(fmt(v.bestValLoss(), 4)).append(" | ")
+                    .append(fmt((v.valMean("WT") + v.valMean("TC") + v.valMean("ET")) / 3, 3)).append(" |");
+            for (String k : KEYS) {
+                md.append(' ').append(fmt(v.testMean(k), 3)).append(" |");
+            }
+            md.append(' ').append(fmt(v.trainSeconds(), 0)).append(" |\n");
+        }
+        md.append("\n![training and validation curves of every run](curves.png)\n\n"
+                + "`results.csv` holds the same figures (per run, mean, sd and paired differences); per-epoch logs are in "
+                + "each run's `epochs.csv`.\n");
         return md.toString();
     }
 
-    static List<String> csv(List<VariantResult> variants) {
-        VariantResult none = baseline(variants);
+    private static void pairedSection(StringBuilder md, String a, List<VariantResult> ga, String b, List<VariantResult> gb) {
+        Stats.Paired loss = paired(ga, gb, VariantResult::bestValLoss, true);
+        if (loss.seeds().isEmpty()) {
+            return;
+        }
+        md.append("\n## Paired by seed: ").append(a).append(" − ").append(b)
+                .append("\n\nEach seed's difference compares two runs that share the seed, split and budget. "
+                        + "Better = lower loss, higher Dice.\n\n| metric |");
+        for (long s : loss.seeds()) {
+            md.append(" seed ").append(s).append(" |");
+        }
+        md.append(" mean difference ± sd | better in |\n|---|").append("---|".repeat(loss.seeds().size())).append("---|---|\n");
+        pairedRow(md, "lowest val loss", loss, 4, a, b);
+        Stats.Paired rel = new Stats.Paired(loss.seeds(), relative(ga, gb), true);
+        md.append("| lowest val loss, relative (paper: −32 %) |");
+        for (double d : rel.diff()) {
+            md.append(' ').append(String.format(Locale.ROOT, "%+.1f %%", 100 * d)).append(" |");
+        }
+        md.append(String.format(Locale.ROOT, " %+.1f %% ± %.1f %% |", 100 * rel.summary().mean(), 100 * rel.summary().sd()))
+                .append(' ').append(better(rel, a, b)).append(" |\n");
+        for (int i = 0; i < KEYS.length; i++) {
+            String k = KEYS[i];
+            pairedRow(md, "test " + TITLES[i] + " Dice", paired(ga, gb, v -> v.testMean(k), false), 3, a, b);
+        }
+    }
+
+    /** a's lowest validation loss relative to b's, per shared seed (a / b − 1). */
+    static double[] relative(List<VariantResult> ga, List<VariantResult> gb) {
+        List<Double> out = new ArrayList<>();
+        for (VariantResult va : ga) {
+            gb.stream().filter(vb -> vb.seed() == va.seed()).findFirst()
+                    .ifPresent(vb -> out.add(va.bestValLoss() / vb.bestValLoss() - 1));
+        }
+        return out.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    private static void pairedRow(StringBuilder md, String name, Stats.Paired p, int digits, String a, String b) {
+        md.append("| ").append(name).append(" |");
+        for (double d : p.diff()) {
+            md.append(' ').append(signed(d, digits)).append(" |");
+        }
+        md.append(' ').append(signed(p.summary().mean(), digits)).append(" ± ").append(fmt(p.summary().sd(), digits)).append(" | ")
+                .append(better(p, a, b)).append(" |\n");
+    }
+
+    private static String better(Stats.Paired p, String a, String b) {
+        int n = p.diff().length;
+        return String.format(Locale.ROOT, "%s %d of %d, %s %d of %d", a, p.aBetter(), n, b, p.bBetter(), n);
+    }
+
+    static List<String> csv(List<VariantResult> runs) {
         List<String> lines = new ArrayList<>();
-        lines.add("variant,metric,mean,sd,n,pct_vs_none");
-        for (VariantResult v : variants) {
-            lines.add(String.format(Locale.ROOT, "%s,best_val_loss,%.6f,,1,%s", v.normalization(), v.bestValLoss(),
-                    none == null || v == none ? "" : String.format(Locale.ROOT, "%.2f", 100 * (v.bestValLoss() / none.bestValLoss() - 1))));
+        lines.add("variant,seed,metric,value,n");
+        for (VariantResult v : runs) {
+            String s = Long.toString(v.seed());
+            lines.add(row(v.normalization(), s, "lowest_val_loss", v.bestValLoss(), 1));
             for (String k : KEYS) {
-                double[] d = v.perCaseDice().get(k);
-                String p = none == null || v == none ? ""
-                        : String.format(Locale.ROOT, "%.2f", 100 * (mean(d) / mean(none.perCaseDice().get(k)) - 1));
-                lines.add(String.format(Locale.ROOT, "%s,dice_%s,%.6f,%.6f,%d,%s", v.normalization(), k, mean(d), sd(d), d.length, p));
+                lines.add(row(v.normalization(), s, "test_dice_" + k, v.testMean(k), v.testCases()));
             }
-            lines.add(String.format(Locale.ROOT, "%s,best_epoch,%d,,1,", v.normalization(), v.bestEpoch()));
-            lines.add(String.format(Locale.ROOT, "%s,train_seconds,%.1f,,1,", v.normalization(), v.trainSeconds()));
-            lines.add(String.format(Locale.ROOT, "%s,parameters,%d,,1,", v.normalization(), v.parameters()));
+            for (String k : KEYS) {
+                double[] d = v.valDice().get(k);
+                lines.add(row(v.normalization(), s, "val_dice_" + k, Stats.mean(d), d == null ? 0 : d.length));
+            }
+            lines.add(row(v.normalization(), s, "kept_epoch", v.bestEpoch(), 1));
+            lines.add(row(v.normalization(), s, "train_seconds", v.trainSeconds(), 1));
+            lines.add(row(v.normalization(), s, "parameters", v.parameters(), 1));
+        }
+        Map<String, List<VariantResult>> groups = byVariant(runs);
+        for (Map.Entry<String, List<VariantResult>> e : groups.entrySet()) {
+            List<VariantResult> g = e.getValue();
+            summaryRows(lines, e.getKey(), "lowest_val_loss", values(g, VariantResult::bestValLoss));
+            for (String k : KEYS) {
+                summaryRows(lines, e.getKey(), "test_dice_" + k, values(g, v -> v.testMean(k)));
+            }
+            summaryRows(lines, e.getKey(), "train_seconds", values(g, VariantResult::trainSeconds));
+        }
+        for (String[] p : pairs(new ArrayList<>(groups.keySet()))) {
+            List<VariantResult> ga = groups.get(p[0]), gb = groups.get(p[1]);
+            String name = p[0] + "-" + p[1];
+            pairedRows(lines, name, "diff_lowest_val_loss", paired(ga, gb, VariantResult::bestValLoss, true));
+            Stats.Paired loss = paired(ga, gb, VariantResult::bestValLoss, true);
+            pairedRows(lines, name, "rel_lowest_val_loss",
+                    new Stats.Paired(loss.seeds(), relative(ga, gb), true));
+            for (String k : KEYS) {
+                pairedRows(lines, name, "diff_test_dice_" + k, paired(ga, gb, v -> v.testMean(k), false));
+            }
         }
         return lines;
     }
 
-    static BufferedImage curves(List<VariantResult> variants) {
-        LineChart loss = new LineChart("Loss (solid: training, dashed: validation)", "epoch", "Dice + CE loss");
-        LineChart dice = new LineChart("Validation Dice, mean of WT/TC/ET", "epoch", "Dice");
-        for (int i = 0; i < variants.size(); i++) {
-            VariantResult v = variants.get(i);
-            Color c = COLORS[i % COLORS.length];
-            double[] x = v.history().stream().mapToDouble(EpochRecord::epoch).toArray();
-            loss.add(new LineChart.Series(v.normalization() + " train", c, false, x,
-                    v.history().stream().mapToDouble(EpochRecord::trainLoss).toArray()));
-            loss.add(new LineChart.Series(v.normalization() + " val", c, true, x,
-                    v.history().stream().mapToDouble(EpochRecord::valLoss).toArray()));
-            dice.add(new LineChart.Series(v.normalization(), c, false, x,
-                    v.history().stream().mapToDouble(EpochRecord::meanRegionDice).toArray()));
+    private static void summaryRows(List<String> lines, String variant, String metric, double[] v) {
+        Stats.Summary s = Stats.Summary.of(v);
+        lines.add(row(variant, "mean", metric, s.mean(), s.n()));
+        lines.add(row(variant, "sd", metric, s.sd(), s.n()));
+    }
+
+    private static void pairedRows(List<String> lines, String name, String metric, Stats.Paired p) {
+        for (int i = 0; i < p.diff().length; i++) {
+            lines.add(row(name, Long.toString(p.seeds().get(i)), metric, p.diff()[i], 1));
+        }
+        summaryRows(lines, name, metric, p.diff());
+    }
+
+    private static String row(String variant, String seed, String metric, double value, int n) {
+        return String.format(Locale.ROOT, "%s,%s,%s,%.6f,%d", variant, seed, metric, value, n);
+    }
+
+    static BufferedImage curves(List<VariantResult> runs) {
+        LineChart loss = new LineChart("Loss per run (solid: training, dashed: validation)", "epoch", "Dice + CE loss");
+        LineChart dice = new LineChart("Validation Dice per run, mean of WT/TC/ET", "epoch", "Dice");
+        Map<String, List<VariantResult>> groups = byVariant(runs);
+        int vi = 0;
+        for (List<VariantResult> g : groups.values()) {
+            Color base = COLORS[vi++ % COLORS.length];
+            for (int si = 0; si < g.size(); si++) {
+                VariantResult v = g.get(si);
+                Color c = shade(base, si, g.size());
+                String name = v.normalization() + (groups.values().stream().anyMatch(x -> x.size() > 1) ? " seed " + v.seed() : "");
+                double[] x = v.history().stream().mapToDouble(EpochRecord::epoch).toArray();
+                loss.add(new LineChart.Series(name + " train", c, false, x,
+                        v.history().stream().mapToDouble(EpochRecord::trainLoss).toArray()));
+                loss.add(new LineChart.Series(name + " val", c, true, x,
+                        v.history().stream().mapToDouble(EpochRecord::valLoss).toArray()));
+                dice.add(new LineChart.Series(name, c, false, x,
+                        v.history().stream().mapToDouble(EpochRecord::meanRegionDice).toArray()));
+            }
         }
         BufferedImage img = new BufferedImage(1400, 560, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
@@ -125,34 +270,20 @@ public final class ExperimentReport {
         return img;
     }
 
-    static double mean(double[] d) {
-        if (d == null || d.length == 0) {
-            return Double.NaN;
-        }
-        double s = 0;
-        for (double v : d) {
-            s += v;
-        }
-        return s / d.length;
+    /** The variant's colour, lighter for later seeds so the runs of one variant stay one family. */
+    static Color shade(Color c, int i, int n) {
+        double t = n <= 1 ? 0 : 0.5 * i / (n - 1);
+        return new Color((int) Math.round(c.getRed() + (255 - c.getRed()) * t), (int) Math.round(c.getGreen() + (255 - c.getGreen()) * t),
+                (int) Math.round(c.getBlue() + (255 - c.getBlue()) * t));
     }
 
-    /** Sample standard deviation (n − 1), 0 for a single case. */
-    static double sd(double[] d) {
-        if (d == null || d.length < 2) {
-            return d == null ? Double.NaN : 0;
-        }
-        double m = mean(d), s = 0;
-        for (double v : d) {
-            s += (v - m) * (v - m);
-        }
-        return Math.sqrt(s / (d.length - 1));
+    private static String pm(double[] v, int digits) {
+        Stats.Summary s = Stats.Summary.of(v);
+        return s.n() > 1 ? fmt(s.mean(), digits) + " ± " + fmt(s.sd(), digits) : fmt(s.mean(), digits);
     }
 
-    private static String pct(double v, double base) {
-        if (!Double.isFinite(v) || !Double.isFinite(base) || base == 0) {
-            return "n/a";
-        }
-        return String.format(Locale.ROOT, "%+.1f %%", 100 * (v / base - 1));
+    private static String signed(double v, int digits) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%+." + digits + "f", v) : "n/a";
     }
 
     private static String fmt(double v, int digits) {

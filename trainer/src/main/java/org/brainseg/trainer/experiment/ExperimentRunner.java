@@ -14,7 +14,6 @@ import org.brainseg.model.artifact.LoadedModel;
 import org.brainseg.model.artifact.ModelArtifact;
 import org.brainseg.model.engine.EngineSettings;
 import org.brainseg.model.train.CaseDice;
-import org.brainseg.model.train.DataSplit;
 import org.brainseg.model.train.EpochResult;
 import org.brainseg.model.train.TrainingConfig;
 import org.brainseg.model.train.TrainingData;
@@ -26,16 +25,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trains one model per normalization on the same data, split, seed, schedule and budget, and
- * collects what the paper's comparison needs: the loss curves, the lowest validation loss and
- * the per-case validation Dice of each variant's kept checkpoint.
+ * Trains one model per normalization and training seed on the same data, split, schedule and
+ * budget, and collects what the paper's comparison needs, made sound: the loss curves, the lowest
+ * validation loss, the validation Dice of each run's kept checkpoint (validation chooses it) and
+ * the Dice of the test cases, scored once on that checkpoint. Runs go seed by seed, every variant
+ * within a seed, so a run cut short still leaves complete pairs.
  */
 public final class ExperimentRunner {
     private static final Logger LOG = LoggerFactory.getLogger(ExperimentRunner.class);
 
-    /** What to run; {@code base}'s normalization is replaced by each variant's. */
-    public record Plan(Path data, List<Normalization> variants, TrainingConfig base, double valFraction,
-            EngineSettings engine, Path out) {
+    /**
+     * What to run; {@code base}'s normalization and seed are replaced by each run's. The split is
+     * seeded by {@code base.seed()} and is the same for every run.
+     */
+    public record Plan(Path data, List<Normalization> variants, TrainingConfig base, List<Long> seeds, double valFraction,
+            double testFraction, EngineSettings engine, Path out) {
         public Plan {
             if (variants.isEmpty()) {
                 throw new IllegalArgumentException("--normalizations: at least one variant is needed");
@@ -43,10 +47,35 @@ public final class ExperimentRunner {
             if (variants.stream().distinct().count() != variants.size()) {
                 throw new IllegalArgumentException("--normalizations: a variant is listed twice: " + variants);
             }
+            if (seeds.isEmpty()) {
+                throw new IllegalArgumentException("--seeds: at least one seed is needed");
+            }
+            if (seeds.stream().distinct().count() != seeds.size()) {
+                throw new IllegalArgumentException("--seeds: a seed is listed twice: " + seeds);
+            }
             if (!(valFraction > 0 && valFraction < 1)) {
                 throw new IllegalArgumentException("--val-fraction must be in (0, 1), got " + valFraction);
             }
+            if (!(testFraction > 0 && testFraction < 1)) {
+                throw new IllegalArgumentException("--test-fraction must be in (0, 1), got " + testFraction);
+            }
+            if (valFraction + testFraction >= 1) {
+                throw new IllegalArgumentException("--val-fraction (" + valFraction + ") and --test-fraction (" + testFraction
+                        + ") must sum to less than 1: no cases would be left to train on");
+            }
             variants = List.copyOf(variants);
+            seeds = List.copyOf(seeds);
+        }
+
+        /** Number of trainings: variants × seeds. */
+        public int runs() {
+            return variants.size() * seeds.size();
+        }
+
+        /** Where run (n, seed) keeps its model: {@code models/<n>} for one seed, {@code models/<n>/seed-<seed>} for several. */
+        public Path modelDir(Normalization n, long seed) {
+            Path dir = out.resolve("models").resolve(n.wire());
+            return seeds.size() == 1 ? dir : dir.resolve("seed-" + seed);
         }
     }
 
@@ -54,14 +83,23 @@ public final class ExperimentRunner {
     public interface Progress {
         default void loading(int done, int total) {}
 
-        /** A variant starts; its training listener receives its steps. */
-        default TrainingListener variant(Normalization n, int index, int count) {
+        /** A run starts; its training listener receives its steps. {@code index} counts runs over all seeds. */
+        default TrainingListener variant(Normalization n, long seed, int index, int count) {
             return TrainingListener.NONE;
         }
+
+        /** A run has finished and its test cases are scored; {@code soFar} holds every finished run. */
+        default void finished(List<VariantResult> soFar) throws IOException {}
     }
 
     /** The data actually used, for the report's setup section. */
-    public record Data(String layout, int train, int validation, String hash) {}
+    public record Data(String layout, int train, int validation, int test, List<String> validationIds, List<String> testIds,
+            String hash) {
+        public Data {
+            validationIds = List.copyOf(validationIds);
+            testIds = List.copyOf(testIds);
+        }
+    }
 
     private Data data;
 
@@ -72,57 +110,64 @@ public final class ExperimentRunner {
     public List<VariantResult> run(Plan plan, Progress progress) throws IOException {
         DatasetScan scan = DatasetScanner.scan(plan.data());
         List<Case> labelled = scan.cases().stream().filter(Case::hasLabel).toList();
-        if (labelled.size() < 2) {
-            throw new IllegalArgumentException(plan.data() + ": needs at least 2 labelled cases, found " + labelled.size());
-        }
-        DataSplit split = DataSplit.of(labelled.stream().map(Case::id).toList(), plan.valFraction(), plan.base().seed());
+        HeldOutSplit split = HeldOutSplit.of(labelled.stream().map(Case::id).toList(), plan.valFraction(), plan.testFraction(),
+                plan.base().seed());
         List<PreprocessedCase> cases = TrainingData.load(labelled, plan.base().preprocessing(), progress::loading);
         List<PreprocessedCase> train = split.trainOf(cases, PreprocessedCase::id);
         List<PreprocessedCase> val = split.validationOf(cases, PreprocessedCase::id);
-        data = new Data(scan.layout().id(), train.size(), val.size(), TrainingData.hash(cases));
+        List<PreprocessedCase> test = split.testOf(cases, PreprocessedCase::id);
+        data = new Data(scan.layout().id(), train.size(), val.size(), test.size(), split.validation(), split.test(),
+                TrainingData.hash(cases));
         List<VariantResult> results = new ArrayList<>();
-        for (int i = 0; i < plan.variants().size(); i++) {
-            Normalization n = plan.variants().get(i);
-            TrainingConfig cfg = plan.base().withNormalization(n);
-            long t0 = System.nanoTime();
-            TrainingResult r = new UNetTraining(cfg, plan.engine()).fit(train, val, plan.out().resolve("models").resolve(n.wire()),
-                    progress.variant(n, i, plan.variants().size()));
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            results.add(toVariant(n, r, parameterCount(r.modelDir(), plan.engine()), seconds));
-            LOG.info("{}: best epoch {}, lowest validation loss {}", n.wire(), r.bestEpoch(), r.bestValLoss());
+        int index = 0;
+        for (long seed : plan.seeds()) {
+            for (Normalization n : plan.variants()) {
+                TrainingConfig cfg = plan.base().withNormalization(n).toBuilder().seed(seed).build();
+                long t0 = System.nanoTime();
+                TrainingResult r = new UNetTraining(cfg, plan.engine()).fit(train, val, plan.modelDir(n, seed),
+                        progress.variant(n, seed, index++, plan.runs()));
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                VariantResult v = scored(n, seed, r, test, cfg.windowBatch(), seconds, plan.engine());
+                results.add(v);
+                LOG.info("{} seed {}: kept epoch {}, lowest validation loss {}, test Dice WT {} TC {} ET {}", n.wire(), seed,
+                        r.bestEpoch(), r.bestValLoss(), v.testMean("WT"), v.testMean("TC"), v.testMean("ET"));
+                progress.finished(List.copyOf(results));
+            }
         }
         return results;
     }
 
-    /** Trainable parameters of a saved model (loads it briefly). */
-    static long parameterCount(Path modelDir, EngineSettings engine) throws IOException {
-        try (LoadedModel m = ModelArtifact.load(modelDir, engine)) {
-            long n = 0;
+    /** Loads the kept checkpoint once: counts its parameters and scores the test cases on it. */
+    static VariantResult scored(Normalization n, long seed, TrainingResult r, List<PreprocessedCase> test, int windowBatch,
+            double seconds, EngineSettings engine) throws IOException {
+        try (LoadedModel m = ModelArtifact.load(r.modelDir(), engine)) {
+            long params = 0;
             for (var p : m.net().getParameters()) {
-                n += p.getValue().getArray().size();
+                params += p.getValue().getArray().size();
             }
-            return n;
+            return toVariant(n, seed, r, UNetTraining.score(m, windowBatch, test), params, seconds);
         }
     }
 
-    static VariantResult toVariant(Normalization n, TrainingResult r, long params, double seconds) {
+    static VariantResult toVariant(Normalization n, long seed, TrainingResult r, List<CaseDice> test, long params,
+            double seconds) {
         List<EpochRecord> history = new ArrayList<>();
-        double lowest = Double.NaN;
         for (EpochResult e : r.history()) {
             history.add(new EpochRecord(e.epoch(), e.trainLoss(), e.valLoss(), e.valDice(), e.seconds()));
-            if (Double.isFinite(e.valLoss()) && !(e.valLoss() >= lowest)) {
-                lowest = e.valLoss();
-            }
         }
-        Map<String, double[]> perCase = new LinkedHashMap<>();
-        List<CaseDice> best = r.best().perCase();
+        return new VariantResult(n.wire(), seed, history, r.bestEpoch(), r.bestValLoss(), perKey(r.best().perCase()),
+                perKey(test), params, seconds);
+    }
+
+    static Map<String, double[]> perKey(List<CaseDice> cases) {
+        Map<String, double[]> out = new LinkedHashMap<>();
         for (String k : ExperimentReport.KEYS) {
-            double[] v = new double[best.size()];
+            double[] v = new double[cases.size()];
             for (int c = 0; c < v.length; c++) {
-                v[c] = best.get(c).dice().getOrDefault(k, Double.NaN);
+                v[c] = cases.get(c).dice().getOrDefault(k, Double.NaN);
             }
-            perCase.put(k, v);
+            out.put(k, v);
         }
-        return new VariantResult(n.wire(), history, r.bestEpoch(), lowest, perCase, params, seconds);
+        return out;
     }
 }

@@ -4,26 +4,47 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The outcome of training one normalization variant.
+ * The outcome of training one normalization variant with one seed.
  *
  * @param normalization the variant's normalization (none, layer, ...)
+ * @param seed the training seed (weights, patches, augmentation)
  * @param history every epoch
- * @param bestEpoch epoch of the kept checkpoint (lowest validation loss)
- * @param bestValLoss validation loss of the kept checkpoint
- * @param perCaseDice Dice of every validation case at the kept checkpoint, per label/region key
+ * @param bestEpoch epoch of the kept checkpoint (chosen on the validation cases)
+ * @param bestValLoss lowest validation loss over all epochs (the paper's measure)
+ * @param valDice Dice of every validation case at the kept checkpoint, per label/region key
+ * @param testDice Dice of every test case, scored once on the kept checkpoint, per label/region key
  * @param parameters number of trainable parameters
- * @param trainSeconds total wall time
+ * @param trainSeconds wall time of training and validation (not of test scoring)
  */
 public record VariantResult(
         String normalization,
+        long seed,
         List<EpochRecord> history,
         int bestEpoch,
         double bestValLoss,
-        Map<String, double[]> perCaseDice,
+        Map<String, double[]> valDice,
+        Map<String, double[]> testDice,
         long parameters,
         double trainSeconds) {
     public VariantResult {
         history = List.copyOf(history);
-        perCaseDice = Map.copyOf(perCaseDice);
+        valDice = Map.copyOf(valDice);
+        testDice = Map.copyOf(testDice);
+    }
+
+    /** Mean test Dice over the test cases for a label/region key (NaN when absent). */
+    public double testMean(String key) {
+        return Stats.mean(testDice.get(key));
+    }
+
+    /** Mean validation Dice over the validation cases at the kept checkpoint (NaN when absent). */
+    public double valMean(String key) {
+        return Stats.mean(valDice.get(key));
+    }
+
+    /** Number of test cases scored. */
+    public int testCases() {
+        double[] wt = testDice.get("WT");
+        return wt == null ? 0 : wt.length;
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
@@ -15,38 +16,84 @@ class ExperimentReportTest {
     @TempDir
     Path tmp;
 
-    static VariantResult variant(String norm, double loss, double dice) {
+    /** A synthetic run: every label and region has test Dice {dice − 0.1, dice + 0.1} (edema) or {dice, dice}. */
+    static VariantResult run(String norm, long seed, double loss, double dice) {
         Map<String, Double> d = Map.of("edema", dice, "ncrNet", dice, "enhancing", dice, "WT", dice, "TC", dice, "ET", dice);
         List<EpochRecord> h = List.of(new EpochRecord(1, 1.2, loss + 0.2, d, 10), new EpochRecord(2, 0.9, loss, d, 10));
         Map<String, double[]> perCase = Map.of(
                 "edema", new double[] {dice - 0.1, dice + 0.1}, "ncrNet", new double[] {dice, dice},
                 "enhancing", new double[] {dice, dice}, "WT", new double[] {dice, dice},
                 "TC", new double[] {dice, dice}, "ET", new double[] {dice, dice});
-        return new VariantResult(norm, h, 2, loss, perCase, 1234, 20);
+        return new VariantResult(norm, seed, h, 2, loss, perCase, perCase, 1234, 20 + seed);
+    }
+
+    /** layer and none over seeds 1, 2, 3; layer wins seeds 1 and 2 on Dice and loses seed 3. */
+    static List<VariantResult> threeSeeds() {
+        List<VariantResult> runs = new ArrayList<>();
+        double[] layerDice = {0.8, 0.7, 0.5}, noneDice = {0.6, 0.6, 0.6};
+        double[] layerLoss = {0.3, 0.4, 0.8}, noneLoss = {0.5, 0.5, 0.5};
+        for (int s = 0; s < 3; s++) {
+            runs.add(run("layer", s + 1, layerLoss[s], layerDice[s]));
+            runs.add(run("none", s + 1, noneLoss[s], noneDice[s]));
+        }
+        return runs;
     }
 
     @Test
-    void shouldWriteTheComparisonInThePapersForm() throws Exception {
-        ExperimentReport.write(tmp, List.of("data: test", "command: `brainseg experiment`"),
-                List.of(variant("layer", 0.34, 0.8), variant("none", 0.5, 0.64)));
+    void shouldWriteMeanAndSdOverSeedsOfTheTestDice() throws Exception {
+        ExperimentReport.write(tmp, List.of("data: test", "command: `brainseg experiment`"), threeSeeds());
         String md = Files.readString(tmp.resolve("report.md"));
-        assertThat(md).contains("| layer (epoch 2) | 0.3400 | -32.0 % |");
-        assertThat(md).contains("0.800 ± 0.141 (+25.0 %)"); // edema: mean 0.8, sd of {0.7, 0.9}
-        assertThat(md).contains("paper, LN (reported)").contains("command: `brainseg experiment`");
-        List<String> csv = Files.readAllLines(tmp.resolve("results.csv"));
-        assertThat(csv).contains("layer,best_val_loss,0.340000,,1,-32.00", "none,dice_WT,0.640000,0.000000,2,");
-        BufferedImage png = ImageIO.read(tmp.resolve("curves.png").toFile());
+        // layer Dice over seeds {0.8, 0.7, 0.5}: mean 0.667, sd 0.153; lowest val loss {0.3, 0.4, 0.8}: 0.5 ± 0.2646
+        assertThat(md).contains("layer vs none, 3 seeds")
+                .contains("| layer | 3 | 0.5000 ± 0.2646 | 0.667 ± 0.153 | 0.667 ± 0.153 |")
+                .contains("| none | 3 | 0.5000 ± 0.0000 | 0.600 ± 0.000 |")
+                .contains("## Results on the 2 test cases")
+                .contains("| 2, 2, 2 | 22 ± 1 s |")
+                .contains("paper, LN (reported; BraTS, GPU budget)").contains("| 0.90 | 0.74 | 0.95 |")
+                .contains("command: `brainseg experiment`");
+        assertThat(md).contains("## Paired by seed: layer − none")
+                .contains("| seed 1 | seed 2 | seed 3 |")
+                // WT differences {+0.2, +0.1, -0.1}: mean +0.067, sd 0.153; layer better in 2 of 3
+                .contains("| test WT Dice | +0.200 | +0.100 | -0.100 | +0.067 ± 0.153 | layer 2 of 3, none 1 of 3 |")
+                // loss differences {-0.2, -0.1, +0.3}: lower is better, so layer better in 2 of 3
+                .contains("| lowest val loss | -0.2000 | -0.1000 | +0.3000 | +0.0000 ± 0.2646 | layer 2 of 3, none 1 of 3 |")
+                .contains("| lowest val loss, relative (paper: −32 %) | -40.0 % | -20.0 % | +60.0 % |");
+        assertThat(md).contains("| layer | 3 | 2 | 0.8000 |");
+    }
+
+    @Test
+    void shouldWritePerRunSummaryAndPairedRowsToTheCsv() throws Exception {
+        List<String> csv = ExperimentReport.csv(threeSeeds());
+        assertThat(csv.get(0)).isEqualTo("variant,seed,metric,value,n");
+        assertThat(csv).contains("layer,1,test_dice_WT,0.800000,2", "layer,1,lowest_val_loss,0.300000,1",
+                "layer,mean,test_dice_edema,0.666667,3", "layer,sd,test_dice_edema,0.152753,3",
+                "layer-none,3,diff_test_dice_WT,-0.100000,1", "layer-none,mean,diff_test_dice_WT,0.066667,3",
+                "layer-none,1,rel_lowest_val_loss,-0.400000,1", "none,2,train_seconds,22.000000,1");
+    }
+
+    @Test
+    void shouldDrawOneLinePerRun() throws Exception {
+        BufferedImage png = ExperimentReport.curves(threeSeeds());
         assertThat(png.getWidth()).isEqualTo(1400);
-        // the plot is not blank: several distinct colours were drawn
         long colours = java.util.stream.IntStream.range(0, png.getWidth() * png.getHeight())
                 .map(i -> png.getRGB(i % png.getWidth(), i / png.getWidth())).distinct().count();
         assertThat(colours).isGreaterThan(10);
+        ExperimentReport.write(tmp, List.of(), threeSeeds());
+        assertThat(ImageIO.read(tmp.resolve("curves.png").toFile()).getHeight()).isEqualTo(560);
     }
 
     @Test
-    void shouldReportMeanAndSampleSd() {
-        assertThat(ExperimentReport.mean(new double[] {1, 2, 3})).isEqualTo(2.0);
-        assertThat(ExperimentReport.sd(new double[] {1, 2, 3})).isEqualTo(1.0);
-        assertThat(ExperimentReport.sd(new double[] {5})).isZero();
+    void shouldReportASingleSeedWithoutSpreadOrPairsOfOne() {
+        String md = ExperimentReport.markdown(List.of(), List.of(run("layer", 7, 0.34, 0.8), run("none", 7, 0.5, 0.64)));
+        assertThat(md).contains("1 seed").contains("| layer | 1 | 0.3400 | 0.800 | 0.800 |")
+                .contains("| lowest val loss, relative (paper: −32 %) | -32.0 % |");
+    }
+
+    @Test
+    void shouldCompareAgainstTheFirstVariantWhenNoneIsAbsent() {
+        assertThat(ExperimentReport.pairs(List.of("layer", "group", "instance")))
+                .containsExactly(new String[] {"group", "layer"}, new String[] {"instance", "layer"});
+        assertThat(ExperimentReport.pairs(List.of("layer", "none")))
+                .containsExactly(new String[] {"layer", "none"});
     }
 }
