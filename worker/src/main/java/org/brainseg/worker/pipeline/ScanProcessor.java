@@ -189,26 +189,20 @@ public final class ScanProcessor {
         }
         long t1 = System.nanoTime();
         long waitedMs = ms(t1 - loadedAt); // behind another scan in the model: counted as queueing
-        ServingModel model;
-        Segmentation seg;
+        ServingModel model = null;
         try {
-            model = models.acquire();
-            if (model == null) {
-                throw new IOException("no model loaded yet");
-            }
+            Segmentation seg;
             try {
+                model = models.acquire();
+                if (model == null) {
+                    throw new IOException("no model loaded yet");
+                }
                 seg = model.segment(loaded, tta);
             } catch (NonFiniteOutputException x) {
-                model.release();
                 throw new PoisonException(ErrorCode.NUMERIC_ERROR, "model v" + model.version() + ": " + x.getMessage(), x);
-            } catch (RuntimeException | Error x) {
-                model.release();
-                throw x;
+            } finally {
+                modelSlots.release(); // the model is free for the next scan while this one is written and scored
             }
-        } finally {
-            modelSlots.release();
-        }
-        try {
             long t2 = System.nanoTime();
             Path mask = store.maskPath(event.scanId(), model.version());
             removeStaleTemporaries(mask);
@@ -230,7 +224,9 @@ public final class ScanProcessor {
                     timings.infer(), timings.write(), ms(System.nanoTime() - t3));
             return new Outcome(events, null, timings, model.version());
         } finally {
-            model.release();
+            if (model != null) {
+                model.release();
+            }
         }
     }
 
