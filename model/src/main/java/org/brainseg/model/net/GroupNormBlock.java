@@ -16,7 +16,8 @@ import ai.djl.util.PairList;
  *
  * <p>Biased variance, epsilon {@value NormalizationLayers#EPSILON}, as
  * {@code torch.nn.functional.group_norm}; computed by PyTorch's batch-norm kernel on a (1, N·G, -1)
- * view (see {@link #normalize}).
+ * view (see {@link #normalize}), then γ, β in one more pass ({@link #scaleShift}); for instance
+ * normalization γ and β go into the same kernel call.
  */
 public final class GroupNormBlock extends AffineNormBlock {
     private final int groups;
@@ -38,7 +39,26 @@ public final class GroupNormBlock extends AffineNormBlock {
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         checkInput(x);
+        if (groups == channels) {
+            return new NDList(instanceNormalize(ps, x, training));
+        }
         return new NDList(scaleShift(ps, normalize(x, groups), training));
+    }
+
+    /**
+     * Instance normalization with γ and β inside the kernel: on the (1, N·C, rest) view each row is
+     * one (sample, channel), so γ and β repeated once per sample are the kernel's own weights, and
+     * the whole block is one native operator.
+     */
+    private NDArray instanceNormalize(ParameterStore ps, NDArray x, boolean training) {
+        long samples = x.getShape().get(0);
+        NDArray g = gamma(ps, x, training);
+        NDArray b = beta(ps, x, training);
+        if (samples > 1) {
+            g = g.tile(samples);
+            b = b.tile(samples);
+        }
+        return normalizeRows(x, samples * channels, g, b);
     }
 
     /**
@@ -50,13 +70,19 @@ public final class GroupNormBlock extends AffineNormBlock {
      * and kept their intermediates for backward (docs/BENCHMARKS.md, Optimizations).
      */
     static NDArray normalize(NDArray x, int groups) {
+        long rows = x.getShape().get(0) * groups;
+        NDManager m = x.getManager();
+        return normalizeRows(x, rows, m.ones(new Shape(rows)), m.zeros(new Shape(rows)));
+    }
+
+    /** x viewed as (1, rows, rest), each row normalized and then scaled and shifted by its weight and bias. */
+    private static NDArray normalizeRows(NDArray x, long rows, NDArray weight, NDArray bias) {
         Shape shape = x.getShape();
-        long rows = shape.get(0) * groups;
         NDManager m = x.getManager();
         Shape stats = new Shape(rows);
         // Running statistics are required by the kernel but unused: momentum 0 (DJL's 1) leaves them as they are.
         NDArray normalized = x.getNDArrayInternal().batchNorm(x.reshape(1, rows, -1), m.zeros(stats), m.ones(stats),
-                m.ones(stats), m.zeros(stats), -1, 1f, NormalizationLayers.EPSILON, true).singletonOrThrow();
+                weight, bias, -1, 1f, NormalizationLayers.EPSILON, true).singletonOrThrow();
         return normalized.reshape(shape);
     }
 }
