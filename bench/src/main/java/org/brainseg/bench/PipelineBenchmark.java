@@ -38,20 +38,25 @@ import org.brainseg.worker.config.WorkerConfig;
  * imbalance. Warm-up scans, one per worker, run first and are not counted.
  *
  * <p>Two modes. Batch: all scans submitted at once; the overhead per scan is the worker time per
- * scan ({@code wall x workers / scans}) minus the median model time. Paced: one scan at a time,
+ * scan ({@code wall x workers / scans}) minus the mean model time, so the overhead share is the
+ * fraction of the workers' time not spent in the model: {@code 1 - sum(model) / (wall x workers)}.
+ * (Until 2026-12-02 the median model time was subtracted, which goes wrong, even negative, when the
+ * model time varies from scan to scan; {@link Result#medianOverheadShare} keeps that reading.) Paced: one scan at a time,
  * each submitted when the previous is committed; the overhead per scan is the median of
  * (submit-to-committed minus model time). Model time is {@code timingsMs.infer} of each
  * SegmentationCompleted: preprocess, network and postprocess.
  */
 public final class PipelineBenchmark {
-    /** Partitions of brainseg.scans.arrived: divisible by 1, 2 and 3 workers. */
-    public static final int PARTITIONS = 6;
+    /** Partitions of brainseg.scans.arrived: divisible by 1, 2, 3 and 4 workers. */
+    public static final int PARTITIONS = 12;
+    /** The most Worker instances in one benchmark process. */
+    public static final int MAX_WORKERS = 4;
 
     /**
      * @param cases scans to submit, with ground truth (scored like production scans)
      * @param inputRoot the folder holding the scans (the workers may read only there)
      * @param modelDir a model directory named by its version, e.g. {@code models/1}
-     * @param workers Worker instances in this JVM, 1..3, one inference thread each
+     * @param workers Worker instances in this JVM, 1..{@value #MAX_WORKERS}, one inference thread each
      * @param paced one scan at a time instead of all at once
      * @param threads PyTorch intra-op threads per worker (0: cores / workers)
      * @param workDir where masks are written
@@ -74,7 +79,8 @@ public final class PipelineBenchmark {
 
         /** Checks the counts alone, before scans or a model exist. */
         public static void check(int workers, int threads) {
-            StepBenchmark.require(workers >= 1 && workers <= 3, "--workers must be 1..3, got " + workers);
+            StepBenchmark.require(workers >= 1 && workers <= MAX_WORKERS, "--workers must be 1.." + MAX_WORKERS + ", got "
+                    + workers);
             StepBenchmark.require(threads >= 0 && threads <= 256, "--threads must be 0..256, got " + threads);
         }
 
@@ -110,6 +116,10 @@ public final class PipelineBenchmark {
             return Stats.median(scans.stream().mapToDouble(Scan::modelSeconds).toArray());
         }
 
+        public double meanModelSeconds() {
+            return scans.stream().mapToDouble(Scan::modelSeconds).average().orElseThrow();
+        }
+
         public double medianLatencySeconds() {
             return Stats.median(scans.stream().mapToDouble(Scan::latencySeconds).toArray());
         }
@@ -125,7 +135,7 @@ public final class PipelineBenchmark {
             if (config.paced()) {
                 return Stats.median(scans.stream().mapToDouble(s -> s.latencySeconds() - s.modelSeconds()).toArray());
             }
-            return scanSeconds() - medianModelSeconds();
+            return scanSeconds() - meanModelSeconds();
         }
 
         /** Time per scan: worker time per scan in batch mode, median latency when paced. */
@@ -135,6 +145,11 @@ public final class PipelineBenchmark {
 
         public double overheadShare() {
             return overheadSeconds() / scanSeconds();
+        }
+
+        /** Batch mode's share as measured before 2026-12-02: scan s minus the median model time, over scan s. */
+        public double medianOverheadShare() {
+            return config.paced() ? overheadShare() : (scanSeconds() - medianModelSeconds()) / scanSeconds();
         }
     }
 

@@ -95,7 +95,7 @@ class BenchCommandTest {
         "peer --modes backward;unknown mode 'backward'",
         "peer --norms layernorm;unknown normalization 'layernorm'",
         "peer --rounds 0;--rounds must be 1..100",
-        "pipeline --workers 4;--workers must be 1..3",
+        "pipeline --workers 5;--workers must be 1..4",
         "pipeline --spacing 0.1;--spacing must be 0.5..8"})
     void shouldRejectBadArgumentsWithOneLineAndExitCode2(String args, String message) {
         String cache = args.startsWith("step") || args.startsWith("peer") ? "" : " --cache " + tmp; // nothing may be generated before the check
