@@ -53,6 +53,13 @@ class DemoOrthancIT {
             new CohortGenerator(CohortConfig.of(1, 5).withSpacing(3.0)).generate(tmp.resolve("before"), r -> {});
             Case before = DatasetScanner.scan(tmp.resolve("before")).cases().get(0);
             String earlier = CaseStudy.of(before, "before-the-demo").upload(client);
+            // stable before the demo starts: a study still arriving (its StableStudy change not yet
+            // emitted) is in flight, and a bridge that starts from the current change rightly takes it
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!client.getJson("studies/" + earlier).path("IsStable").asBoolean() && System.nanoTime() < until) {
+                Thread.sleep(200);
+            }
+            assertThat(client.getJson("studies/" + earlier).path("IsStable").asBoolean()).as("the earlier study is stable").isTrue();
 
             ByteArrayOutputStream buf = new ByteArrayOutputStream();
             DemoRunner.Summary s = new DemoRunner(options(tmp.resolve("work"), orthanc.url()),
