@@ -21,6 +21,8 @@ Two ways to run it:
        "threads":2,"warmup":1}                                   -> {"ok":true,"params":N}
       {"cmd":"run"}                                              -> {"ms":12.3}
       {"cmd":"matmul","n":2048,"reps":5}                         -> {"ms":[...]}
+      {"cmd":"profile","out":"/tmp/peer.json"}                   -> {"ms":12.3} (one run under torch's
+                                                                    profiler, written as a Chrome trace)
       {"cmd":"quit"}
   torch_peer.py --patch 64 --batch 1 --norm layer --mode forward --rounds 5 [--threads 2]
                               stand-alone: prints the median ms.
@@ -214,6 +216,11 @@ def serve():
                          "threads": torch.get_num_threads(), "torch": torch.__version__}
             elif cmd == "run":
                 reply = {"ms": bench.once()}
+            elif cmd == "profile":
+                with torch.autograd.profiler.profile() as prof:
+                    ms = bench.once()
+                prof.export_chrome_trace(req["out"])
+                reply = {"ms": ms}
             elif cmd == "matmul":
                 if req.get("threads", 0) > 0:
                     torch.set_num_threads(req["threads"])

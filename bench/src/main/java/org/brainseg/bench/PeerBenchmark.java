@@ -8,12 +8,15 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Adam;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -134,6 +137,17 @@ public final class PeerBenchmark {
 
     /** Runs one row: both sides set up and warm up, then {@code rounds} alternating rounds. */
     public Row run(TorchPeer peer, Case c, int rounds, int warmup, Consumer<String> progress) throws IOException {
+        return run(peer, c, rounds, warmup, null, progress);
+    }
+
+    /**
+     * As {@link #run(TorchPeer, Case, int, int, Consumer)}; with {@code profileDir}, after the
+     * measured rounds one more operation of each side runs under PyTorch's profiler (ours through
+     * DJL's {@code JniUtils.startProfile}, the peer's through {@code torch.autograd.profiler}) and
+     * writes {@code ours-ROW.json} and {@code peer-ROW.json} (Chrome traces) there.
+     */
+    public Row run(TorchPeer peer, Case c, int rounds, int warmup, Path profileDir, Consumer<String> progress)
+            throws IOException {
         double load0 = LoadAverage.oneMinute();
         UNetConfig arch = UNetConfig.brats(depth, width, c.normalization());
         double gflop = (c.mode() == Mode.TRAIN ? UNetFlops.trainingStep(arch, c.batch(), c.patch(), c.patch(), c.patch())
@@ -155,6 +169,14 @@ public final class PeerBenchmark {
                 }
                 progress.accept(String.format(Locale.ROOT, "%s %d³×%d %s: %.0f vs %.0f ms", c.mode(), c.patch(), c.batch(),
                         c.normalization(), ours[r], theirs[r]));
+            }
+            if (profileDir != null) {
+                String row = String.format(Locale.ROOT, "%s-%d-%d-%s", c.mode().id, c.patch(), c.batch(), c.normalization().wire());
+                Files.createDirectories(profileDir);
+                JniUtils.startProfile(false, false, false);
+                o.once();
+                JniUtils.stopProfile(profileDir.resolve("ours-" + row + ".json").toAbsolutePath().toString());
+                peer.profile(profileDir.resolve("peer-" + row + ".json"));
             }
         }
         return new Row(c, gflop, ours, theirs, load0, LoadAverage.oneMinute());

@@ -43,6 +43,12 @@ public final class TorchPeer implements AutoCloseable {
         return call(JSON.createObjectNode().put("cmd", "run")).path("ms").asDouble();
     }
 
+    /** One operation under PyTorch's profiler, its events written to {@code trace} (Chrome trace JSON); returns its ms. */
+    public double profile(java.nio.file.Path trace) throws IOException {
+        return call(JSON.createObjectNode().put("cmd", "profile").put("out", trace.toAbsolutePath().toString())).path("ms")
+                .asDouble();
+    }
+
     /** Times of {@code reps} n × n float32 matrix products after one warm-up, in milliseconds. */
     public double[] matmul(int n, int reps, int threads) throws IOException {
         JsonNode ms = call(JSON.createObjectNode().put("cmd", "matmul").put("n", n).put("reps", reps).put("threads", threads))

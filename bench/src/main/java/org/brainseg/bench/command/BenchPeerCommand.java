@@ -80,6 +80,10 @@ final class BenchPeerCommand implements Callable<Integer> {
     @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with torch (default: ${DEFAULT-VALUE})")
     String python;
 
+    @Option(names = "--profile", paramLabel = "DIR", description = "after each row, profile one more operation of each side "
+            + "with PyTorch's profiler: DIR/ours-ROW.json and DIR/peer-ROW.json (Chrome traces; bench/profile_table.py sums them)")
+    Path profile;
+
     @Option(names = "--csv", paramLabel = "FILE", description = "write every row (and every round's times) to this CSV")
     Path csv;
 
@@ -100,7 +104,7 @@ final class BenchPeerCommand implements Callable<Integer> {
             peak = bench.peak(peer, matmul, matmulRounds);
             bar.step(String.format(Locale.ROOT, "peak %.0f / %.0f GFLOP/s", peak.oursGflops(), peak.peerGflops()));
             for (Case c : cases) {
-                Row r = bench.run(peer, c, rounds, warmup, msg -> { });
+                Row r = bench.run(peer, c, rounds, warmup, profile, msg -> { });
                 rows.add(r);
                 bar.step(String.format(Locale.ROOT, "%s %d³×%d %s: %.2f×", c.mode(), c.patch(), c.batch(), c.normalization(),
                         r.ratio()));

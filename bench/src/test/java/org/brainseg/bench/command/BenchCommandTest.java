@@ -60,7 +60,8 @@ class BenchCommandTest {
         assumeTrue(torchAvailable(), "/usr/bin/python3 with torch is not installed (CI installs python3-torch)");
         Path csv = tmp.resolve("peer.csv");
         BenchRun r = BenchRun.run("peer", "--patches", "8", "--batches", "1", "--norms", "layer", "--depth", "2",
-                "--width", "2", "--rounds", "1", "--warmup", "0", "--matmul", "64", "--matmul-rounds", "1", "--csv", csv.toString());
+                "--width", "2", "--rounds", "1", "--warmup", "0", "--matmul", "64", "--matmul-rounds", "1", "--csv", csv.toString(),
+                "--profile", tmp.resolve("prof").toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("| median GFLOP/s |").contains("| mode | patch | batch | normalization | GFLOP | ours ms |");
         List<String> rows = Files.readAllLines(csv);
@@ -73,6 +74,32 @@ class BenchCommandTest {
             assertThat(Double.parseDouble(f[5])).as("ours ms").isPositive();
             assertThat(Double.parseDouble(f[6])).as("peer ms").isPositive();
             assertThat(Double.parseDouble(f[10])).as("peak GFLOP/s").isPositive();
+        }
+        // --profile: one more operation of each side under PyTorch's profiler, summed per operator by profile_table.py
+        for (String row : List.of("forward-8-1-layer", "train-8-1-layer")) {
+            Path ours = tmp.resolve("prof/ours-" + row + ".json");
+            Path peer = tmp.resolve("prof/peer-" + row + ".json");
+            assertThat(ours).isNotEmptyFile();
+            assertThat(peer).isNotEmptyFile();
+            ProfileTable t = ProfileTable.run(ours.toString(), peer.toString());
+            assertThat(t.code()).as(t.out()).isZero();
+            assertThat(t.out()).contains("| operator | ours self ms (calls) | peer self ms (calls) | ours / peer |")
+                    .contains("convolution").contains("**all, summed over threads**");
+        }
+        ProfileTable broken = ProfileTable.run(csv.toString(), csv.toString());
+        assertThat(broken.code()).isNotZero();
+        assertThat(broken.out()).contains("not a readable Chrome trace");
+    }
+
+    /** bench/profile_table.py run with Debian's Python; stdout and stderr together. */
+    private record ProfileTable(int code, String out) {
+        static ProfileTable run(String... args) throws Exception {
+            Path script = Files.exists(Path.of("profile_table.py")) ? Path.of("profile_table.py") : Path.of("bench/profile_table.py");
+            List<String> cmd = new java.util.ArrayList<>(List.of("/usr/bin/python3", script.toString()));
+            cmd.addAll(List.of(args));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            return new ProfileTable(p.waitFor(), out);
         }
     }
 
