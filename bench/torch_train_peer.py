@@ -168,7 +168,8 @@ def volume_loss(probs, labels):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cases", required=True, help="folder written by ./bench/run preprocess")
-    ap.add_argument("--split", required=True, help="a brainseg model.json: its trainCases and validationCases are used")
+    ap.add_argument("--split", required=True, help="a brainseg model.json, or a JSON of the same keys: its trainCases and "
+                    "validationCases are used; testCases, where given, are scored once on the kept epoch (test.json)")
     ap.add_argument("--norm", default="layer")
     ap.add_argument("--depth", type=int, default=3)
     ap.add_argument("--width", type=int, default=8)
@@ -189,6 +190,7 @@ def main():
         manifest = json.load(f)
     info = manifest.get("training", manifest)
     train_ids, val_ids = info.get("trainCases"), info.get("validationCases")
+    test_ids = info.get("testCases") or []
     if not train_ids:
         raise SystemExit("%s has no trainCases: give the model.json of a brainseg train run" % a.split)
     train = [load_case(a.cases, i) for i in train_ids]
@@ -200,6 +202,7 @@ def main():
     sampler = Sampler(train, a.patch, a.foreground, a.seed)
     os.makedirs(a.out, exist_ok=True)
     best = -1.0
+    best_state, best_epoch = None, 0
     t = 0
     with open(os.path.join(a.out, "epochs.csv"), "w") as csv:
         csv.write("epoch,train_loss,val_loss," + ",".join("dice_" + k for k in KEYS) + ",lr,seconds,best\n")
@@ -230,6 +233,8 @@ def main():
             mean_regions = (dice["WT"] + dice["TC"] + dice["ET"]) / 3 if dice else -float(np.mean(losses))
             is_best = mean_regions > best
             best = max(best, mean_regions)
+            if is_best:
+                best_state, best_epoch = {k: v.detach().clone() for k, v in net.state_dict().items()}, epoch
             row = [str(epoch), "%.6f" % np.mean(losses), "%.6f" % np.mean(vloss) if vloss else ""]
             row += ["%.6f" % dice[k] if dice else "" for k in KEYS]
             row += ["%.6g" % lr, "%.2f" % (time.perf_counter() - t0), "true" if is_best else "false"]
@@ -237,6 +242,20 @@ def main():
             csv.flush()
             print("epoch %d/%d: train loss %.4f, val loss %s, Dice WT %s TC %s ET %s" % (
                 epoch, a.epochs, np.mean(losses), row[2], row[6], row[7], row[8]), flush=True)
+    if test_ids:
+        # the test cases choose nothing: scored once, on the epoch validation kept
+        net.load_state_dict(best_state)
+        net.eval()
+        scores = []
+        for i in test_ids:
+            img, lab = load_case(a.cases, i)
+            scores.append(dice_scores(np.argmax(predict(net, img, a.patch), 0), lab))
+        mean = {k: float(np.mean([s[k] for s in scores])) for k in KEYS}
+        with open(os.path.join(a.out, "test.json"), "w") as f:
+            json.dump({"keptEpoch": best_epoch, "testCases": test_ids, "mean": mean,
+                       "perCase": dict(zip(test_ids, [{k: float(s[k]) for k in KEYS} for s in scores]))}, f, indent=1)
+        print("test (%d cases, epoch %d): WT %.3f TC %.3f ET %.3f" % (len(test_ids), best_epoch, mean["WT"], mean["TC"],
+                                                                       mean["ET"]), flush=True)
 
 
 if __name__ == "__main__":
