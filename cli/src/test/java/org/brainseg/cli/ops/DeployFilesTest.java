@@ -235,6 +235,12 @@ class DeployFilesTest {
         assertThat(Files.readString(Repo.file("deploy/image/brainseg"))).contains("-Dai.djl.offline=true")
                 .contains("-jar /opt/brainseg/brainseg.jar");
         assertThat(Repo.file("deploy/image/brainseg")).isExecutable();
+        // the entry point sources the allocator settings (as ./brainseg does); both runtime bases copy them
+        assertThat(Files.readString(Repo.file("deploy/image/brainseg"))).contains(". /usr/local/lib/brainseg/allocator.sh");
+        assertThat(Files.readString(Repo.file("deploy/image/allocator.sh"))).contains("MALLOC_ARENA_MAX").contains("BRAINSEG_GLIBC_MALLOC");
+        for (String base : List.of("runtime-cpu", "runtime-cuda")) {
+            assertThat(stages.get(base)).as(base).contains("COPY deploy/image/allocator.sh /usr/local/lib/brainseg/allocator.sh");
+        }
         Map<String, Integer> ports = Map.of("worker", Contract.WORKER_PORT, "trainer", Contract.TRAINER_PORT);
         for (String service : List.of("worker", "trainer")) {
             for (String stage : List.of(service, service + "-cuda")) {
@@ -251,6 +257,9 @@ class DeployFilesTest {
         }
         List<String> ignored = Files.readString(Repo.file(".dockerignore")).lines().filter(l -> !l.startsWith("#")).toList();
         assertThat(ignored).contains("**/target").noneMatch(l -> l.startsWith("deploy") || l.contains("pom") || l.contains("src"));
+        // the shipped model is packed into the model jar by the image's Maven build: it must reach the build context
+        assertThat(ignored.indexOf("!models/default")).as("models/default is re-included after any models exclusion")
+                .isGreaterThan(ignored.indexOf("models"));
     }
 
     private static JsonNode compose() throws Exception {
