@@ -201,7 +201,7 @@ def main():
     total = a.epochs * a.steps_per_epoch
     sampler = Sampler(train, a.patch, a.foreground, a.seed)
     os.makedirs(a.out, exist_ok=True)
-    best = -1.0
+    best = -float("inf")  # without validation cases an epoch's score is minus its training loss
     best_state, best_epoch = None, 0
     t = 0
     with open(os.path.join(a.out, "epochs.csv"), "w") as csv:

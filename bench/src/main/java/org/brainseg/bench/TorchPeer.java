@@ -44,7 +44,7 @@ public final class TorchPeer implements AutoCloseable {
     }
 
     /** One operation under PyTorch's profiler, its events written to {@code trace} (Chrome trace JSON); returns its ms. */
-    public double profile(java.nio.file.Path trace) throws IOException {
+    public double profile(Path trace) throws IOException {
         return call(JSON.createObjectNode().put("cmd", "profile").put("out", trace.toAbsolutePath().toString())).path("ms")
                 .asDouble();
     }

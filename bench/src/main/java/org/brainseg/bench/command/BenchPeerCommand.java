@@ -151,6 +151,9 @@ final class BenchPeerCommand implements Callable<Integer> {
 
     private List<Case> parseCases() {
         BadInputException.requireRange("--rounds", rounds, 1, 100);
+        if (profile != null && Files.exists(profile) && !Files.isDirectory(profile)) {
+            throw new BadInputException("--profile " + profile + " is not a directory");
+        }
         BadInputException.requireRange("--warmup", warmup, 0, 20);
         if (matmul < 16 || matmul > 16384 || matmulRounds < 1 || matmulRounds > 100) {
             throw new BadInputException("--matmul must be 16..16384 and --matmul-rounds 1..100");

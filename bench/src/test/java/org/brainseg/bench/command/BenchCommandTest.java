@@ -94,8 +94,7 @@ class BenchCommandTest {
     /** bench/profile_table.py run with Debian's Python; stdout and stderr together. */
     private record ProfileTable(int code, String out) {
         static ProfileTable run(String... args) throws Exception {
-            Path script = Files.exists(Path.of("profile_table.py")) ? Path.of("profile_table.py") : Path.of("bench/profile_table.py");
-            List<String> cmd = new java.util.ArrayList<>(List.of("/usr/bin/python3", script.toString()));
+            List<String> cmd = new java.util.ArrayList<>(List.of("/usr/bin/python3", Scripts.find("bench/profile_table.py").toString()));
             cmd.addAll(List.of(args));
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
@@ -122,6 +121,7 @@ class BenchCommandTest {
         "peer --modes backward;unknown mode 'backward'",
         "peer --norms layernorm;unknown normalization 'layernorm'",
         "peer --rounds 0;--rounds must be 1..100",
+        "peer --profile /dev/null;--profile /dev/null is not a directory",
         "pipeline --workers 5;--workers must be 1..4",
         "pipeline --spacing 0.1;--spacing must be 0.5..8"})
     void shouldRejectBadArgumentsWithOneLineAndExitCode2(String args, String message) {
