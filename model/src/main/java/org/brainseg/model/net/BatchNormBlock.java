@@ -7,6 +7,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
+import org.brainseg.model.engine.Scalars;
 
 /**
  * Batch normalization over (N, D, H, W) per channel, as {@code torch.nn.functional.batch_norm}:
@@ -44,7 +45,7 @@ public final class BatchNormBlock extends AffineNormBlock {
             NDArray mean = flat.mean(new int[] {1}, true);
             NDArray centered = flat.sub(mean);
             NDArray var = centered.square().mean(new int[] {1}, true);
-            normalized = centered.div(var.add(NormalizationLayers.EPSILON).sqrt())
+            normalized = centered.div(var.add(Scalars.of(var, NormalizationLayers.EPSILON)).sqrt())
                     .reshape(channels, s.get(0), s.get(2), s.get(3), s.get(4)).transpose(1, 0, 2, 3, 4);
             // Running statistics are updated in place, outside autograd.
             float unbias = perChannel > 1 ? (float) perChannel / (perChannel - 1) : 1f;
@@ -55,7 +56,7 @@ public final class BatchNormBlock extends AffineNormBlock {
             // its result on the model's manager, which lives as long as the model.
             NDArray mean = local(rm, x);
             NDArray var = local(rv, x);
-            normalized = x.sub(mean).div(var.add(NormalizationLayers.EPSILON).sqrt());
+            normalized = x.sub(mean).div(var.add(Scalars.of(var, NormalizationLayers.EPSILON)).sqrt());
         }
         return new NDList(scaleShift(ps, normalized, training));
     }

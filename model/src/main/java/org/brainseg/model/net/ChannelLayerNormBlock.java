@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import org.brainseg.model.engine.Scalars;
 
 /**
  * Layer normalization across the channels of each voxel, as Keras' {@code LayerNormalization}
@@ -23,7 +24,7 @@ public final class ChannelLayerNormBlock extends AffineNormBlock {
         checkInput(x);
         NDArray centered = x.sub(x.mean(new int[] {1}, true));
         NDArray var = centered.square().mean(new int[] {1}, true);
-        NDArray normalized = centered.div(var.add(NormalizationLayers.EPSILON).sqrt());
+        NDArray normalized = centered.div(var.add(Scalars.of(var, NormalizationLayers.EPSILON)).sqrt());
         return new NDList(scaleShift(ps, normalized, training));
     }
 }

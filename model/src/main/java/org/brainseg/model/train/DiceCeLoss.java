@@ -1,6 +1,7 @@
 package org.brainseg.model.train;
 
 import ai.djl.ndarray.NDArray;
+import org.brainseg.model.engine.Scalars;
 
 /**
  * The training loss, as nnU-Net: cross-entropy plus (1 − soft Dice), the soft Dice averaged over
@@ -24,13 +25,14 @@ public final class DiceCeLoss {
         long classes = logits.getShape().get(1);
         long voxels = logits.getShape().size() / classes;
         NDArray logp = logits.logSoftmax(1);
-        NDArray ce = oneHot.mul(logp).sum().neg().div(voxels);
+        NDArray ce = oneHot.mul(logp).sum().neg().div(Scalars.of(logp, voxels));
         NDArray p = logp.exp();
         int[] axes = {0, 2, 3, 4};
         NDArray intersection = p.mul(oneHot).sum(axes);
         NDArray denominator = p.sum(axes).add(oneHot.sum(axes));
-        NDArray dice = intersection.mul(2).add(SMOOTH).div(denominator.add(SMOOTH));
-        return ce.add(dice.get("1:").mean().neg().add(1));
+        NDArray smooth = Scalars.of(logp, SMOOTH);
+        NDArray dice = intersection.mul(Scalars.of(logp, 2)).add(smooth).div(denominator.add(smooth));
+        return ce.add(dice.get("1:").mean().neg().add(Scalars.of(logp, 1)));
     }
 
     /**

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 import org.brainseg.imaging.preprocess.PreprocessOptions;
 import org.brainseg.imaging.preprocess.PreprocessedCase;
 import org.brainseg.model.Phantoms;
@@ -19,6 +20,8 @@ import org.brainseg.model.infer.Segmenter;
 import org.brainseg.schemas.Normalization;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class UNetTrainingTest {
     private static final EngineSettings ENGINE = EngineSettings.of(DeviceChoice.CPU, 1);
@@ -110,6 +113,47 @@ class UNetTrainingTest {
                     }
                 });
         assertThat(other).isNotEqualTo(first);
+    }
+
+    /**
+     * The garbage collector must not change training. DJL's {@code NDArray.mul(Number)} used to put
+     * the number in a Java buffer that autograd did not keep alive: a collection between forward and
+     * backward freed it and backward scaled the gradient by garbage (seen once in CI). A thread that
+     * collects without pause makes that near certain within a few steps; see {@code Scalars}.
+     */
+    @ParameterizedTest
+    @EnumSource(Normalization.class)
+    void shouldTrainTheSameWhileTheGarbageCollectorRuns(Normalization n) throws Exception {
+        List<PreprocessedCase> cases = Phantoms.preprocessed(2, 24, 7);
+        TrainingConfig config = tiny().baseWidth(4).patch(16).epochs(1).stepsPerEpoch(10).seed(5).normalization(n).build();
+        List<Double> quiet = losses(config, cases, tmp.resolve("quiet"));
+        Thread collector = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                System.gc();
+                LockSupport.parkNanos(100_000);
+            }
+        }, "gc-pressure");
+        collector.setDaemon(true);
+        collector.start();
+        List<Double> collected;
+        try {
+            collected = losses(config, cases, tmp.resolve("collected"));
+        } finally {
+            collector.interrupt();
+            collector.join();
+        }
+        assertThat(collected).hasSize(10).isEqualTo(quiet);
+    }
+
+    private static List<Double> losses(TrainingConfig config, List<PreprocessedCase> cases, Path dir) throws Exception {
+        List<Double> out = new ArrayList<>();
+        new UNetTraining(config, ENGINE).fit(cases, List.of(), dir, new TrainingListener() {
+            @Override
+            public void onStep(StepProgress p) {
+                out.add(p.loss());
+            }
+        });
+        return out;
     }
 
     @Test
