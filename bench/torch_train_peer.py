@@ -52,6 +52,9 @@ def load_case(folder, case_id):
     chans = []
     for c in range(4):
         path = os.path.join(folder, "%s_%04d.nii.gz" % (case_id, c))
+        if not os.path.isfile(path):
+            raise SystemExit("case %s: %s is missing (--cases must be a folder written by ./bench/run preprocess)"
+                             % (case_id, path))
         chans.append(np.asarray(nib.load(path).dataobj, dtype=np.float32).transpose(2, 1, 0))
     seg = np.asarray(nib.load(os.path.join(folder, case_id + "_seg.nii.gz")).dataobj).transpose(2, 1, 0)
     labels = np.rint(seg).astype(np.uint8)
@@ -186,8 +189,15 @@ def main():
     if a.threads > 0:
         torch.set_num_threads(a.threads)
     torch.set_num_interop_threads(1)
-    with open(a.split) as f:
-        manifest = json.load(f)
+    if a.epochs < 1 or a.steps_per_epoch < 1:
+        raise SystemExit("--epochs and --steps-per-epoch must be at least 1, got %d and %d" % (a.epochs, a.steps_per_epoch))
+    try:
+        with open(a.split) as f:
+            manifest = json.load(f)
+    except (OSError, ValueError) as e:
+        raise SystemExit("--split %s: not a readable JSON file (%s)" % (a.split, e))
+    if not isinstance(manifest, dict):
+        raise SystemExit("--split %s: expected a JSON object with trainCases" % a.split)
     info = manifest.get("training", manifest)
     train_ids, val_ids = info.get("trainCases"), info.get("validationCases")
     test_ids = info.get("testCases") or []

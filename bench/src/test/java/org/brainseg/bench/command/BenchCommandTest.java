@@ -81,25 +81,51 @@ class BenchCommandTest {
             Path peer = tmp.resolve("prof/peer-" + row + ".json");
             assertThat(ours).isNotEmptyFile();
             assertThat(peer).isNotEmptyFile();
-            ProfileTable t = ProfileTable.run(ours.toString(), peer.toString());
+            PythonScript t = PythonScript.run("bench/profile_table.py", ours.toString(), peer.toString());
             assertThat(t.code()).as(t.out()).isZero();
             assertThat(t.out()).contains("| operator | ours self ms (calls) | peer self ms (calls) | ours / peer |")
                     .contains("convolution").contains("**all, summed over threads**");
         }
-        ProfileTable broken = ProfileTable.run(csv.toString(), csv.toString());
+        PythonScript broken = PythonScript.run("bench/profile_table.py", csv.toString(), csv.toString());
         assertThat(broken.code()).isNotZero();
         assertThat(broken.out()).contains("not a readable Chrome trace");
     }
 
-    /** bench/profile_table.py run with Debian's Python; stdout and stderr together. */
-    private record ProfileTable(int code, String out) {
-        static ProfileTable run(String... args) throws Exception {
-            List<String> cmd = new java.util.ArrayList<>(List.of("/usr/bin/python3", Scripts.find("bench/profile_table.py").toString()));
+    /** A script under bench/ run with Debian's Python; stdout and stderr together. */
+    private record PythonScript(int code, String out) {
+        static PythonScript run(String script, String... args) throws Exception {
+            List<String> cmd = new java.util.ArrayList<>(List.of("/usr/bin/python3", Scripts.find(script).toString()));
             cmd.addAll(List.of(args));
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            return new ProfileTable(p.waitFor(), out);
+            return new PythonScript(p.waitFor(), out);
         }
+    }
+
+    /** The training peer refuses a broken split, missing cases and an empty budget with one line, before any training. */
+    @Test
+    void shouldRejectBadInputToTheTrainingPeerWithAClearMessage() throws Exception {
+        assumeTrue(torchAvailable(), "/usr/bin/python3 with torch is not installed (CI installs python3-torch)");
+        Path notJson = Files.writeString(tmp.resolve("split.txt"), "not json");
+        Path list = Files.writeString(tmp.resolve("list.json"), "[1, 2]");
+        Path split = Files.writeString(tmp.resolve("split.json"), "{\"trainCases\": [\"nope\"]}");
+        String out = tmp.resolve("peer").toString();
+        String cases = tmp.toString();
+        String[][] runs = {
+            {"--cases", cases, "--split", tmp.resolve("missing.json").toString(), "--out", out, "not a readable JSON file"},
+            {"--cases", cases, "--split", notJson.toString(), "--out", out, "not a readable JSON file"},
+            {"--cases", cases, "--split", list.toString(), "--out", out, "expected a JSON object with trainCases"},
+            {"--cases", cases, "--split", split.toString(), "--out", out, "--epochs", "0",
+                "--epochs and --steps-per-epoch must be at least 1"},
+            {"--cases", cases, "--split", split.toString(), "--out", out, "case nope: " + tmp.resolve("nope_0000.nii.gz")
+                + " is missing"},
+        };
+        for (String[] run : runs) {
+            PythonScript r = PythonScript.run("bench/torch_train_peer.py", Arrays.copyOf(run, run.length - 1));
+            assertThat(r.code()).as(r.out()).isEqualTo(1);
+            assertThat(r.out().strip()).as(r.out()).contains(run[run.length - 1]).doesNotContain("Traceback");
+        }
+        assertThat(tmp.resolve("peer")).doesNotExist();
     }
 
     @ParameterizedTest
