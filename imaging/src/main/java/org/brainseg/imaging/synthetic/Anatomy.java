@@ -3,6 +3,7 @@ package org.brainseg.imaging.synthetic;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Objects;
 import org.brainseg.imaging.Affine;
 import org.brainseg.imaging.Volume;
@@ -23,6 +24,15 @@ import org.brainseg.imaging.nifti.NiftiReader;
 public final class Anatomy {
     /** The real brain used by default when installed. */
     public static final Path DEFAULT_TEMPLATE = Path.of("/usr/share/mricron/templates/ch2bet.nii.gz");
+    /**
+     * System property choosing the default anatomy: {@code phantom} forces the procedural phantom
+     * even where ch2bet is installed (so a machine with {@code mricron-data} can run what a bare
+     * machine runs), {@code auto} or unset keeps the rule of {@link #load}. The environment variable
+     * {@link #ANATOMY_ENV} does the same where a property cannot reach (forked test JVMs, scripts).
+     */
+    public static final String ANATOMY_PROPERTY = "brainseg.anatomy";
+    /** Environment variable read when {@link #ANATOMY_PROPERTY} is not set. */
+    public static final String ANATOMY_ENV = "BRAINSEG_ANATOMY";
     /** Tissue coordinates are clamped to this margin beyond CSF and WM. */
     static final float EXTRAPOLATE = 0.3f;
 
@@ -57,17 +67,40 @@ public final class Anatomy {
     }
 
     /**
-     * The anatomy to use: {@code t1} when given, else {@link #DEFAULT_TEMPLATE} when installed,
-     * else the procedural phantom.
+     * The anatomy to use: {@code t1} when given, else the procedural phantom when
+     * {@link #ANATOMY_PROPERTY} (or {@link #ANATOMY_ENV}) says {@code phantom}, else
+     * {@link #DEFAULT_TEMPLATE} when installed, else the procedural phantom.
      */
     public static Anatomy load(Path t1) throws IOException {
         if (t1 != null) {
             return fromFile(t1);
         }
-        if (Files.isRegularFile(DEFAULT_TEMPLATE)) {
+        if (!phantomForced() && Files.isRegularFile(DEFAULT_TEMPLATE)) {
             return fromFile(DEFAULT_TEMPLATE);
         }
         return phantom();
+    }
+
+    /**
+     * Whether {@link #ANATOMY_PROPERTY} or {@link #ANATOMY_ENV} forces the phantom; any value other
+     * than {@code phantom}, {@code auto} or empty is refused, naming the setting, so a typo cannot
+     * silently leave the installed brain in use.
+     */
+    static boolean phantomForced() {
+        String property = System.getProperty(ANATOMY_PROPERTY);
+        String name = property != null ? ANATOMY_PROPERTY : ANATOMY_ENV;
+        String value = property != null ? property : System.getenv(ANATOMY_ENV);
+        return parseChoice(name, value);
+    }
+
+    /** {@code phantom} → true; {@code auto}, blank or null → false; anything else refused. */
+    static boolean parseChoice(String name, String value) {
+        String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
+        return switch (v) {
+            case "phantom" -> true;
+            case "", "auto" -> false;
+            default -> throw new IllegalArgumentException(name + "=" + value + ": expected phantom or auto");
+        };
     }
 
     /** A skull-stripped T1 image (brain > 0, background 0). */

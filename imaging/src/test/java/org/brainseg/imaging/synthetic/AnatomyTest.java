@@ -21,7 +21,7 @@ class AnatomyTest {
     @Test
     void shouldUseTheMricronTemplateWhenInstalledElseThePhantom() throws IOException {
         Anatomy a = Anatomy.load(null);
-        if (Files.isRegularFile(Anatomy.DEFAULT_TEMPLATE)) {
+        if (!Anatomy.phantomForced() && Files.isRegularFile(Anatomy.DEFAULT_TEMPLATE)) {
             assertThat(a.isPhantom()).isFalse();
             assertThat(a.description()).contains("ch2bet");
         } else {
@@ -31,6 +31,33 @@ class AnatomyTest {
         assertThat(means[0]).isLessThan(means[1]);
         assertThat(means[1]).isLessThan(means[2]);
         assertThat(a.brainMl()).isBetween(900.0, 2000.0);
+    }
+
+    @Test
+    void shouldForceThePhantomOnlyForPhantomAndRefuseAnUnknownChoiceNamingTheSetting() {
+        assertThat(Anatomy.parseChoice(Anatomy.ANATOMY_ENV, "phantom")).isTrue();
+        assertThat(Anatomy.parseChoice(Anatomy.ANATOMY_ENV, " PHANTOM ")).isTrue();
+        assertThat(Anatomy.parseChoice(Anatomy.ANATOMY_ENV, "auto")).isFalse();
+        assertThat(Anatomy.parseChoice(Anatomy.ANATOMY_ENV, "")).isFalse();
+        assertThat(Anatomy.parseChoice(Anatomy.ANATOMY_ENV, null)).isFalse();
+        assertThatThrownBy(() -> Anatomy.parseChoice(Anatomy.ANATOMY_PROPERTY, "phantm"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("brainseg.anatomy=phantm: expected phantom or auto");
+    }
+
+    @Test
+    void shouldLoadThePhantomWhenThePropertyForcesItWhateverIsInstalled() throws IOException {
+        String before = System.getProperty(Anatomy.ANATOMY_PROPERTY);
+        System.setProperty(Anatomy.ANATOMY_PROPERTY, "phantom");
+        try {
+            assertThat(Anatomy.load(null).isPhantom()).isTrue();
+        } finally {
+            if (before == null) {
+                System.clearProperty(Anatomy.ANATOMY_PROPERTY);
+            } else {
+                System.setProperty(Anatomy.ANATOMY_PROPERTY, before);
+            }
+        }
     }
 
     @Test
