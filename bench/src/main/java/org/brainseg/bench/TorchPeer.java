@@ -11,6 +11,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import org.brainseg.imaging.io.JsonMappers;
 
 /**
  * The PyTorch peer ({@code bench/torch_peer.py --serve}) as a child process that waits on its stdin
@@ -18,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * per line, one JSON reply per line. Owns the process; {@link #close()} ends it.
  */
 public final class TorchPeer implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.plain();
     private final Process process;
     private final Writer in;
     private final BufferedReader out;

@@ -1,17 +1,21 @@
 package org.brainseg.cli;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.brainseg.imaging.Volume;
 import org.brainseg.imaging.dataset.CaseLoader;
 import org.brainseg.imaging.labels.LabelConvention;
+import org.brainseg.imaging.metrics.Score;
 import org.brainseg.imaging.metrics.SegmentationMetrics;
 import org.brainseg.imaging.nifti.NiftiImage;
 import org.brainseg.imaging.nifti.NiftiReader;
+import org.brainseg.schemas.RegionValues;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code brainseg dice}: Dice and HD95 of a mask against a ground truth, per label and region. */
 @Command(
@@ -55,7 +59,14 @@ final class DiceCommand implements Callable<Integer> {
             throw new BadInputException("--pred and --truth have different affines: " + p.affine() + " vs " + t.affine());
         }
         SegmentationMetrics.Report r = SegmentationMetrics.compute(p, t);
-        spec.commandLine().getOut().println(Json.write(r));
+        Map<String, Score> labels = new LinkedHashMap<>();
+        r.labels().forEach((l, s) -> labels.put(RegionValues.key(l), s));
+        Map<String, Score> regions = new LinkedHashMap<>();
+        r.regions().forEach((g, s) -> regions.put(RegionValues.key(g), s));
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("labels", labels);
+        doc.put("regions", regions);
+        spec.commandLine().getOut().println(Json.write(doc));
         return 0;
     }
 

@@ -1,7 +1,5 @@
 package org.brainseg.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,10 +14,12 @@ import org.brainseg.imaging.dataset.CaseLoader;
 import org.brainseg.imaging.dataset.DatasetScan;
 import org.brainseg.imaging.dataset.DatasetScanner;
 import org.brainseg.imaging.dataset.LoadedCase;
+import org.brainseg.imaging.io.JsonMappers;
 import org.brainseg.model.artifact.ShippedModel;
 import org.brainseg.model.infer.Segmentation;
 import org.brainseg.model.infer.Segmenter;
 import org.brainseg.model.train.DiceScore;
+import org.brainseg.schemas.RegionValues;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -77,7 +77,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 long t0 = System.nanoTime();
                 Segmentation seg = segmenter.segment(lc, inference.tta);
                 double s = (System.nanoTime() - t0) / 1e9;
-                Map<String, Double> dice = DiceScore.of(seg.mask().data(), lc.labels().data());
+                Map<String, Double> dice = DiceScore.of(seg.mask().data(), lc.labels().data()).byKey();
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("case", lc.id());
                 row.put("dice", dice);
@@ -90,17 +90,17 @@ final class EvaluateCommand implements Callable<Integer> {
             }
         }
         out.printf(Locale.ROOT, "model %s on %d cases of %s%n", modelDir, labelled.size(), data);
-        out.printf(Locale.ROOT, "%-22s %s%n", "case", String.join(" ", java.util.Arrays.stream(DiceScore.KEYS)
+        out.printf(Locale.ROOT, "%-22s %s%n", "case", String.join(" ", RegionValues.KEYS.stream()
                 .map(k -> String.format(Locale.ROOT, "%9s", k)).toList()));
         for (Map<String, Object> r : rows) {
             @SuppressWarnings("unchecked")
             Map<String, Double> d = (Map<String, Double>) r.get("dice");
-            out.printf(Locale.ROOT, "%-22s %s%n", r.get("case"), String.join(" ", java.util.Arrays.stream(DiceScore.KEYS)
+            out.printf(Locale.ROOT, "%-22s %s%n", r.get("case"), String.join(" ", RegionValues.KEYS.stream()
                     .map(k -> String.format(Locale.ROOT, "%9.3f", d.get(k))).toList()));
         }
         Map<String, Object> summary = new LinkedHashMap<>();
         StringBuilder line = new StringBuilder();
-        for (String k : DiceScore.KEYS) {
+        for (String k : RegionValues.KEYS) {
             double[] v = byKey.get(k).stream().mapToDouble(Double::doubleValue).toArray();
             double mean = java.util.Arrays.stream(v).average().orElse(Double.NaN);
             double sd = v.length < 2 ? 0 : Math.sqrt(java.util.Arrays.stream(v).map(x -> (x - mean) * (x - mean)).sum() / (v.length - 1));
@@ -116,7 +116,7 @@ final class EvaluateCommand implements Callable<Integer> {
             doc.put("cases", rows);
             doc.put("dice", summary);
             doc.put("medianSecondsPerCase", median);
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), doc);
+            JsonMappers.indented().writeValue(json.toFile(), doc);
         }
         return 0;
     }

@@ -83,8 +83,8 @@ final class ExperimentCommand implements Callable<Integer> {
                         @Override
                         public void onStep(StepProgress p) {
                             bar.update(p.globalStep(), String.format(Locale.ROOT, "epoch %d/%d loss %.3f%s", p.epoch(),
-                                    p.epochs(), p.loss(), p.lastValDice().isEmpty() ? ""
-                                            : String.format(Locale.ROOT, ", val Dice WT %.3f", p.lastValDice().get("WT"))));
+                                    p.epochs(), p.loss(), p.lastValDice() == null ? ""
+                                            : String.format(Locale.ROOT, ", val Dice WT %.3f", p.lastValDice().wt())));
                         }
 
                         @Override

@@ -3,10 +3,11 @@ package org.brainseg.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import org.brainseg.imaging.io.JsonMappers;
 
 /** The JSON the commands print: one object, keys in insertion order. */
 final class Json {
-    static final ObjectMapper MAPPER = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+    static final ObjectMapper MAPPER = JsonMappers.plain().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 
     private Json() {}
 

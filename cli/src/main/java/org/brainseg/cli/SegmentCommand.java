@@ -1,7 +1,5 @@
 package org.brainseg.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -14,6 +12,7 @@ import org.brainseg.imaging.dataset.DatasetScan;
 import org.brainseg.imaging.dataset.DatasetScanner;
 import org.brainseg.imaging.dataset.LoadedCase;
 import org.brainseg.imaging.dataset.Modality;
+import org.brainseg.imaging.io.JsonMappers;
 import org.brainseg.imaging.labels.LabelConvention;
 import org.brainseg.imaging.nifti.NiftiDataType;
 import org.brainseg.imaging.nifti.NiftiWriter;
@@ -119,7 +118,7 @@ final class SegmentCommand implements Callable<Integer> {
         report.put("timingsMs", timings);
         report.put("modelSha256", sha);
         report.put("tta", inference.tta);
-        spec.commandLine().getOut().println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+        spec.commandLine().getOut().println(JsonMappers.indented()
                 .writeValueAsString(report));
         return 0;
     }

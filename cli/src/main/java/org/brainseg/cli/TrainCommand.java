@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.brainseg.imaging.dataset.Case;
 import org.brainseg.imaging.dataset.DatasetScan;
@@ -24,6 +23,7 @@ import org.brainseg.model.train.TrainingListener;
 import org.brainseg.model.train.TrainingResult;
 import org.brainseg.model.train.UNetTraining;
 import org.brainseg.schemas.Normalization;
+import org.brainseg.schemas.RegionValues;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -114,10 +114,10 @@ final class TrainCommand implements Callable<Integer> {
         return t.startingFrom(from);
     }
 
-    private static String dice(Map<String, Double> d) {
-        if (d.isEmpty()) {
+    private static String dice(RegionValues d) {
+        if (d == null) {
             return "";
         }
-        return String.format(Locale.ROOT, ", val Dice WT %.3f TC %.3f ET %.3f", d.get("WT"), d.get("TC"), d.get("ET"));
+        return String.format(Locale.ROOT, ", val Dice WT %.3f TC %.3f ET %.3f", d.wt(), d.tc(), d.et());
     }
 }

@@ -2,6 +2,9 @@ package org.brainseg.schemas;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.function.Function;
+import org.brainseg.imaging.labels.Region;
+import org.brainseg.imaging.labels.TumourLabel;
 
 /**
  * 95th percentile Hausdorff distance in millimetres per label and region. A value is null when
@@ -18,12 +21,16 @@ public record Hd95Values(
         @JsonProperty("ET") Double et) {
 
     public Hd95Values {
-        check(edema, "edema");
-        check(ncrNet, "ncrNet");
-        check(enhancing, "enhancing");
-        check(wt, "WT");
-        check(tc, "TC");
-        check(et, "ET");
+        Double[] v = {edema, ncrNet, enhancing, wt, tc, et};
+        for (int i = 0; i < v.length; i++) {
+            check(v[i], RegionValues.KEYS.get(i));
+        }
+    }
+
+    /** Each label's and region's distance (null where undefined) from a function of it. */
+    public static Hd95Values of(Function<TumourLabel, Double> label, Function<Region, Double> region) {
+        return new Hd95Values(label.apply(TumourLabel.EDEMA), label.apply(TumourLabel.NCR_NET),
+                label.apply(TumourLabel.ENHANCING), region.apply(Region.WT), region.apply(Region.TC), region.apply(Region.ET));
     }
 
     private static void check(Double v, String field) {

@@ -22,6 +22,8 @@ import org.brainseg.client.submit.ScanSubmitter;
 import org.brainseg.imaging.Volume;
 import org.brainseg.imaging.dataset.Case;
 import org.brainseg.imaging.dataset.CaseLoader;
+import org.brainseg.imaging.labels.Region;
+import org.brainseg.imaging.labels.TumourLabel;
 import org.brainseg.imaging.metrics.SegmentationMetrics;
 import org.brainseg.imaging.nifti.NiftiReader;
 import org.brainseg.schemas.DiceReported;
@@ -103,10 +105,10 @@ class WorkerIT extends BrokerFixture {
             Volume pred = CaseLoader.toInternal("mask", NiftiReader.read(mask).volume(), c.convention());
             Volume truth = CaseLoader.toInternal("seg", NiftiReader.read(c.label()).volume(), c.convention());
             SegmentationMetrics.Report r = SegmentationMetrics.compute(pred, truth);
-            assertThat(d.dice().wt()).isEqualTo(r.regions().get("WT").dice());
-            assertThat(d.dice().et()).isEqualTo(r.regions().get("ET").dice());
-            assertThat(d.dice().edema()).isEqualTo(r.labels().get("edema").dice());
-            assertThat(d.hd95().wt()).isEqualTo(r.regions().get("WT").hd95());
+            assertThat(d.dice().wt()).isEqualTo(r.regions().get(Region.WT).dice());
+            assertThat(d.dice().et()).isEqualTo(r.regions().get(Region.ET).dice());
+            assertThat(d.dice().edema()).isEqualTo(r.labels().get(TumourLabel.EDEMA).dice());
+            assertThat(d.hd95().wt()).isEqualTo(r.regions().get(Region.WT).hd95());
         }
     }
 

@@ -30,6 +30,7 @@ import org.brainseg.schemas.ModelCatalog;
 import org.brainseg.schemas.ModelVersionPublished;
 import org.brainseg.schemas.Normalization;
 import org.brainseg.schemas.Promotion;
+import org.brainseg.schemas.RegionValues;
 import org.brainseg.schemas.ScanArrived;
 import org.brainseg.schemas.ScanFailed;
 import org.brainseg.schemas.SegmentationCompleted;
@@ -40,6 +41,7 @@ import org.brainseg.trainer.registry.ModelRegistry;
 import org.brainseg.trainer.service.ShippedSeed;
 import org.brainseg.trainer.service.TrainerService;
 import org.brainseg.trainer.service.TrainerStatus;
+import org.brainseg.trainer.service.TrainingOutcome;
 import org.brainseg.worker.Worker;
 
 /**
@@ -101,7 +103,7 @@ public final class DemoRunner {
 
     /** What a finished run reports; the tests read it. */
     public record Summary(int submitted, int completed, int failed, Map<Integer, Integer> completedByVersion, int initialVersion,
-            int finalVersion, String table, Map<Integer, double[]> meanDiceByVersion) {}
+            int finalVersion, String table, Map<Integer, RegionValues> meanDiceByVersion) {}
 
     private final Options o;
     private final PrintStream out;
@@ -346,7 +348,7 @@ public final class DemoRunner {
                 }
                 TrainerStatus.Last last = ts.last();
                 if (!retrainSettled && retrainId != null && last != null && retrainId.equals(last.requestId())
-                        && !"promoted".equals(last.outcome())) {
+                        && last.outcome() != TrainingOutcome.PROMOTED) {
                     live.println(String.format(Locale.ROOT, "retrain %s (%s): v%d keeps serving", last.outcome(), last.message(),
                             serving));
                     retrainSettled = true;
@@ -422,7 +424,7 @@ public final class DemoRunner {
                 if (last != null && requestId.equals(last.requestId())) {
                     live.println(String.format(Locale.ROOT, "%s: v%d, held-out mean Dice %.3f", last.outcome(), last.version(),
                             last.candidateMeanDice()));
-                    if (!"promoted".equals(last.outcome())) {
+                    if (last.outcome() != TrainingOutcome.PROMOTED) {
                         throw new IllegalStateException("the initial model was not promoted: " + last.outcome() + " " + last.message());
                     }
                     return;

@@ -1,7 +1,6 @@
 package org.brainseg.cli.demo;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -19,8 +18,6 @@ import org.brainseg.schemas.SegmentationCompleted;
  * progress line and the closing summary table.
  */
 public final class DemoStats {
-    private static final String[] DICE_KEYS = {"edema", "ncrNet", "enhancing", "WT", "TC", "ET"};
-
     private final long startNanos;
     private final Set<String> completedIds = new HashSet<>();
     private final Set<String> failedIds = new HashSet<>();
@@ -30,7 +27,7 @@ public final class DemoStats {
 
     private static final class PerVersion {
         final List<Double> latencySeconds = new ArrayList<>();
-        final List<double[]> dice = new ArrayList<>();
+        final List<RegionValues> dice = new ArrayList<>();
     }
 
     /** @param startNanos {@link System#nanoTime()} when the first scan was submitted */
@@ -47,8 +44,7 @@ public final class DemoStats {
     }
 
     public synchronized void dice(DiceReported e) {
-        RegionValues d = e.dice();
-        perVersion(e.modelVersion()).dice.add(new double[] {d.edema(), d.ncrNet(), d.enhancing(), d.wt(), d.tc(), d.et()});
+        perVersion(e.modelVersion()).dice.add(e.dice());
     }
 
     public synchronized void failed(ScanFailed e) {
@@ -91,7 +87,7 @@ public final class DemoStats {
         int done = completedIds.size();
         double minutes = Math.max(1e-9, (nowNanos - startNanos) / 60e9);
         List<Double> lat = new ArrayList<>();
-        List<double[]> dice = new ArrayList<>();
+        List<RegionValues> dice = new ArrayList<>();
         for (PerVersion p : versions.values()) {
             lat.addAll(p.latencySeconds);
             dice.addAll(p.dice);
@@ -102,32 +98,32 @@ public final class DemoStats {
             s.append(String.format(Locale.ROOT, " · p50 %.2f s", percentile(lat, 50)));
         }
         if (!dice.isEmpty()) {
-            double[] m = mean(dice);
-            s.append(String.format(Locale.ROOT, " · Dice WT %.2f TC %.2f ET %.2f", m[3], m[4], m[5]));
+            RegionValues m = RegionValues.mean(dice);
+            s.append(String.format(Locale.ROOT, " · Dice WT %.2f TC %.2f ET %.2f", m.wt(), m.tc(), m.et()));
         }
         s.append(activeVersion > 0 ? " · model v" + activeVersion : " · no model yet");
         return s.toString();
     }
 
-    /** The closing table: one row per model version, then all scans. */
-    /** Mean Dice per version: edema, ncrNet, enhancing, WT, TC, ET (versions without Dice events are absent). */
-    public synchronized Map<Integer, double[]> meanDiceByVersion() {
-        Map<Integer, double[]> out = new TreeMap<>();
+    /** Mean Dice per version (versions without Dice events are absent). */
+    public synchronized Map<Integer, RegionValues> meanDiceByVersion() {
+        Map<Integer, RegionValues> out = new TreeMap<>();
         versions.forEach((v, p) -> {
             if (!p.dice.isEmpty()) {
-                out.put(v, mean(p.dice));
+                out.put(v, RegionValues.mean(p.dice));
             }
         });
         return out;
     }
 
+    /** The closing table: one row per model version, then all scans. */
     public synchronized String summaryTable() {
         StringBuilder s = new StringBuilder();
         String head = String.format(Locale.ROOT, "%-8s %6s %8s %8s  %s", "model", "scans", "p50 s", "p95 s",
-                String.join(" ", Arrays.stream(DICE_KEYS).map(k -> String.format(Locale.ROOT, "%9s", k)).toList()));
+                String.join(" ", RegionValues.KEYS.stream().map(k -> String.format(Locale.ROOT, "%9s", k)).toList()));
         s.append(head).append('\n').append("-".repeat(head.length())).append('\n');
         List<Double> allLat = new ArrayList<>();
-        List<double[]> allDice = new ArrayList<>();
+        List<RegionValues> allDice = new ArrayList<>();
         for (Map.Entry<Integer, PerVersion> e : versions.entrySet()) {
             s.append(row("v" + e.getKey(), e.getValue().latencySeconds, e.getValue().dice)).append('\n');
             allLat.addAll(e.getValue().latencySeconds);
@@ -138,28 +134,13 @@ public final class DemoStats {
         return s.toString();
     }
 
-    private static String row(String label, List<Double> lat, List<double[]> dice) {
+    private static String row(String label, List<Double> lat, List<RegionValues> dice) {
         String p50 = lat.isEmpty() ? "-" : String.format(Locale.ROOT, "%.2f", percentile(lat, 50));
         String p95 = lat.isEmpty() ? "-" : String.format(Locale.ROOT, "%.2f", percentile(lat, 95));
-        StringBuilder d = new StringBuilder();
-        double[] m = dice.isEmpty() ? null : mean(dice);
-        for (int i = 0; i < DICE_KEYS.length; i++) {
-            d.append(String.format(Locale.ROOT, "%9s", m == null ? "-" : String.format(Locale.ROOT, "%.3f", m[i])));
-            if (i < DICE_KEYS.length - 1) {
-                d.append(' ');
-            }
-        }
+        RegionValues m = RegionValues.mean(dice);
+        String d = String.join(" ", RegionValues.KEYS.stream().map(k -> String.format(Locale.ROOT, "%9s",
+                m == null ? "-" : String.format(Locale.ROOT, "%.3f", m.byKey().get(k)))).toList());
         return String.format(Locale.ROOT, "%-8s %6d %8s %8s  %s", label, lat.size(), p50, p95, d);
-    }
-
-    static double[] mean(List<double[]> rows) {
-        double[] m = new double[DICE_KEYS.length];
-        for (double[] r : rows) {
-            for (int i = 0; i < m.length; i++) {
-                m[i] += r[i] / rows.size();
-            }
-        }
-        return m;
     }
 
     /** Nearest-rank percentile (p in 0..100) of a non-empty list. */

@@ -24,11 +24,12 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.brainseg.client.submit.ScanSubmitter;
-import org.brainseg.imaging.io.AtomicWrite;
 import org.brainseg.imaging.dataset.Case;
 import org.brainseg.imaging.dataset.DatasetLayout;
 import org.brainseg.imaging.dataset.DatasetScan;
 import org.brainseg.imaging.dataset.DatasetScanner;
+import org.brainseg.imaging.io.AtomicWrite;
+import org.brainseg.imaging.io.JsonMappers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +55,7 @@ public final class DropFolderWatcher {
     public static final String DEFAULT_STATE_FILE = ".brainseg-watch.json";
     private static final int STATE_VERSION = 1;
     private static final Logger LOG = LoggerFactory.getLogger(DropFolderWatcher.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.plain();
 
     /** Publishes one complete case and returns the scan id it was published under. */
     @FunctionalInterface

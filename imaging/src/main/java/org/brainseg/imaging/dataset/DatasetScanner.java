@@ -13,13 +13,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.brainseg.imaging.io.JsonMappers;
 
 /**
  * Finds the cases of a dataset directory and detects its layout (BraTS 2018-2021, BraTS 2023+,
  * MSD Task01). Only file names are checked here; {@link CaseLoader} checks the images themselves.
  */
 public final class DatasetScanner {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.plain();
 
     private DatasetScanner() {}
 

@@ -1,22 +1,18 @@
 package org.brainseg.imaging.labels;
 
-/** The three tumour sub-regions, each one internal label value; names as in the events. */
+/**
+ * The three tumour sub-regions, each one internal label value. Their wire names (in events, CSV
+ * columns and tables) are written once, in the schemas module's {@code RegionValues}.
+ */
 public enum TumourLabel {
-    EDEMA("edema", 2),
-    NCR_NET("ncrNet", 1),
-    ENHANCING("enhancing", 3);
+    EDEMA(2),
+    NCR_NET(1),
+    ENHANCING(3);
 
-    private final String key;
     private final int internal;
 
-    TumourLabel(String key, int internal) {
-        this.key = key;
+    TumourLabel(int internal) {
         this.internal = internal;
-    }
-
-    /** JSON key, e.g. {@code ncrNet}. */
-    public String key() {
-        return key;
     }
 
     public int internal() {

@@ -1,7 +1,8 @@
 package org.brainseg.imaging.metrics;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.function.IntPredicate;
 import java.util.stream.IntStream;
@@ -21,8 +22,13 @@ import org.brainseg.imaging.labels.TumourLabel;
 public final class SegmentationMetrics {
     private SegmentationMetrics() {}
 
-    /** Scores per label and region, keyed by their event names. */
-    public record Report(Map<String, Score> labels, Map<String, Score> regions) {
+    /** Scores per label and region. */
+    public record Report(Map<TumourLabel, Score> labels, Map<Region, Score> regions) {
+        public Report {
+            labels = Collections.unmodifiableMap(new EnumMap<>(labels));
+            regions = Collections.unmodifiableMap(new EnumMap<>(regions));
+        }
+
         /** Mean Dice over the three regions. */
         public double meanRegionDice() {
             return regions.values().stream().mapToDouble(Score::dice).average().orElse(Double.NaN);
@@ -42,13 +48,13 @@ public final class SegmentationMetrics {
         IntStream.range(0, scores.length).parallel().forEach(i -> scores[i] = i < ls.length
                 ? score(pred, truth, v -> v == ls[i].internal())
                 : score(pred, truth, rs[i - ls.length]::contains));
-        Map<String, Score> labels = new LinkedHashMap<>();
+        Map<TumourLabel, Score> labels = new EnumMap<>(TumourLabel.class);
         for (int i = 0; i < ls.length; i++) {
-            labels.put(ls[i].key(), scores[i]);
+            labels.put(ls[i], scores[i]);
         }
-        Map<String, Score> regions = new LinkedHashMap<>();
+        Map<Region, Score> regions = new EnumMap<>(Region.class);
         for (int i = 0; i < rs.length; i++) {
-            regions.put(rs[i].key(), scores[ls.length + i]);
+            regions.put(rs[i], scores[ls.length + i]);
         }
         return new Report(labels, regions);
     }

@@ -1,7 +1,6 @@
 package org.brainseg.imaging.synthetic;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -10,10 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.brainseg.imaging.io.AtomicWrite;
 import org.brainseg.imaging.Volume;
 import org.brainseg.imaging.dataset.DatasetLayout;
 import org.brainseg.imaging.dataset.Modality;
+import org.brainseg.imaging.io.AtomicWrite;
+import org.brainseg.imaging.io.JsonMappers;
 import org.brainseg.imaging.labels.LabelConvention;
 import org.brainseg.imaging.nifti.NiftiDataType;
 import org.brainseg.imaging.nifti.NiftiWriter;
@@ -24,7 +24,7 @@ import org.brainseg.imaging.nifti.NiftiWriter;
  * {@code dataset.json}.
  */
 final class CohortWriter {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = JsonMappers.indented();
 
     private final Path root;
     private final DatasetLayout layout;
@@ -84,7 +84,7 @@ final class CohortWriter {
         }
         ObjectNode labels = json.putObject("labels");
         labels.put("0", "background");
-        labels.put("1", "edema");
+        labels.put("1", "edema"); // MSD Task01's own label names (its file format, not our event keys)
         labels.put("2", "non-enhancing tumor");
         labels.put("3", "enhancing tumour");
         json.put("numTraining", ids.size());

@@ -9,10 +9,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.brainseg.imaging.Affine;
 import org.brainseg.imaging.Volume;
+import org.brainseg.imaging.labels.Region;
+import org.brainseg.imaging.labels.TumourLabel;
 import org.brainseg.imaging.nifti.Nibabel;
 import org.brainseg.imaging.nifti.NiftiDataType;
 import org.brainseg.imaging.nifti.NiftiWriter;
@@ -38,9 +41,9 @@ class SegmentationMetricsTest {
         Volume empty = new Volume(240, 240, 155, new float[240 * 240 * 155], Affine.identity());
         Volume one = empty.copy();
         one.set(100, 100, 70, 3);
-        Score both = SegmentationMetrics.compute(empty, empty).regions().get("ET");
+        Score both = SegmentationMetrics.compute(empty, empty).regions().get(Region.ET);
         assertThat(both).isEqualTo(new Score(1.0, 0.0));
-        Score missed = SegmentationMetrics.compute(empty, one).regions().get("ET");
+        Score missed = SegmentationMetrics.compute(empty, one).regions().get(Region.ET);
         assertThat(missed.dice()).isZero();
         assertThat(missed.hd95()).isCloseTo(373.13, within(0.01));
     }
@@ -52,7 +55,7 @@ class SegmentationMetricsTest {
         Volume b = a.copy();
         a.set(2, 2, 1, 2);
         b.set(2, 2, 4, 2);
-        Score s = SegmentationMetrics.compute(a, b).labels().get("edema");
+        Score s = SegmentationMetrics.compute(a, b).labels().get(TumourLabel.EDEMA);
         assertThat(s.dice()).isZero();
         assertThat(s.hd95()).isCloseTo(7.5, within(1e-9));
     }
@@ -112,13 +115,16 @@ class SegmentationMetricsTest {
         JsonNode ref = new ObjectMapper().readTree(out);
 
         SegmentationMetrics.Report ours = SegmentationMetrics.compute(pred, truth);
-        for (String group : new String[] {"labels", "regions"}) {
-            var map = group.equals("labels") ? ours.labels() : ours.regions();
-            map.forEach((k, s) -> {
-                assertThat(s.dice()).as("%s dice", k).isCloseTo(ref.get(group).get(k).get("dice").asDouble(), within(1e-12));
-                assertThat(s.hd95()).as("%s hd95", k).isCloseTo(ref.get(group).get(k).get("hd95").asDouble(), within(1e-5)); // float32 voxel sizes in the file
-            });
-        }
+        // the script's keys are the event names (schemas' RegionValues.KEYS, out of this module's reach)
+        Map<TumourLabel, String> labelKeys = Map.of(TumourLabel.EDEMA, "edema", TumourLabel.NCR_NET, "ncrNet",
+                TumourLabel.ENHANCING, "enhancing");
+        ours.labels().forEach((l, s) -> assertAgrees(s, ref.get("labels").get(labelKeys.get(l)), l.name()));
+        ours.regions().forEach((g, s) -> assertAgrees(s, ref.get("regions").get(g.name()), g.name()));
+    }
+
+    private static void assertAgrees(Score s, JsonNode ref, String what) {
+        assertThat(s.dice()).as("%s dice", what).isCloseTo(ref.get("dice").asDouble(), within(1e-12));
+        assertThat(s.hd95()).as("%s hd95", what).isCloseTo(ref.get("hd95").asDouble(), within(1e-5)); // float32 voxel sizes in the file
     }
 
     /** A few overlapping spheres with labels 1..3. */

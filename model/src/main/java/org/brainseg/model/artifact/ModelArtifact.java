@@ -18,12 +18,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.brainseg.imaging.io.AtomicWrite;
+import org.brainseg.imaging.io.Sha256;
 import org.brainseg.model.engine.EngineSettings;
 import org.brainseg.model.net.UNet3d;
 import org.brainseg.model.net.UNetConfig;
@@ -197,20 +195,7 @@ public final class ModelArtifact {
 
     /** Lowercase hex sha256 of a file. */
     public static String sha256(Path file) throws IOException {
-        MessageDigest md;
-        try {
-            md = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 missing from the JDK", e);
-        }
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buf = new byte[1 << 16];
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                md.update(buf, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(md.digest());
+        return Sha256.ofFile(file);
     }
 
     /** Copies {@code dir}'s model files into {@code target} (for publishing a version elsewhere). */

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import org.brainseg.imaging.dataset.Modality;
+import org.brainseg.imaging.io.JsonMappers;
 import org.brainseg.imaging.labels.LabelConvention;
 import org.brainseg.imaging.preprocess.PreprocessOptions;
 import org.brainseg.model.net.UNetConfig;
@@ -54,7 +55,7 @@ public record ModelManifest(
     public static final int FORMAT_VERSION = 1;
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern PLAIN_FILE = Pattern.compile("[A-Za-z0-9._-]+");
-    static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = JsonMappers.plain();
 
     public ModelManifest {
         Objects.requireNonNull(name, "name");

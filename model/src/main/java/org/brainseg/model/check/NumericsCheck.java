@@ -13,7 +13,6 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -23,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.brainseg.imaging.io.JsonMappers;
 import org.brainseg.model.engine.EngineSettings;
 import org.brainseg.model.net.UNet3d;
 import org.brainseg.model.net.UNetConfig;
@@ -249,7 +249,7 @@ public final class NumericsCheck {
             if (in == null) {
                 throw new IllegalStateException(REFERENCE + " is missing from the class path");
             }
-            return new ObjectMapper().readTree(in);
+            return JsonMappers.plain().readTree(in);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + REFERENCE, e);
         }

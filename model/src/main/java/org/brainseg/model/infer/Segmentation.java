@@ -1,22 +1,23 @@
 package org.brainseg.model.infer;
 
-import java.util.Map;
+import java.util.Objects;
 import org.brainseg.imaging.Volume;
 import org.brainseg.imaging.labels.LabelConvention;
+import org.brainseg.schemas.RegionValues;
 
 /**
  * The result of segmenting one scan.
  *
  * @param mask internal labels (0 background, 1 NCR/NET, 2 edema, 3 enhancing) on the scan's grid
- * @param volumesMl tumour volumes in mL: {@code edema, ncrNet, enhancing, WT, TC, ET}
+ * @param volumesMl tumour volumes in mL per label and region
  * @param preprocessMs time to crop, normalize and resample
  * @param inferenceMs time in the network (sliding window)
  * @param postprocessMs time to map the result back to the scan's grid
  */
-public record Segmentation(Volume mask, Map<String, Double> volumesMl, long preprocessMs, long inferenceMs,
+public record Segmentation(Volume mask, RegionValues volumesMl, long preprocessMs, long inferenceMs,
         long postprocessMs) {
     public Segmentation {
-        volumesMl = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(volumesMl));
+        Objects.requireNonNull(volumesMl, "volumesMl");
     }
 
     /** The mask with labels stored in {@code convention}. */

@@ -1,19 +1,14 @@
 package org.brainseg.model.infer;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.brainseg.imaging.Volume;
 import org.brainseg.imaging.labels.Region;
-import org.brainseg.imaging.labels.TumourLabel;
+import org.brainseg.schemas.RegionValues;
 
 /** Tumour volumes in millilitres from an internal label map, per label and per region. */
 public final class TumourVolumes {
     private TumourVolumes() {}
 
-    /**
-     * Volumes keyed as in the events: {@code edema, ncrNet, enhancing, WT, TC, ET}, in that order.
-     */
-    public static Map<String, Double> of(Volume mask) {
+    public static RegionValues of(Volume mask) {
         long[] counts = new long[4];
         for (float v : mask.data()) {
             int l = (int) v;
@@ -22,19 +17,16 @@ public final class TumourVolumes {
             }
         }
         double ml = mask.voxelMl();
-        Map<String, Double> out = new LinkedHashMap<>();
-        for (TumourLabel t : TumourLabel.values()) {
-            out.put(t.key(), counts[t.internal()] * ml);
-        }
-        for (Region r : Region.values()) {
-            long n = 0;
-            for (int l = 1; l < 4; l++) {
-                if (r.contains(l)) {
-                    n += counts[l];
-                }
+        return RegionValues.of(t -> counts[t.internal()] * ml, r -> regionVoxels(r, counts) * ml);
+    }
+
+    private static long regionVoxels(Region r, long[] counts) {
+        long n = 0;
+        for (int l = 1; l < 4; l++) {
+            if (r.contains(l)) {
+                n += counts[l];
             }
-            out.put(r.key(), n * ml);
         }
-        return out;
+        return n;
     }
 }

@@ -1,16 +1,17 @@
 package org.brainseg.model.train;
 
-import java.util.Map;
+import java.util.Objects;
+import org.brainseg.schemas.RegionValues;
 
 /**
  * Validation result of one case.
  *
  * @param caseId the case
- * @param dice Dice per label and region ({@link DiceScore#KEYS})
+ * @param dice Dice per label and region
  * @param loss the training loss on the whole volume
  */
-public record CaseDice(String caseId, Map<String, Double> dice, double loss) {
+public record CaseDice(String caseId, RegionValues dice, double loss) {
     public CaseDice {
-        dice = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(dice));
+        Objects.requireNonNull(dice, "dice");
     }
 }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import org.brainseg.schemas.RegionValues;
 
 /**
  * Appends one line per epoch: {@code epoch, train_loss, val_loss, dice_<label|region>..., lr, seconds,
@@ -12,8 +13,8 @@ import java.util.Locale;
  */
 public final class EpochCsv implements AutoCloseable {
     /** The header line. */
-    public static final String HEADER = "epoch,train_loss,val_loss," + String.join(",",
-            java.util.Arrays.stream(DiceScore.KEYS).map(k -> "dice_" + k).toList()) + ",lr,seconds,best";
+    public static final String HEADER = "epoch,train_loss,val_loss,"
+            + String.join(",", RegionValues.KEYS.stream().map(k -> "dice_" + k).toList()) + ",lr,seconds,best";
 
     private final BufferedWriter out;
 
@@ -29,9 +30,8 @@ public final class EpochCsv implements AutoCloseable {
     public void write(EpochResult r) throws IOException {
         StringBuilder s = new StringBuilder();
         s.append(r.epoch()).append(',').append(num(r.trainLoss())).append(',').append(num(r.valLoss()));
-        for (String k : DiceScore.KEYS) {
-            Double d = r.valDice().get(k);
-            s.append(',').append(d == null ? "" : num(d));
+        for (String k : RegionValues.KEYS) {
+            s.append(',').append(r.valDice() == null ? "" : num(r.valDice().byKey().get(k)));
         }
         s.append(',').append(String.format(Locale.ROOT, "%.6g", r.learningRate()))
                 .append(',').append(String.format(Locale.ROOT, "%.2f", r.seconds()))

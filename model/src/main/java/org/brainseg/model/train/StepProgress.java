@@ -1,6 +1,6 @@
 package org.brainseg.model.train;
 
-import java.util.Map;
+import org.brainseg.schemas.RegionValues;
 
 /**
  * Progress after one optimizer step, for progress bars and logs.
@@ -14,11 +14,11 @@ import java.util.Map;
  * @param loss this step's loss
  * @param learningRate this step's rate
  * @param elapsedSeconds since training started (ETA = elapsed / globalStep × remaining)
- * @param lastValDice mean validation Dice of the last validated epoch (empty before)
+ * @param lastValDice mean validation Dice of the last validated epoch (null before the first)
  * @param liveNdArrays NDArrays alive on the model's manager after the step (flat in a healthy run)
  */
 public record StepProgress(int epoch, int epochs, int step, int stepsPerEpoch, long globalStep, long totalSteps,
-        double loss, double learningRate, double elapsedSeconds, Map<String, Double> lastValDice, int liveNdArrays) {
+        double loss, double learningRate, double elapsedSeconds, RegionValues lastValDice, int liveNdArrays) {
 
     /** Estimated seconds to the end of the planned run (validation time not included). */
     public double etaSeconds() {

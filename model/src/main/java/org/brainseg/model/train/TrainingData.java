@@ -5,16 +5,15 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.function.BiConsumer;
 import org.brainseg.imaging.Volume;
 import org.brainseg.imaging.dataset.Case;
 import org.brainseg.imaging.dataset.CaseLoader;
 import org.brainseg.imaging.dataset.LoadedCase;
+import org.brainseg.imaging.io.Sha256;
 import org.brainseg.imaging.preprocess.PreprocessOptions;
 import org.brainseg.imaging.preprocess.PreprocessedCase;
 import org.brainseg.imaging.preprocess.Preprocessor;
@@ -49,12 +48,7 @@ public final class TrainingData {
      * runs on the same data and preprocessing get the same hash.
      */
     public static String hash(List<PreprocessedCase> cases) {
-        MessageDigest md;
-        try {
-            md = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        MessageDigest md = Sha256.digest();
         ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
         for (PreprocessedCase c : cases.stream().sorted(Comparator.comparing(PreprocessedCase::id)).toList()) {
             md.update(c.id().getBytes(StandardCharsets.UTF_8));
@@ -69,7 +63,7 @@ public final class TrainingData {
                 feed(md, buf, c.labels().data());
             }
         }
-        return HexFormat.of().formatHex(md.digest());
+        return Sha256.hex(md);
     }
 
     private static void feed(MessageDigest md, ByteBuffer buf, float[] data) {

@@ -31,6 +31,7 @@ import org.brainseg.model.engine.EngineSettings;
 import org.brainseg.model.infer.SlidingWindow;
 import org.brainseg.model.net.UNet3d;
 import org.brainseg.model.net.UNetConfig;
+import org.brainseg.schemas.RegionValues;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -161,7 +162,7 @@ public final class UNetTraining {
         long start = System.nanoTime();
         long global = 0;
         double stepSeconds = 0;
-        Map<String, Double> lastDice = Map.of();
+        RegionValues lastDice = null;
         List<EpochResult> history = new ArrayList<>();
         int bestEpoch = 0;
         double bestScore = Double.NEGATIVE_INFINITY;
@@ -190,9 +191,9 @@ public final class UNetTraining {
             }
             double trainLoss = lossSum / config.stepsPerEpoch();
             List<CaseDice> perCase = validate(model, net, validation, epoch, listener);
-            Map<String, Double> dice = meanDice(perCase);
+            RegionValues dice = RegionValues.mean(perCase.stream().map(CaseDice::dice).toList());
             double valLoss = perCase.stream().mapToDouble(CaseDice::loss).average().orElse(Double.NaN);
-            double score = perCase.isEmpty() ? -trainLoss : DiceScore.meanRegions(dice);
+            double score = perCase.isEmpty() ? -trainLoss : dice.meanRegions();
             double tieLoss = perCase.isEmpty() ? trainLoss : valLoss;
             boolean best = score > bestScore || (score == bestScore && tieLoss < bestLoss);
             if (best) {
@@ -212,8 +213,8 @@ public final class UNetTraining {
             csv.write(r);
             lastDice = dice;
             LOG.info("epoch {}/{}: train loss {}, val loss {}, val Dice WT {} TC {} ET {}{}", epoch, config.epochs(),
-                    fmt(trainLoss), fmt(valLoss), fmt(dice.getOrDefault("WT", Double.NaN)),
-                    fmt(dice.getOrDefault("TC", Double.NaN)), fmt(dice.getOrDefault("ET", Double.NaN)),
+                    fmt(trainLoss), fmt(valLoss), fmt(dice == null ? Double.NaN : dice.wt()),
+                    fmt(dice == null ? Double.NaN : dice.tc()), fmt(dice == null ? Double.NaN : dice.et()),
                     best ? " (best, saved)" : "");
             listener.onEpoch(r);
             if (config.patience() > 0 && sinceBest >= config.patience()) {
@@ -318,26 +319,13 @@ public final class UNetTraining {
         return out;
     }
 
-    private static Map<String, Double> meanDice(List<CaseDice> perCase) {
-        Map<String, Double> out = new LinkedHashMap<>();
-        if (perCase.isEmpty()) {
-            return out;
-        }
-        for (String k : DiceScore.KEYS) {
-            out.put(k, perCase.stream().mapToDouble(c -> c.dice().get(k)).average().orElse(Double.NaN));
-        }
-        return out;
-    }
-
     private static Map<String, Double> metrics(EpochResult r, int valCases) {
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("epoch", (double) r.epoch());
         m.put("train_loss", r.trainLoss());
         if (valCases > 0) {
             m.put("val_loss", r.valLoss());
-            for (Map.Entry<String, Double> e : r.valDice().entrySet()) {
-                m.put("dice_" + e.getKey(), e.getValue());
-            }
+            r.valDice().byKey().forEach((k, v) -> m.put("dice_" + k, v));
             m.put("val_cases", (double) valCases);
         }
         return m;

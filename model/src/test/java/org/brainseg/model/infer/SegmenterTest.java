@@ -57,10 +57,12 @@ class SegmenterTest {
                 assertThat(v).isBetween(0f, 3f);
                 counts[(int) v]++;
             }
-            assertThat(seg.volumesMl().keySet()).containsExactly("edema", "ncrNet", "enhancing", "WT", "TC", "ET");
-            assertThat(seg.volumesMl().get("edema")).isEqualTo(counts[2] / 1000.0);
-            assertThat(seg.volumesMl().get("WT")).isEqualTo((counts[1] + counts[2] + counts[3]) / 1000.0);
-            assertThat(seg.volumesMl().get("TC")).isEqualTo((counts[1] + counts[3]) / 1000.0);
+            assertThat(seg.volumesMl().edema()).isEqualTo(counts[2] / 1000.0);
+            assertThat(seg.volumesMl().ncrNet()).isEqualTo(counts[1] / 1000.0);
+            assertThat(seg.volumesMl().enhancing()).isEqualTo(counts[3] / 1000.0);
+            assertThat(seg.volumesMl().wt()).isEqualTo((counts[1] + counts[2] + counts[3]) / 1000.0);
+            assertThat(seg.volumesMl().tc()).isEqualTo((counts[1] + counts[3]) / 1000.0);
+            assertThat(seg.volumesMl().et()).isEqualTo(counts[3] / 1000.0);
             float[] brats = seg.mask(LabelConvention.BRATS2021).data();
             for (int i = 0; i < brats.length; i++) {
                 assertThat(brats[i]).isEqualTo(seg.mask().data()[i] == 3 ? 4f : seg.mask().data()[i]);

@@ -62,12 +62,12 @@ class LossAndDiceTest {
         float[] truth = {0, 1, 1, 2, 2, 3, 3, 0};
         float[] pred = {0, 1, 3, 2, 0, 3, 1, 0};
         var d = DiceScore.of(pred, truth);
-        assertThat(d.keySet()).containsExactly(DiceScore.KEYS);
-        assertThat(d.get("ncrNet")).isCloseTo(2.0 * 1 / (2 + 2), within(1e-12));
-        assertThat(d.get("edema")).isCloseTo(2.0 * 1 / (1 + 2), within(1e-12));
-        assertThat(d.get("WT")).isCloseTo(2.0 * 5 / (5 + 6), within(1e-12));
-        assertThat(d.get("TC")).isCloseTo(2.0 * 4 / (4 + 4), within(1e-12));
-        assertThat(DiceScore.of(new float[] {0, 2}, new float[] {0, 2}).get("ET")).isEqualTo(1.0);
+        assertThat(d.ncrNet()).isCloseTo(2.0 * 1 / (2 + 2), within(1e-12));
+        assertThat(d.edema()).isCloseTo(2.0 * 1 / (1 + 2), within(1e-12));
+        assertThat(d.enhancing()).isCloseTo(2.0 * 1 / (2 + 2), within(1e-12));
+        assertThat(d.wt()).isCloseTo(2.0 * 5 / (5 + 6), within(1e-12));
+        assertThat(d.tc()).isCloseTo(2.0 * 4 / (4 + 4), within(1e-12));
+        assertThat(DiceScore.of(new float[] {0, 2}, new float[] {0, 2}).et()).isEqualTo(1.0);
     }
 
     @Test

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.brainseg.schemas.RegionValues;
 
 class UNetTrainingTest {
     private static final EngineSettings ENGINE = EngineSettings.of(DeviceChoice.CPU, 1);
@@ -53,21 +54,21 @@ class UNetTrainingTest {
         double first = losses.subList(0, 10).stream().mapToDouble(d -> d).average().orElseThrow();
         double last = losses.subList(losses.size() - 10, losses.size()).stream().mapToDouble(d -> d).average().orElseThrow();
         assertThat(last).isLessThan(0.6 * first);
-        assertThat(r.best().valDice().get("WT")).isGreaterThan(0.5);
+        assertThat(r.best().valDice().wt()).isGreaterThan(0.5);
         assertThat(r.history()).hasSize(6);
         assertThat(Files.readAllLines(tmp.resolve("m").resolve(UNetTraining.CSV_FILE))).hasSize(7)
                 .first().isEqualTo(EpochCsv.HEADER);
         try (LoadedModel m = ModelArtifact.load(tmp.resolve("m"), ai.djl.Device.cpu())) {
-            assertThat(m.manifest().metrics().get("dice_WT")).isEqualTo(r.best().valDice().get("WT"));
+            assertThat(m.manifest().metrics().get("dice_WT")).isEqualTo(r.best().valDice().wt());
             assertThat(m.manifest().trainingDataHash()).isEqualTo(TrainingData.hash(cases));
             // Scoring the kept checkpoint afterwards (as experiment does for its test cases) is validation's computation.
             List<CaseDice> rescored = UNetTraining.score(m, config.windowBatch(), cases.subList(6, 8));
             assertThat(rescored).hasSameSizeAs(r.best().perCase());
             for (int i = 0; i < rescored.size(); i++) {
                 assertThat(rescored.get(i).caseId()).isEqualTo(r.best().perCase().get(i).caseId());
-                for (String k : DiceScore.KEYS) {
-                    assertThat(rescored.get(i).dice().get(k)).as(k)
-                            .isCloseTo(r.best().perCase().get(i).dice().get(k), within(1e-6));
+                for (var k : RegionValues.KEYS) {
+                    assertThat(rescored.get(i).dice().byKey().get(k)).as(k)
+                            .isCloseTo(r.best().perCase().get(i).dice().byKey().get(k), within(1e-6));
                 }
             }
         }
@@ -77,7 +78,7 @@ class UNetTrainingTest {
             Segmentation seg = s.segment(scan.id(), scan.channels(), false);
             assertThat(seg.mask().shape()).containsExactly(36, 36, 36);
             assertThat(seg.mask().affine()).isEqualTo(scan.labels().affine());
-            assertThat(DiceScore.of(seg.mask().data(), scan.labels().data()).get("WT")).isGreaterThan(0.5);
+            assertThat(DiceScore.of(seg.mask().data(), scan.labels().data()).wt()).isGreaterThan(0.5);
         }
     }
 

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import org.brainseg.imaging.io.JsonMappers;
 import org.brainseg.pacs.dicom.DicomException;
 import org.brainseg.pacs.orthanc.OrthancClient;
 import org.brainseg.pacs.orthanc.PacsException;
@@ -192,7 +193,7 @@ public final class DicomWebSource implements DicomSource {
                 body.toByteArray());
         JsonNode r;
         try {
-            r = new com.fasterxml.jackson.databind.ObjectMapper().readTree(a.body());
+            r = JsonMappers.plain().readTree(a.body());
         } catch (java.io.IOException e) {
             throw new PacsException(200, "STOW-RS: the answer is not JSON", e);
         }

@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.brainseg.imaging.io.AtomicWrite;
+import org.brainseg.imaging.io.JsonMappers;
 
 /**
  * The bridge's durable place in the PACS's change feed, and the studies it announced (with the
@@ -20,7 +22,7 @@ import java.util.Map;
 public record PositionFile(long since, Map<String, String> announced) {
     /** Studies remembered; beyond it the oldest are forgotten (a study changed years later is announced again). */
     public static final int MAX_STUDIES = 100_000;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.plain();
 
     public PositionFile {
         announced = new LinkedHashMap<>(announced);
@@ -44,7 +46,7 @@ public record PositionFile(long since, Map<String, String> announced) {
     }
 
     public void save(Path file) throws IOException {
-        AtomicFiles.write(file, JSON.writeValueAsBytes(this));
+        AtomicWrite.write(file, JSON.writeValueAsBytes(this));
     }
 
     public boolean alreadyAnnounced(String study, String fingerprint) {

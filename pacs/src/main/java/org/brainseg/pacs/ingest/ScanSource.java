@@ -1,11 +1,11 @@
 package org.brainseg.pacs.ingest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.brainseg.imaging.io.JsonMappers;
 
 /**
  * Where a PACS scan came from, kept beside its NIfTI files ({@value #FILE}) for the results step:
@@ -20,7 +20,7 @@ import java.util.Map;
  */
 public record ScanSource(String orthancStudy, Map<String, String> series, String studyInstanceUid, Reference reference) {
     public static final String FILE = "pacs-source.json";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = JsonMappers.indented();
 
     /**
      * @param seriesInstanceUid   SeriesInstanceUID of the reference series

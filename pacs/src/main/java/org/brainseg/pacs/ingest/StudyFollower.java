@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.brainseg.imaging.dataset.Modality;
+import org.brainseg.imaging.io.Sha256;
 import org.brainseg.pacs.PacsMetrics;
 import org.brainseg.pacs.dicom.DicomException;
 import org.brainseg.pacs.orthanc.PacsBackoff;
@@ -176,8 +177,7 @@ public final class StudyFollower implements Runnable, AutoCloseable {
         StringBuilder b = new StringBuilder();
         series.stream().sorted(java.util.Comparator.comparing(SeriesInfo::id))
                 .forEach(x -> b.append(x.id()).append(':').append(x.instances()).append(';'));
-        return java.util.HexFormat.of().formatHex(StudyIngester.sha256(b.toString().getBytes(StandardCharsets.UTF_8)))
-                .substring(0, 12);
+        return Sha256.hex(b.toString()).substring(0, 12);
     }
 
     private void advance(long seq, String study, String fp) throws IOException {

@@ -5,18 +5,17 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.brainseg.imaging.Volume;
 import org.brainseg.imaging.dataset.Modality;
+import org.brainseg.imaging.io.AtomicWrite;
+import org.brainseg.imaging.io.Sha256;
 import org.brainseg.imaging.labels.LabelConvention;
 import org.brainseg.imaging.nifti.NiftiDataType;
 import org.brainseg.imaging.nifti.NiftiWriter;
@@ -80,7 +79,7 @@ public final class StudyIngester {
     public static String fingerprint(Map<Modality, SeriesInfo> chosen) {
         StringBuilder s = new StringBuilder();
         chosen.forEach((m, i) -> s.append(m.key()).append('=').append(i.id()).append(':').append(i.instances()).append(';'));
-        return HexFormat.of().formatHex(sha256(s.toString().getBytes(StandardCharsets.UTF_8))).substring(0, 12);
+        return Sha256.hex(s.toString()).substring(0, 12);
     }
 
     public static String scanId(String study, String fingerprint) {
@@ -107,10 +106,8 @@ public final class StudyIngester {
         Map<Modality, URI> uris = new EnumMap<>(Modality.class);
         for (Map.Entry<Modality, SeriesConverter.Converted> e : volumes.entrySet()) {
             Path target = dir.resolve(e.getKey().key() + ".nii.gz");
-            Path tmp = dir.resolve("." + e.getKey().key() + ".tmp.nii.gz");
-            writer.write(tmp, e.getValue().volume(), NiftiDataType.FLOAT32);
-            AtomicFiles.publish(tmp, target);
-            sums.put(e.getKey().key(), HexFormat.of().formatHex(sha256(Files.readAllBytes(target))));
+            writer.write(target, e.getValue().volume(), NiftiDataType.FLOAT32); // whole or not at all (AtomicWrite)
+            sums.put(e.getKey().key(), Sha256.ofFile(target));
             uris.put(e.getKey(), target.toAbsolutePath().normalize().toUri());
         }
         SeriesConverter.Converted ref = volumes.get(REFERENCE);
@@ -122,7 +119,7 @@ public final class StudyIngester {
                         ref.slices().stream().map(SliceHeader::sopInstanceUid).toList(),
                         ref.slices().stream().map(SliceHeader::position).toList(), h0.orientation(), h0.pixelSpacing(),
                         ref.sliceSpacing(), h0.rows(), h0.columns()));
-        AtomicFiles.write(dir.resolve(ScanSource.FILE), scanSource.toJson());
+        AtomicWrite.write(dir.resolve(ScanSource.FILE), scanSource.toJson());
         ScanArrived event = new ScanArrived(UUID.nameUUIDFromBytes(("brainseg-pacs/" + scanId).getBytes(StandardCharsets.UTF_8)),
                 scanId, null, clock.instant(), new ScanArrived.Modalities(uris.get(Modality.T1), uris.get(Modality.T1CE),
                         uris.get(Modality.T2), uris.get(Modality.FLAIR)), null, null, LabelConvention.BRATS2023, sums);
@@ -187,11 +184,4 @@ public final class StudyIngester {
         }
     }
 
-    static byte[] sha256(byte[] b) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(b);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.Base64;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import org.brainseg.imaging.io.JsonMappers;
 import org.brainseg.pacs.PacsConfig;
 
 /**
@@ -33,7 +34,7 @@ import org.brainseg.pacs.PacsConfig;
  * <p>Thread-safe (the JDK's {@link HttpClient} is).
  */
 public final class OrthancClient {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.plain();
     /** The largest answer read into memory: a frame of 4096 x 4096 at 16 bits is 32 MiB. */
     static final long MAX_BODY = 64L << 20;
 

@@ -14,6 +14,9 @@ import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 import javax.imageio.ImageIO;
+import org.brainseg.imaging.labels.TumourLabel;
+import org.brainseg.model.train.EpochResult;
+import org.brainseg.schemas.RegionValues;
 
 /**
  * Writes an experiment's {@code report.md}, {@code results.csv} and {@code curves.png} in the form of
@@ -24,9 +27,8 @@ import javax.imageio.ImageIO;
  * every run.
  */
 public final class ExperimentReport {
-    /** Label and region keys in table order, with their column titles. */
-    static final String[] KEYS = {"edema", "ncrNet", "enhancing", "WT", "TC", "ET"};
-    static final String[] TITLES = {"edema", "NCR/NET", "enhancing", "WT", "TC", "ET"};
+    /** Label and region keys in table order (their column titles: {@link #title}). */
+    static final List<String> KEYS = RegionValues.KEYS;
     /** What the paper reports for LN (BraTS, its own budget), in the column order of {@link #KEYS}. */
     static final String PAPER_ROW =
             "| *paper, LN (reported; BraTS, GPU budget)* | — | −32 % against none | 0.90 | 0.74 | 0.95 | — | — | — | — | — |";
@@ -35,6 +37,11 @@ public final class ExperimentReport {
     };
 
     private ExperimentReport() {}
+
+    /** A key's column title: the key, but NCR/NET as the BraTS papers write it. */
+    static String title(String key) {
+        return key.equals(RegionValues.key(TumourLabel.NCR_NET)) ? "NCR/NET" : key;
+    }
 
     /**
      * @param setup free-text lines describing data, split, budget and the exact command
@@ -94,10 +101,10 @@ public final class ExperimentReport {
         md.append(String.format(Locale.ROOT, "%n## Results on the %d test cases (mean ± sd over seeds; each seed's figure is "
                 + "its mean over the test cases)%n%n", testCases));
         md.append("| variant | seeds | lowest val loss |");
-        for (String t : TITLES) {
-            md.append(' ').append(t).append(" Dice |");
+        for (String k : KEYS) {
+            md.append(' ').append(title(k)).append(" Dice |");
         }
-        md.append(" kept epoch | training time per run |\n|---|---|---|").append("---|".repeat(KEYS.length)).append("---|---|\n");
+        md.append(" kept epoch | training time per run |\n|---|---|---|").append("---|".repeat(KEYS.size())).append("---|---|\n");
         for (Map.Entry<String, List<VariantResult>> e : groups.entrySet()) {
             List<VariantResult> g = e.getValue();
             md.append("| ").append(e.getKey()).append(" | ").append(g.size()).append(" | ")
@@ -114,10 +121,10 @@ public final class ExperimentReport {
             pairedSection(md, p[0], groups.get(p[0]), p[1], groups.get(p[1]));
         }
         md.append("\n## Every run\n\n| variant | seed | kept epoch | lowest val loss | val WT/TC/ET mean Dice (kept epoch) |");
-        for (String t : TITLES) {
-            md.append(" test ").append(t).append(" |");
+        for (String k : KEYS) {
+            md.append(" test ").append(title(k)).append(" |");
         }
-        md.append(" seconds |\n|---|---|---|---|---|").append("---|".repeat(KEYS.length)).append("---|\n");
+        md.append(" seconds |\n|---|---|---|---|---|").append("---|".repeat(KEYS.size())).append("---|\n");
         for (VariantResult v : runs) {
             md.append("| ").append(v.normalization()).append(" | ").append(v.seed()).append(" | ").append(v.bestEpoch())
                     .append(" | ").append(fmt(v.bestValLoss(), 4)).append(" | ")
@@ -153,9 +160,8 @@ public final class ExperimentReport {
         }
         md.append(String.format(Locale.ROOT, " %+.1f %% ± %.1f %% |", 100 * rel.summary().mean(), 100 * rel.summary().sd()))
                 .append(' ').append(better(rel, a, b)).append(" |\n");
-        for (int i = 0; i < KEYS.length; i++) {
-            String k = KEYS[i];
-            pairedRow(md, "test " + TITLES[i] + " Dice", paired(ga, gb, v -> v.testMean(k), false), 3, a, b);
+        for (String k : KEYS) {
+            pairedRow(md, "test " + title(k) + " Dice", paired(ga, gb, v -> v.testMean(k), false), 3, a, b);
         }
     }
 
@@ -251,13 +257,13 @@ public final class ExperimentReport {
                 VariantResult v = g.get(si);
                 Color c = shade(base, si, g.size());
                 String name = v.normalization() + (groups.values().stream().anyMatch(x -> x.size() > 1) ? " seed " + v.seed() : "");
-                double[] x = v.history().stream().mapToDouble(EpochRecord::epoch).toArray();
+                double[] x = v.history().stream().mapToDouble(EpochResult::epoch).toArray();
                 loss.add(new LineChart.Series(name + " train", c, false, x,
-                        v.history().stream().mapToDouble(EpochRecord::trainLoss).toArray()));
+                        v.history().stream().mapToDouble(EpochResult::trainLoss).toArray()));
                 loss.add(new LineChart.Series(name + " val", c, true, x,
-                        v.history().stream().mapToDouble(EpochRecord::valLoss).toArray()));
+                        v.history().stream().mapToDouble(EpochResult::valLoss).toArray()));
                 dice.add(new LineChart.Series(name, c, false, x,
-                        v.history().stream().mapToDouble(EpochRecord::meanRegionDice).toArray()));
+                        v.history().stream().mapToDouble(EpochResult::meanRegionDice).toArray()));
             }
         }
         BufferedImage img = new BufferedImage(1400, 560, BufferedImage.TYPE_INT_RGB);

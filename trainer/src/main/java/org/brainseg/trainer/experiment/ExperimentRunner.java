@@ -14,7 +14,6 @@ import org.brainseg.model.artifact.LoadedModel;
 import org.brainseg.model.artifact.ModelArtifact;
 import org.brainseg.model.engine.EngineSettings;
 import org.brainseg.model.train.CaseDice;
-import org.brainseg.model.train.EpochResult;
 import org.brainseg.model.train.TrainingConfig;
 import org.brainseg.model.train.TrainingData;
 import org.brainseg.model.train.TrainingListener;
@@ -151,11 +150,7 @@ public final class ExperimentRunner {
 
     static VariantResult toVariant(Normalization n, long seed, TrainingResult r, List<CaseDice> test, long params,
             double seconds) {
-        List<EpochRecord> history = new ArrayList<>();
-        for (EpochResult e : r.history()) {
-            history.add(new EpochRecord(e.epoch(), e.trainLoss(), e.valLoss(), e.valDice(), e.seconds()));
-        }
-        return new VariantResult(n.wire(), seed, history, r.bestEpoch(), r.bestValLoss(), perKey(r.best().perCase()),
+        return new VariantResult(n.wire(), seed, r.history(), r.bestEpoch(), r.bestValLoss(), perKey(r.best().perCase()),
                 perKey(test), params, seconds);
     }
 
@@ -164,7 +159,7 @@ public final class ExperimentRunner {
         for (String k : ExperimentReport.KEYS) {
             double[] v = new double[cases.size()];
             for (int c = 0; c < v.length; c++) {
-                v[c] = cases.get(c).dice().getOrDefault(k, Double.NaN);
+                v[c] = cases.get(c).dice().byKey().get(k);
             }
             out.put(k, v);
         }

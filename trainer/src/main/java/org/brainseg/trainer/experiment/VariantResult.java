@@ -2,6 +2,7 @@ package org.brainseg.trainer.experiment;
 
 import java.util.List;
 import java.util.Map;
+import org.brainseg.model.train.EpochResult;
 
 /**
  * The outcome of training one normalization variant with one seed.
@@ -19,7 +20,7 @@ import java.util.Map;
 public record VariantResult(
         String normalization,
         long seed,
-        List<EpochRecord> history,
+        List<EpochResult> history,
         int bestEpoch,
         double bestValLoss,
         Map<String, double[]> valDice,

@@ -3,9 +3,7 @@ package org.brainseg.trainer.service;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.brainseg.imaging.Volume;
 import org.brainseg.imaging.dataset.Case;
 import org.brainseg.imaging.dataset.CaseLoader;
@@ -17,6 +15,7 @@ import org.brainseg.model.engine.EngineSettings;
 import org.brainseg.model.infer.Segmenter;
 import org.brainseg.model.train.DiceCeLoss;
 import org.brainseg.model.train.DiceScore;
+import org.brainseg.schemas.RegionValues;
 
 /**
  * Judges model versions on the same held-out cases, each case loaded once for all of them. Every
@@ -41,9 +40,9 @@ public final class Evaluator {
             }
             int m = segmenters.size();
             double[] loss = new double[m];
-            List<Map<String, Double>> sums = new ArrayList<>();
+            List<List<RegionValues>> dice = new ArrayList<>();
             for (int i = 0; i < m; i++) {
-                sums.add(new LinkedHashMap<>());
+                dice.add(new ArrayList<>());
             }
             CaseLoader loader = new CaseLoader();
             List<String> ids = new ArrayList<>();
@@ -64,18 +63,13 @@ public final class Evaluator {
                     float[][] probs = s.predictProbabilities(p, false);
                     loss[i] += DiceCeLoss.compute(probs, p.labels().data());
                     Volume mask = Preprocessor.restoreFromProbabilities(probs, p.geometry());
-                    Map<String, Double> dice = DiceScore.of(mask.data(), lc.labels().data());
-                    Map<String, Double> sum = sums.get(i);
-                    dice.forEach((k, v) -> sum.merge(k, v, Double::sum));
+                    dice.get(i).add(DiceScore.of(mask.data(), lc.labels().data()));
                 }
             }
             List<Evaluation> out = new ArrayList<>();
             int n = Math.max(1, ids.size());
             for (int i = 0; i < m; i++) {
-                Map<String, Double> mean = new LinkedHashMap<>();
-                for (String k : DiceScore.KEYS) {
-                    mean.put(k, sums.get(i).getOrDefault(k, 0.0) / n);
-                }
+                RegionValues mean = ids.isEmpty() ? new RegionValues(0, 0, 0, 0, 0, 0) : RegionValues.mean(dice.get(i));
                 out.add(new Evaluation(loss[i] / n, mean, ids));
             }
             return out;

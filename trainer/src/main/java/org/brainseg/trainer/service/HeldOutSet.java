@@ -1,12 +1,11 @@
 package org.brainseg.trainer.service;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import org.brainseg.imaging.io.Sha256;
 import org.brainseg.model.train.DataSplit;
 
 /**
@@ -56,16 +55,11 @@ public final class HeldOutSet {
 
     /** The case's draw in [0, 1): the first 53 bits of SHA-256(seed ':' id). */
     static double draw(String id, long seed) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] h = md.digest((seed + ":" + id).getBytes(StandardCharsets.UTF_8));
-            long bits = 0;
-            for (int i = 0; i < 8; i++) {
-                bits = (bits << 8) | (h[i] & 0xff);
-            }
-            return (bits >>> 11) / (double) (1L << 53);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 missing from the JDK", e);
+        byte[] h = Sha256.digest().digest((seed + ":" + id).getBytes(StandardCharsets.UTF_8));
+        long bits = 0;
+        for (int i = 0; i < 8; i++) {
+            bits = (bits << 8) | (h[i] & 0xff);
         }
+        return (bits >>> 11) / (double) (1L << 53);
     }
 }

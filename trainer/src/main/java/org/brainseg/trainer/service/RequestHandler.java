@@ -251,8 +251,8 @@ public final class RequestHandler {
                 try {
                     ev = evaluator.evaluate(dirs, heldOut);
                 } catch (ModelArtifactException e) {
-                    if (activeDir == null || e.getMessage() == null || !e.getMessage().contains(activeDir.toString())) {
-                        throw e;
+                    if (activeDir == null || !within(e.file(), activeDir)) {
+                        throw e; // the candidate itself cannot be loaded
                     }
                     LOG.warn("active version {} cannot be loaded ({}); comparing with its published figures",
                             active.get().version(), e.getMessage());
@@ -338,5 +338,10 @@ public final class RequestHandler {
             m = n.getFile() + ": no such file";
         }
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+
+    /** Whether {@code file} (a model directory or a file in one) lies in {@code dir}. */
+    private static boolean within(Path file, Path dir) {
+        return file != null && file.toAbsolutePath().normalize().startsWith(dir.toAbsolutePath().normalize());
     }
 }

@@ -4,14 +4,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.brainseg.model.artifact.ModelArtifact;
 import org.brainseg.model.artifact.ModelManifest;
 import org.brainseg.model.artifact.ShippedModel;
-import org.brainseg.model.train.DiceScore;
+import org.brainseg.schemas.RegionValues;
 import org.brainseg.trainer.registry.ModelRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,10 +81,8 @@ public final class ShippedSeed {
     }
 
     static VersionRecord record(ModelManifest m, Path shipped, Clock clock) {
-        Map<String, Double> dice = new LinkedHashMap<>();
-        for (String k : DiceScore.KEYS) {
-            dice.put(k, m.metrics().getOrDefault("dice_" + k, 0.0));
-        }
+        RegionValues dice = RegionValues.fromKeys(RegionValues.KEYS.stream()
+                .collect(Collectors.toMap(k -> k, k -> m.metrics().getOrDefault("dice_" + k, 0.0))));
         Object val = m.training().get("validationCases");
         List<String> cases = val instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of();
         Evaluation eval = new Evaluation(m.metrics().getOrDefault("val_loss", 0.0), dice, cases);

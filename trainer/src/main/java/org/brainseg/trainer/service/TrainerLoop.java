@@ -205,10 +205,10 @@ public final class TrainerLoop extends TransactionalLoop {
         } else if (result instanceof RequestHandler.Refused x) {
             LOG.warn("request {}: refused ({}): {}", req.requestId(), x.code(), x.message());
             fail(r, tp, x.code(), "training request " + req.requestId() + ": " + x.message(), req.requestId());
-            metrics.finished("failed", took);
+            metrics.finished(TrainingOutcome.FAILED, took);
         } else if (result instanceof RequestHandler.AlreadyDone d) {
             commit(List.of(), tp, r.offset());
-            last = new TrainerStatus.Last(req.requestId(), "duplicate", d.version(), Double.NaN, Double.NaN,
+            last = new TrainerStatus.Last(req.requestId(), TrainingOutcome.DUPLICATE, d.version(), Double.NaN, Double.NaN,
                     "already published as version " + d.version(), clock.instant().toString());
         }
         catalog.catchUp();
@@ -232,11 +232,7 @@ public final class TrainerLoop extends TransactionalLoop {
         // hence the last stable offset, follow the commit asynchronously); folding twice is harmless
         events.forEach(catalog.catalog()::apply);
         updateActive();
-        String outcome = switch (d.status()) {
-            case ACTIVE -> "promoted";
-            case REJECTED -> "rejected";
-            default -> "candidate";
-        };
+        TrainingOutcome outcome = TrainingOutcome.of(d.status());
         metrics.candidate(rec.candidate());
         metrics.finished(outcome, took);
         LOG.info("request {}: version {} {}; {}{}", req.requestId(), t.version(), d.status(), d.reason(),
@@ -256,9 +252,9 @@ public final class TrainerLoop extends TransactionalLoop {
                 code, message, r.value(), clock.instant());
         commit(List.of(failed), tp, r.offset());
         if (requestId == null) {
-            metrics.finished("failed", null);
+            metrics.finished(TrainingOutcome.FAILED, null);
         }
-        last = new TrainerStatus.Last(requestId, "failed", 0, Double.NaN, Double.NaN, code + ": " + message,
+        last = new TrainerStatus.Last(requestId, TrainingOutcome.FAILED, 0, Double.NaN, Double.NaN, code + ": " + message,
                 clock.instant().toString());
     }
 

@@ -5,10 +5,12 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import org.brainseg.imaging.labels.Region;
+import org.brainseg.schemas.RegionValues;
 
 /**
  * The trainer's meters, names in one place. Prometheus names (a contract with the dashboards and
@@ -29,24 +31,23 @@ public final class TrainerMetrics {
     public static final String IN_PROGRESS = "brainseg.training.in.progress";
     public static final String QUEUE_DEPTH = "brainseg.training.queue.depth";
     public static final String ACTIVE_VERSION = "brainseg.model.active.version";
-    /** The outcome tag values. */
-    public static final String[] OUTCOMES = {"promoted", "rejected", "candidate", "failed"};
-    public static final String[] REGIONS = {"WT", "TC", "ET"};
 
     private final MeterRegistry registry;
     private final Timer duration;
-    private final Map<String, Counter> runs = new ConcurrentHashMap<>();
+    private final Map<TrainingOutcome, Counter> runs = new EnumMap<>(TrainingOutcome.class);
     private final AtomicLong epoch = new AtomicLong();
     private final AtomicLong inProgress = new AtomicLong();
     private volatile double loss = Double.NaN;
     private volatile double validationLoss = Double.NaN;
-    private final Map<String, Double> dice = new ConcurrentHashMap<>();
+    private volatile RegionValues dice;
 
     public TrainerMetrics(MeterRegistry registry, String modelName, Supplier<Number> activeVersion, Supplier<Number> queueDepth) {
         this.registry = registry;
-        for (String o : OUTCOMES) {
-            runs.put(o, Counter.builder(RUNS).description("training requests finished, by outcome").tag("outcome", o)
-                    .register(registry));
+        for (TrainingOutcome o : TrainingOutcome.values()) {
+            if (o.counted()) {
+                runs.put(o, Counter.builder(RUNS).description("training requests finished, by outcome")
+                        .tag("outcome", o.wire()).register(registry));
+            }
         }
         duration = Timer.builder(DURATION).description("wall time of a training run, evaluation included").register(registry);
         // Gauge.builder(name, Supplier) holds the supplier strongly (registry.gauge holds state weakly)
@@ -54,9 +55,9 @@ public final class TrainerMetrics {
         Gauge.builder(LOSS, () -> loss).description("mean training loss of the last finished epoch").register(registry);
         Gauge.builder(VALIDATION_LOSS, () -> validationLoss).description("held-out loss of the last candidate")
                 .register(registry);
-        for (String r : REGIONS) {
-            Gauge.builder(VALIDATION_DICE, () -> dice.getOrDefault(r, Double.NaN))
-                    .description("held-out Dice of the last candidate").tag("region", r).register(registry);
+        for (Region r : Region.values()) {
+            Gauge.builder(VALIDATION_DICE, () -> dice == null ? Double.NaN : dice.get(r))
+                    .description("held-out Dice of the last candidate").tag("region", RegionValues.key(r)).register(registry);
         }
         Gauge.builder(IN_PROGRESS, inProgress::get).description("1 while a model trains").register(registry);
         Gauge.builder(QUEUE_DEPTH, queueDepth).description("training requests waiting").register(registry);
@@ -80,13 +81,11 @@ public final class TrainerMetrics {
 
     public void candidate(Evaluation e) {
         validationLoss = e.loss();
-        for (String r : REGIONS) {
-            dice.put(r, e.dice().getOrDefault(r, Double.NaN));
-        }
+        dice = e.dice();
     }
 
-    /** Ends a run with one of {@link #OUTCOMES}. */
-    public void finished(String outcome, Duration took) {
+    /** Ends a run with a {@link TrainingOutcome#counted() counted} outcome. */
+    public void finished(TrainingOutcome outcome, Duration took) {
         inProgress.set(0);
         Counter c = runs.get(outcome);
         if (c == null) {

@@ -24,12 +24,12 @@ public record TrainerStatus(String model, int activeVersion, Current current, lo
     /**
      * The last outcome.
      *
-     * @param outcome promoted, rejected, candidate, failed or duplicate
+     * @param outcome how the request ended
      * @param version the version produced, 0 when none
      * @param candidateMeanDice its held-out mean Dice (NaN when none)
      * @param activeMeanDice the compared active version's (NaN when none)
      * @param message the gate's reason or the failure
      */
-    public record Last(String requestId, String outcome, int version, double candidateMeanDice, double activeMeanDice,
+    public record Last(String requestId, TrainingOutcome outcome, int version, double candidateMeanDice, double activeMeanDice,
             String message, String finishedAt) {}
 }

@@ -2,12 +2,12 @@ package org.brainseg.trainer.service;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import org.brainseg.imaging.io.JsonMappers;
 
 /**
  * {@code request.json} beside {@code model.json} in a version directory: which TrainingRequested
@@ -34,7 +34,7 @@ public record VersionRecord(String requestId, String reason, URI datasetUri, Str
         String promotion, String trainedOn, Evaluation candidate, Integer comparedWithVersion, Evaluation comparedWith,
         double trainingSeconds, String createdAt) {
     public static final String FILE_NAME = "request.json";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+    private static final ObjectMapper JSON = JsonMappers.indented()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     public void write(Path dir) throws IOException {

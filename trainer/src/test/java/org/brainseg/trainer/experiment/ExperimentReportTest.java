@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
+import org.brainseg.model.train.EpochResult;
+import org.brainseg.schemas.RegionValues;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,8 +20,9 @@ class ExperimentReportTest {
 
     /** A synthetic run: every label and region has test Dice {dice − 0.1, dice + 0.1} (edema) or {dice, dice}. */
     static VariantResult run(String norm, long seed, double loss, double dice) {
-        Map<String, Double> d = Map.of("edema", dice, "ncrNet", dice, "enhancing", dice, "WT", dice, "TC", dice, "ET", dice);
-        List<EpochRecord> h = List.of(new EpochRecord(1, 1.2, loss + 0.2, d, 10), new EpochRecord(2, 0.9, loss, d, 10));
+        RegionValues d = new RegionValues(dice, dice, dice, dice, dice, dice);
+        List<EpochResult> h = List.of(new EpochResult(1, 1.2, loss + 0.2, d, List.of(), 1e-3, 10, true),
+                new EpochResult(2, 0.9, loss, d, List.of(), 1e-3, 10, true));
         Map<String, double[]> perCase = Map.of(
                 "edema", new double[] {dice - 0.1, dice + 0.1}, "ncrNet", new double[] {dice, dice},
                 "enhancing", new double[] {dice, dice}, "WT", new double[] {dice, dice},

@@ -30,7 +30,7 @@ class ShippedSeedTest {
         assertThat(v.manifest().paramsSha256()).isEqualTo(shipped.paramsSha256());
         assertThat(v.record().requestId()).isEqualTo(ShippedSeed.REQUEST_ID);
         assertThat(v.record().reason()).contains("not for clinical use");
-        assertThat(v.record().candidate().dice().get("WT")).isEqualTo(shipped.metrics().get("dice_WT"));
+        assertThat(v.record().candidate().dice().wt()).isEqualTo(shipped.metrics().get("dice_WT"));
         assertThat(v.record().candidate().cases()).isNotEmpty();
         assertThat(VersionRecord.read(v.directory())).contains(v.record());
 

@@ -192,7 +192,7 @@ class TrainerServiceIT {
         // 5. the same request id again: nothing trained, nothing published, the offset committed
         request("r5", data, Promotion.FORCE, 1, StartFrom.SCRATCH);
         await().atMost(Duration.ofMinutes(1)).until(() -> latest(services).status().last() != null
-                && "duplicate".equals(latest(services).status().last().outcome()));
+                && latest(services).status().last().outcome() == TrainingOutcome.DUPLICATE);
         assertThat(committedModels()).hasSize(7);
         assertThat(new ModelRegistry(registryRoot).versions("brainseg")).containsExactly(1, 2, 3, 4, 5);
         assertThat(crippled.scrape()).contains("brainseg_training_runs_total{outcome=\"candidate\"} 1.0")

@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import org.brainseg.imaging.Volume;
 import org.brainseg.imaging.dataset.Modality;
+import org.brainseg.imaging.io.JsonMappers;
 import org.brainseg.schemas.SegmentationCompleted;
 import org.brainseg.viewer.ViewerMetrics;
 import org.brainseg.viewer.index.ScanIndex;
@@ -43,7 +44,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ViewerRoutes implements Consumer<Router> {
     private static final Logger LOG = LoggerFactory.getLogger(ViewerRoutes.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.plain();
     private static final String CSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'";
 
     private final Vertx vertx;

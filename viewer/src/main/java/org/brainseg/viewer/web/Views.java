@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import org.brainseg.imaging.Volume;
 import org.brainseg.imaging.dataset.Modality;
+import org.brainseg.imaging.labels.Region;
+import org.brainseg.imaging.labels.TumourLabel;
 import org.brainseg.schemas.DiceReported;
 import org.brainseg.schemas.RegionValues;
 import org.brainseg.schemas.ScanFailed;
@@ -92,14 +94,15 @@ final class Views {
         return m;
     }
 
+    /** Regions first, then labels: the page's column order (viewer.js shows them as they come). */
     private static Map<String, Object> regions(RegionValues r) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("WT", r.wt());
-        m.put("TC", r.tc());
-        m.put("ET", r.et());
-        m.put("edema", r.edema());
-        m.put("ncrNet", r.ncrNet());
-        m.put("enhancing", r.enhancing());
+        for (Region g : Region.values()) {
+            m.put(RegionValues.key(g), r.get(g));
+        }
+        for (TumourLabel l : TumourLabel.values()) {
+            m.put(RegionValues.key(l), r.get(l));
+        }
         return m;
     }
 }

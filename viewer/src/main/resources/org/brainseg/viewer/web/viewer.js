@@ -235,7 +235,7 @@
       const tr = document.createElement("tr");
       tr.appendChild(bs.el("td", "v" + v.version));
       tr.appendChild(bs.el("td", bs.time(v.completedAt)));
-      for (const k of ["WT", "TC", "ET", "edema", "ncrNet", "enhancing"]) tr.appendChild(bs.el("td", bs.num(v.volumesMl[k], 1), "num"));
+      for (const ml of Object.values(v.volumesMl)) tr.appendChild(bs.el("td", bs.num(ml, 1), "num")); // regions, then labels
       for (const k of ["WT", "TC", "ET"]) tr.appendChild(bs.el("td", v.dice ? bs.num(v.dice[k], 3) : "–", "num"));
       const a = bs.el("a", "png");
       a.href = api.replace("/api/scans/", "/scans/") + "/preview.png?version=" + v.version;

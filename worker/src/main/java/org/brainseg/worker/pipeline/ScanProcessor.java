@@ -1,18 +1,14 @@
 package org.brainseg.worker.pipeline;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +20,7 @@ import org.brainseg.imaging.dataset.CaseLoader;
 import org.brainseg.imaging.dataset.CaseValidationException;
 import org.brainseg.imaging.dataset.LoadedCase;
 import org.brainseg.imaging.dataset.Modality;
-import org.brainseg.imaging.metrics.Score;
+import org.brainseg.imaging.io.Sha256;
 import org.brainseg.imaging.metrics.SegmentationMetrics;
 import org.brainseg.imaging.nifti.NiftiDataType;
 import org.brainseg.imaging.nifti.NiftiFormatException;
@@ -213,7 +209,7 @@ public final class ScanProcessor {
                     ms(t2 - t1), ms(t3 - t2), queuedMs + ms(t3 - t0));
             List<Event> events = new ArrayList<>();
             events.add(new SegmentationCompleted(UUID.randomUUID(), event.scanId(), event.eventId(), model.version(),
-                    mask.toUri(), sha, event.labelConvention(), regionValues(seg.volumesMl()), timings, model.device(),
+                    mask.toUri(), sha, event.labelConvention(), seg.volumesMl(), timings, model.device(),
                     clock.instant()));
             if (loaded.hasLabels()) {
                 SegmentationMetrics.Report r = SegmentationMetrics.compute(seg.mask(), loaded.labels());
@@ -280,22 +276,12 @@ public final class ScanProcessor {
         }
     }
 
-    static RegionValues regionValues(Map<String, Double> v) {
-        return new RegionValues(v.get("edema"), v.get("ncrNet"), v.get("enhancing"), v.get("WT"), v.get("TC"), v.get("ET"));
-    }
-
     private static RegionValues dice(SegmentationMetrics.Report r) {
-        Map<String, Score> l = r.labels();
-        Map<String, Score> g = r.regions();
-        return new RegionValues(l.get("edema").dice(), l.get("ncrNet").dice(), l.get("enhancing").dice(),
-                g.get("WT").dice(), g.get("TC").dice(), g.get("ET").dice());
+        return RegionValues.of(l -> r.labels().get(l).dice(), g -> r.regions().get(g).dice());
     }
 
     private static Hd95Values hd95(SegmentationMetrics.Report r) {
-        Map<String, Score> l = r.labels();
-        Map<String, Score> g = r.regions();
-        return new Hd95Values(l.get("edema").hd95(), l.get("ncrNet").hd95(), l.get("enhancing").hd95(),
-                g.get("WT").hd95(), g.get("TC").hd95(), g.get("ET").hd95());
+        return Hd95Values.of(l -> r.labels().get(l).hd95(), g -> r.regions().get(g).hd95());
     }
 
     private Outcome failed(String scanId, ScanFailed.Source source, ErrorCode code, String message, int attempts, byte[] raw) {
@@ -323,19 +309,7 @@ public final class ScanProcessor {
     }
 
     static String sha256(Path file) throws IOException {
-        MessageDigest md;
-        try {
-            md = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                md.update(buf, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(md.digest());
+        return Sha256.ofFile(file);
     }
 
     private static long ms(long nanos) {
