@@ -9,9 +9,9 @@ import java.util.function.Consumer;
 import org.brainseg.imaging.dataset.Case;
 import org.brainseg.imaging.dataset.DatasetScanner;
 import org.brainseg.imaging.io.FileTrees;
-import org.brainseg.imaging.synthetic.CaseReport;
-import org.brainseg.imaging.synthetic.CohortConfig;
-import org.brainseg.imaging.synthetic.CohortGenerator;
+import org.brainseg.synthetic.CaseReport;
+import org.brainseg.synthetic.CohortConfig;
+import org.brainseg.synthetic.CohortGenerator;
 
 /**
  * Synthetic BraTS-like cohorts for the benchmarks (BraTS field of view, so 240 x 240 x 155 at

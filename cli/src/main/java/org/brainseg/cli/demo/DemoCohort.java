@@ -9,8 +9,8 @@ import java.util.function.Consumer;
 import org.brainseg.imaging.dataset.Case;
 import org.brainseg.imaging.dataset.DatasetScanner;
 import org.brainseg.imaging.io.FileTrees;
-import org.brainseg.imaging.synthetic.CohortConfig;
-import org.brainseg.imaging.synthetic.CohortGenerator;
+import org.brainseg.synthetic.CohortConfig;
+import org.brainseg.synthetic.CohortGenerator;
 
 /**
  * The demo's synthetic cohort, generated once and cached: {@code <cacheRoot>/synth-<cases>x<spacing>mm-seed<seed>/}
