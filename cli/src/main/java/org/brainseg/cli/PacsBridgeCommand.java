@@ -1,8 +1,8 @@
 package org.brainseg.cli;
 
 import org.brainseg.pacs.PacsBridgeMain;
-import org.brainseg.pacs.PacsConfig;
-import org.brainseg.pacs.PacsConfigLoader;
+import org.brainseg.pacs.config.PacsConfig;
+import org.brainseg.pacs.config.PacsConfigLoader;
 import picocli.CommandLine.Command;
 
 /** {@code brainseg pacs-bridge --config FILE}: runs {@link PacsBridgeMain} with a YAML configuration. */

@@ -1,7 +1,7 @@
 package org.brainseg.cli;
 
-import org.brainseg.trainer.service.TrainerConfig;
-import org.brainseg.trainer.service.TrainerConfigLoader;
+import org.brainseg.trainer.config.TrainerConfig;
+import org.brainseg.trainer.config.TrainerConfigLoader;
 import org.brainseg.trainer.service.TrainerMain;
 import picocli.CommandLine.Command;
 

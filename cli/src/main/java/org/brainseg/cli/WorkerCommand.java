@@ -1,7 +1,7 @@
 package org.brainseg.cli;
 
 import org.brainseg.worker.WorkerMain;
-import org.brainseg.worker.config.ConfigLoader;
+import org.brainseg.worker.config.WorkerConfigLoader;
 import org.brainseg.worker.config.WorkerConfig;
 import picocli.CommandLine.Command;
 
@@ -19,6 +19,6 @@ import picocli.CommandLine.Command;
         })
 final class WorkerCommand extends ServiceCommand<WorkerConfig> {
     WorkerCommand() {
-        super(ConfigLoader::load, WorkerMain::run);
+        super(WorkerConfigLoader::load, WorkerMain::run);
     }
 }

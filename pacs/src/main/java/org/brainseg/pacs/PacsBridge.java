@@ -28,6 +28,7 @@ import org.brainseg.service.run.JvmMeters;
 import org.brainseg.service.store.LocalFileStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.brainseg.pacs.config.PacsConfig;
 
 /**
  * A running PACS bridge: a {@link StudyFollower} thread (stable studies in, ScanArrived out), a

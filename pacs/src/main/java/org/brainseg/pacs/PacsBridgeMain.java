@@ -1,6 +1,8 @@
 package org.brainseg.pacs;
 
 import org.brainseg.service.run.ServiceRunner;
+import org.brainseg.pacs.config.PacsConfig;
+import org.brainseg.pacs.config.PacsConfigLoader;
 
 /**
  * Runs the PACS bridge until SIGTERM ({@link ServiceRunner}); {@code brainseg pacs-bridge} calls

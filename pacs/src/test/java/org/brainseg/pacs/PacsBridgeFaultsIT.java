@@ -43,6 +43,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.brainseg.pacs.config.PacsConfig;
 
 /**
  * The bridge when Orthanc is not there: down when the bridge starts, stopped mid-stream with a SEG

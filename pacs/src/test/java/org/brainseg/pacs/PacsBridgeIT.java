@@ -62,6 +62,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.brainseg.pacs.config.PacsConfig;
 
 /**
  * The bridge against a real Orthanc (Debian's package, started by the test) and the embedded

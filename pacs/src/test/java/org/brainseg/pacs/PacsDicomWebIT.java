@@ -43,6 +43,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.brainseg.pacs.config.PacsConfig;
 
 /**
  * The bridge speaking DICOMweb to Orthanc's DICOMweb plugin (Debian's {@code orthanc-dicomweb}):

@@ -59,6 +59,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.brainseg.pacs.config.PacsConfig;
 
 /**
  * The whole path with a real worker (a tiny LN U-Net trained for a few steps, as the worker's and

@@ -18,6 +18,7 @@ import org.brainseg.service.run.JvmMeters;
 import org.brainseg.service.store.LocalFileStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.brainseg.viewer.config.ViewerConfig;
 
 /**
  * A running viewer: an {@link EventFollower} thread filling the {@link ScanIndex}, and one Vert.x

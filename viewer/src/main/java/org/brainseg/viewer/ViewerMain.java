@@ -5,6 +5,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.brainseg.viewer.config.ViewerConfig;
+import org.brainseg.viewer.config.ViewerConfigLoader;
 
 /**
  * Runs the viewer until SIGTERM, or until its event follower fails (exit code 3, for the

@@ -35,6 +35,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.brainseg.viewer.config.ViewerConfig;
 
 /**
  * The viewer in a real headless Chromium, on one embedded broker for the class: real events about a

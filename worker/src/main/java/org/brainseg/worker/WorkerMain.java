@@ -1,7 +1,7 @@
 package org.brainseg.worker;
 
 import org.brainseg.service.run.ServiceRunner;
-import org.brainseg.worker.config.ConfigLoader;
+import org.brainseg.worker.config.WorkerConfigLoader;
 import org.brainseg.worker.config.WorkerConfig;
 
 /**
@@ -13,7 +13,7 @@ public final class WorkerMain {
     private WorkerMain() {}
 
     public static void main(String[] args) throws Exception {
-        ServiceRunner.main("WorkerMain", args, ConfigLoader::load, WorkerMain::run);
+        ServiceRunner.main("WorkerMain", args, WorkerConfigLoader::load, WorkerMain::run);
     }
 
     /** Runs until stopped; returns the process exit code. */

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.brainseg.service.config.HttpSection;
 import org.brainseg.service.config.KafkaSection;
-import org.brainseg.trainer.service.TrainerConfig;
+import org.brainseg.trainer.config.TrainerConfig;
 import org.brainseg.worker.config.WorkerConfig;
 
 /**

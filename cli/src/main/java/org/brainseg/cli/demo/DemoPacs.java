@@ -14,7 +14,7 @@ import java.util.function.Consumer;
 import org.brainseg.imaging.dataset.Case;
 import org.brainseg.imaging.io.FileTrees;
 import org.brainseg.pacs.PacsBridge;
-import org.brainseg.pacs.PacsConfig;
+import org.brainseg.pacs.config.PacsConfig;
 import org.brainseg.pacs.dicom.CaseStudy;
 import org.brainseg.pacs.ingest.PositionFile;
 import org.brainseg.pacs.orthanc.OrthancClient;

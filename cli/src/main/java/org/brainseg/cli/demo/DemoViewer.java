@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.brainseg.viewer.Viewer;
-import org.brainseg.viewer.ViewerConfig;
+import org.brainseg.viewer.config.ViewerConfig;
 
 /** The demo's viewer: reads the cohort and the masks, on port 8090 or, when taken, any free port. */
 final class DemoViewer {

@@ -26,6 +26,7 @@ import org.brainseg.schemas.Promotion;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.brainseg.pacs.config.PacsConfig;
 
 /**
  * {@code brainseg demo --orthanc} against a real Orthanc (Debian's package, started by the test):
@@ -47,7 +48,7 @@ class DemoOrthancIT {
     void streamsTheCohortThroughOrthancAndStoresASegInEveryStudy() throws Exception {
         String exe = Tools.require("Orthanc", "orthanc");
         try (OrthancServer orthanc = OrthancServer.start(exe, tmp.resolve("orthanc"))) {
-            OrthancClient client = new OrthancClient(new org.brainseg.pacs.PacsConfig.Orthanc(orthanc.url(), OrthancServer.USER,
+            OrthancClient client = new OrthancClient(new org.brainseg.pacs.config.PacsConfig.Orthanc(orthanc.url(), OrthancServer.USER,
                     OrthancServer.PASSWORD, null, Duration.ofSeconds(30), Duration.ofMillis(200)));
             // a study already in the PACS before the demo: not the demo's to segment
             new CohortGenerator(CohortConfig.of(1, 5).withSpacing(3.0)).generate(tmp.resolve("before"), r -> {});

@@ -19,7 +19,7 @@ import org.brainseg.model.train.TrainingResult;
 import org.brainseg.model.train.UNetTraining;
 import org.brainseg.schemas.Normalization;
 import org.brainseg.schemas.Promotion;
-import org.brainseg.trainer.service.TrainerConfig;
+import org.brainseg.trainer.config.TrainerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

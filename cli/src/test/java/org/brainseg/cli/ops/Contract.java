@@ -21,15 +21,15 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.brainseg.cli.Main;
 import org.brainseg.service.http.HttpVerticle;
-import org.brainseg.trainer.service.TrainerConfig;
-import org.brainseg.trainer.service.TrainerConfigLoader;
-import org.brainseg.worker.config.ConfigLoader;
+import org.brainseg.trainer.config.TrainerConfig;
+import org.brainseg.trainer.config.TrainerConfigLoader;
+import org.brainseg.worker.config.WorkerConfigLoader;
 import org.brainseg.worker.config.WorkerConfig;
 import picocli.CommandLine;
 
 /** What the deployment files may refer to, as the code defines it. */
 final class Contract {
-    /** The worker's HTTP port: ConfigLoader's default, which the container configs keep. */
+    /** The worker's HTTP port: WorkerConfigLoader's default, which the container configs keep. */
     static final int WORKER_PORT = 8080;
     /** The trainer's HTTP port: TrainerConfigLoader's default, which the container configs keep. */
     static final int TRAINER_PORT = 8081;
@@ -57,7 +57,7 @@ final class Contract {
 
     /** Loads a worker configuration as {@code brainseg worker --config} would, with an environment. */
     static WorkerConfig workerConfig(String yaml, Map<String, String> env) throws IOException {
-        return load("worker", yaml, env, ConfigLoader::load);
+        return load("worker", yaml, env, WorkerConfigLoader::load);
     }
 
     /** Loads a trainer configuration as {@code brainseg trainer --config} would, with an environment. */
@@ -83,9 +83,9 @@ final class Contract {
     /** Environment variables the worker reads. */
     static Set<String> workerEnvNames() {
         Set<String> names = new TreeSet<>();
-        for (String k : ConfigLoader.keys()) {
+        for (String k : WorkerConfigLoader.keys()) {
             int dot = k.indexOf('.');
-            names.add(ConfigLoader.envName(k.substring(0, dot), k.substring(dot + 1)));
+            names.add(WorkerConfigLoader.envName(k.substring(0, dot), k.substring(dot + 1)));
         }
         return names;
     }

@@ -17,8 +17,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.Uuid;
 import org.brainseg.schemas.Topics;
-import org.brainseg.trainer.service.TrainerConfig;
-import org.brainseg.trainer.service.TrainerConfigLoader;
+import org.brainseg.trainer.config.TrainerConfig;
+import org.brainseg.trainer.config.TrainerConfigLoader;
 import org.brainseg.worker.config.WorkerConfig;
 import org.junit.jupiter.api.Test;
 

@@ -10,8 +10,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.brainseg.schemas.Topics;
-import org.brainseg.trainer.service.TrainerConfig;
-import org.brainseg.worker.config.ConfigLoader;
+import org.brainseg.trainer.config.TrainerConfig;
+import org.brainseg.worker.config.WorkerConfigLoader;
 import org.brainseg.worker.config.WorkerConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -90,8 +90,8 @@ class KustomizeTest {
         assertThat(d.path("spec").path("strategy").path("rollingUpdate").path("maxSurge").asInt())
                 .as("no surge: more workers than partitions never turn ready").isZero();
 
-        // transactional id: the pod name, through the variable ConfigLoader reads for kafka.transactionalId
-        JsonNode tx = env(c, ConfigLoader.envName("kafka", "transactionalId"));
+        // transactional id: the pod name, through the variable WorkerConfigLoader reads for kafka.transactionalId
+        JsonNode tx = env(c, WorkerConfigLoader.envName("kafka", "transactionalId"));
         assertThat(tx.path("valueFrom").path("fieldRef").path("fieldPath").asText()).isEqualTo("metadata.name");
         assertThat(Contract.workerConfig(configFile(base, d), Map.of(tx.path("name").asText(), "brainseg-worker-7c9d-x2k4p"))
                 .kafka().transactionalId()).isEqualTo("brainseg-worker-7c9d-x2k4p");
@@ -205,7 +205,7 @@ class KustomizeTest {
         assertThat(Contract.workerConfig(configFile(gpu, d), env).model().device()).isEqualTo("gpu");
         // the overlay only adds: the CPU base's probes and transactional id survive the patch
         assertProbes(c);
-        assertThat(env(c, ConfigLoader.envName("kafka", "transactionalId")).path("valueFrom").isObject()).isTrue();
+        assertThat(env(c, WorkerConfigLoader.envName("kafka", "transactionalId")).path("valueFrom").isObject()).isTrue();
         assertThat(container(find(gpu, "Deployment", "brainseg-trainer")).path("image").asText())
                 .isEqualTo(container(find(base, "Deployment", "brainseg-trainer")).path("image").asText());
     }

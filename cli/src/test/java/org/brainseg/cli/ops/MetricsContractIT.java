@@ -34,7 +34,7 @@ import org.brainseg.schemas.Promotion;
 import org.brainseg.schemas.TrainingRequested;
 import org.brainseg.service.config.HttpSection;
 import org.brainseg.service.config.KafkaSection;
-import org.brainseg.trainer.service.TrainerConfig;
+import org.brainseg.trainer.config.TrainerConfig;
 import org.brainseg.trainer.service.TrainerService;
 import org.brainseg.worker.Worker;
 import org.brainseg.worker.config.WorkerConfig;

@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.brainseg.pacs.PacsConfig;
-import org.brainseg.pacs.PacsConfigLoader;
+import org.brainseg.pacs.config.PacsConfig;
+import org.brainseg.pacs.config.PacsConfigLoader;
 import org.brainseg.worker.config.WorkerConfig;
 import org.junit.jupiter.api.Test;
 

@@ -9,8 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.brainseg.viewer.ViewerConfig;
-import org.brainseg.viewer.ViewerConfigLoader;
+import org.brainseg.viewer.config.ViewerConfig;
+import org.brainseg.viewer.config.ViewerConfigLoader;
 import org.brainseg.worker.config.WorkerConfig;
 import org.junit.jupiter.api.Test;
 

@@ -20,7 +20,7 @@ import java.util.Base64;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.brainseg.imaging.io.JsonMappers;
-import org.brainseg.pacs.PacsConfig;
+import org.brainseg.pacs.config.PacsConfig;
 
 /**
  * Orthanc's REST API, the calls brainseg needs: the change feed, a study's series, an instance's

@@ -17,7 +17,7 @@ import java.util.Base64;
 import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import org.brainseg.pacs.PacsConfig;
+import org.brainseg.pacs.config.PacsConfig;
 import org.brainseg.pacs.Tools;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

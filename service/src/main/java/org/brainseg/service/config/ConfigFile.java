@@ -23,9 +23,9 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * The sectioned YAML configuration shared by the worker's {@link ConfigLoader} and the trainer's
- * loader: each owns a table of sections, keys and defaults ({@code null}: required or unset) and
- * maps the values to its typed records; this class reads the file, refuses unknown sections and
+ * The sectioned YAML configuration shared by the services' config loaders (each in its module's
+ * {@code config} package: worker, trainer, viewer, PACS bridge): each owns a table of sections,
+ * keys and defaults ({@code null}: required or unset) and maps the values to its typed records; this class reads the file, refuses unknown sections and
  * keys (so a typo cannot silently fall back to a default) and gives typed values, with the
  * environment overriding the file: {@code section.camelCaseKey} by
  * {@code BRAINSEG_SECTION_CAMEL_CASE_KEY} (see {@link #envName}), lists comma-separated, and Kafka

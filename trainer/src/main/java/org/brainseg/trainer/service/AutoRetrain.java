@@ -22,6 +22,7 @@ import org.brainseg.schemas.TrainingRequested;
 import org.brainseg.service.kafka.TransactionalLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.brainseg.trainer.config.TrainerConfig;
 
 /**
  * Retrains by itself: counts the ScanArrived events that carry a ground truth (its own consumer

@@ -35,6 +35,7 @@ import org.brainseg.schemas.TrainingRequested;
 import org.brainseg.trainer.registry.ModelRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.brainseg.trainer.config.TrainerConfig;
 
 /**
  * Turns one TrainingRequested into a version in the registry, or into a refusal: checks the

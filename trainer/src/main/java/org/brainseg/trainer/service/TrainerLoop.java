@@ -40,6 +40,7 @@ import org.brainseg.service.run.Closeables;
 import org.brainseg.trainer.registry.ModelRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.brainseg.trainer.config.TrainerConfig;
 
 /**
  * The Kafka side of the trainer: takes one TrainingRequested at a time from

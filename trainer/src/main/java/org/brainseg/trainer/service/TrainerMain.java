@@ -1,6 +1,8 @@
 package org.brainseg.trainer.service;
 
 import org.brainseg.service.run.ServiceRunner;
+import org.brainseg.trainer.config.TrainerConfig;
+import org.brainseg.trainer.config.TrainerConfigLoader;
 
 /**
  * Runs a trainer until SIGTERM (a run in progress is abandoned uncommitted and redone after the

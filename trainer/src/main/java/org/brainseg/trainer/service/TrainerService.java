@@ -20,6 +20,7 @@ import org.brainseg.service.run.JvmMeters;
 import org.brainseg.trainer.registry.ModelRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.brainseg.trainer.config.TrainerConfig;
 
 /**
  * A running trainer: the {@link TrainerLoop} on its own thread, {@link AutoRetrain} when enabled,

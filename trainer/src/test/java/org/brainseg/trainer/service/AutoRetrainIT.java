@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.brainseg.trainer.config.TrainerConfig;
 
 /**
  * Auto-retrain on the embedded broker: labelled scans arriving on brainseg.scans.arrived turn into

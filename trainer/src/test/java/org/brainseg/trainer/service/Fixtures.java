@@ -11,6 +11,7 @@ import org.brainseg.model.artifact.ShippedModel;
 import org.brainseg.model.net.UNetConfig;
 import org.brainseg.service.config.HttpSection;
 import org.brainseg.service.config.KafkaSection;
+import org.brainseg.trainer.config.TrainerConfig;
 
 /**
  * Real data and small training settings for the trainer's tests: a synthetic cohort at 3 mm and a

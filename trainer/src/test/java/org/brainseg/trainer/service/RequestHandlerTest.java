@@ -24,6 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.brainseg.trainer.config.TrainerConfig;
 
 /**
  * One request at a time, without Kafka: refusals name the problem with the right error code, a

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.brainseg.trainer.config.TrainerConfig;
 
 /**
  * A fresh deployment on the embedded broker: with {@code registry.seedShippedModel} the trainer

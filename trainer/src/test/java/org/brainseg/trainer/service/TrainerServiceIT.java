@@ -42,6 +42,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.brainseg.trainer.config.TrainerConfig;
 
 /**
  * The trainer service on the embedded broker, request by request, with real training: the shipped

@@ -1,4 +1,4 @@
-package org.brainseg.viewer;
+package org.brainseg.viewer.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

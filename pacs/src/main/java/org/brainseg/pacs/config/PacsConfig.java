@@ -1,4 +1,4 @@
-package org.brainseg.pacs;
+package org.brainseg.pacs.config;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;

@@ -32,7 +32,7 @@ class ConfigLoaderTest {
 
     @Test
     void shouldFillDefaultsAroundTheEssentials() throws Exception {
-        WorkerConfig c = ConfigLoader.load(file(MINIMAL), Map.of("HOSTNAME", "w1"));
+        WorkerConfig c = WorkerConfigLoader.load(file(MINIMAL), Map.of("HOSTNAME", "w1"));
         assertThat(c.kafka().groupId()).isEqualTo("brainseg-workers");
         assertThat(c.kafka().transactionalId()).isEqualTo("brainseg-worker-w1");
         assertThat(c.kafka().maxPollIntervalMs()).isEqualTo(600_000);
@@ -45,7 +45,7 @@ class ConfigLoaderTest {
 
     @Test
     void shouldLetTheEnvironmentOverrideTheFile() throws Exception {
-        WorkerConfig c = ConfigLoader.load(file(MINIMAL), Map.of(
+        WorkerConfig c = WorkerConfigLoader.load(file(MINIMAL), Map.of(
                 "BRAINSEG_KAFKA_BOOTSTRAP_SERVERS", "broker:9093",
                 "BRAINSEG_INFERENCE_MAX_IN_FLIGHT", "8",
                 "BRAINSEG_STORE_INPUT_ROOTS", "/a, /b",
@@ -59,7 +59,7 @@ class ConfigLoaderTest {
 
     @Test
     void shouldPassKafkaSecuritySettingsThrough() throws Exception {
-        WorkerConfig c = ConfigLoader.load(file(MINIMAL.replace("  bootstrapServers: localhost:9092",
+        WorkerConfig c = WorkerConfigLoader.load(file(MINIMAL.replace("  bootstrapServers: localhost:9092",
                 "  bootstrapServers: localhost:9092\n  properties:\n    security.protocol: SSL\n    ssl.truststore.location: /etc/ca.p12")), Map.of());
         assertThat(c.kafka().properties()).containsEntry("ssl.truststore.location", "/etc/ca.p12");
     }
@@ -97,20 +97,20 @@ class ConfigLoaderTest {
             }
         }
         Path f = file(merged.toString());
-        assertThatThrownBy(() -> ConfigLoader.load(f, Map.of()))
+        assertThatThrownBy(() -> WorkerConfigLoader.load(f, Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining(expected);
     }
 
     @Test
     void shouldFollowTheModelsTopicWhenNoDirectoryIsPinned() throws Exception {
-        WorkerConfig c = ConfigLoader.load(file(MINIMAL.replace("  directory: /models/brainseg/1", "  registryRoot: /models")),
+        WorkerConfig c = WorkerConfigLoader.load(file(MINIMAL.replace("  directory: /models/brainseg/1", "  registryRoot: /models")),
                 Map.of());
         assertThat(c.model().follows()).isTrue();
         assertThat(c.model().name()).isEqualTo("brainseg");
         assertThat(c.model().registryRoot()).isEqualTo(Path.of("/models"));
         assertThat(c.model().directory()).isNull();
-        WorkerConfig pinned = ConfigLoader.load(file(MINIMAL), Map.of());
+        WorkerConfig pinned = WorkerConfigLoader.load(file(MINIMAL), Map.of());
         assertThat(pinned.model().follows()).isFalse();
         assertThat(pinned.model().registryRoot()).isNull();
     }
@@ -118,7 +118,7 @@ class ConfigLoaderTest {
     @Test
     void shouldSwitchModesFromTheEnvironment() throws Exception {
         // the example file follows; a blank registryRoot and a directory pin one version instead
-        WorkerConfig c = ConfigLoader.load(file(MINIMAL.replace("  directory: /models/brainseg/1", "  registryRoot: /models")),
+        WorkerConfig c = WorkerConfigLoader.load(file(MINIMAL.replace("  directory: /models/brainseg/1", "  registryRoot: /models")),
                 Map.of("BRAINSEG_MODEL_REGISTRY_ROOT", "", "BRAINSEG_MODEL_DIRECTORY", "/pinned/3", "BRAINSEG_MODEL_NAME", "tumour"));
         assertThat(c.model().follows()).isFalse();
         assertThat(c.model().directory()).isEqualTo(Path.of("/pinned/3"));
@@ -128,47 +128,47 @@ class ConfigLoaderTest {
     @Test
     void shouldNameTheKeyOfAPathThatCannotExist() throws Exception {
         Path f = file(MINIMAL);
-        assertThatThrownBy(() -> ConfigLoader.load(f, Map.of("BRAINSEG_MODEL_DIRECTORY", "", "BRAINSEG_MODEL_REGISTRY_ROOT",
+        assertThatThrownBy(() -> WorkerConfigLoader.load(f, Map.of("BRAINSEG_MODEL_DIRECTORY", "", "BRAINSEG_MODEL_REGISTRY_ROOT",
                 "/models\0/x"))).isInstanceOf(ConfigException.class).hasMessageContaining("model.registryRoot: not a valid path");
-        assertThatThrownBy(() -> ConfigLoader.load(f, Map.of("BRAINSEG_STORE_INPUT_ROOTS", "/a,/b\0c")))
+        assertThatThrownBy(() -> WorkerConfigLoader.load(f, Map.of("BRAINSEG_STORE_INPUT_ROOTS", "/a,/b\0c")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("store.inputRoots: not a valid path");
     }
 
     @Test
     void shouldLoadTheExampleConfiguration() throws Exception {
-        WorkerConfig c = ConfigLoader.load(Path.of("../deploy/worker.example.yaml"), Map.of());
+        WorkerConfig c = WorkerConfigLoader.load(Path.of("../deploy/worker.example.yaml"), Map.of());
         assertThat(c.model().follows()).isTrue();
         assertThat(c.model().name()).isEqualTo("brainseg");
     }
 
     @Test
     void shouldRejectAFileThatIsNotYaml() throws Exception {
-        assertThatThrownBy(() -> ConfigLoader.load(file("kafka: [unclosed"), Map.of()))
+        assertThatThrownBy(() -> WorkerConfigLoader.load(file("kafka: [unclosed"), Map.of()))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("not valid YAML");
-        assertThatThrownBy(() -> ConfigLoader.load(file("- a\n- b\n"), Map.of()))
+        assertThatThrownBy(() -> WorkerConfigLoader.load(file("- a\n- b\n"), Map.of()))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("mapping");
     }
 
     @Test
     void shouldRefuseBinaryAndOversizedFilesButTakeAnEmptySectionAsDefaults() throws Exception {
         Path bin = Files.write(tmp.resolve("bin.yaml"), new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1, 2, (byte) 0xc3});
-        assertThatThrownBy(() -> ConfigLoader.load(bin, Map.of())).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> WorkerConfigLoader.load(bin, Map.of())).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("not UTF-8 text");
         Path big = file(MINIMAL + "#" + "x".repeat(1 << 20) + "\n");
-        assertThatThrownBy(() -> ConfigLoader.load(big, Map.of())).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> WorkerConfigLoader.load(big, Map.of())).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("not a configuration file");
-        WorkerConfig c = ConfigLoader.load(file(MINIMAL + "retry:\n"), Map.of());
+        WorkerConfig c = WorkerConfigLoader.load(file(MINIMAL + "retry:\n"), Map.of());
         assertThat(c.retry().maxAttempts()).isEqualTo(5);
-        assertThatThrownBy(() -> ConfigLoader.load(file(MINIMAL.replace("kafka:\n  bootstrapServers: localhost:9092\n",
+        assertThatThrownBy(() -> WorkerConfigLoader.load(file(MINIMAL.replace("kafka:\n  bootstrapServers: localhost:9092\n",
                 "kafka:\n  bootstrapServers: localhost:9092\n  properties:\n    sasl.jaas.config: [a]\n")), Map.of()))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("kafka.properties.sasl.jaas.config: must be a single value");
     }
 
     @Test
     void shouldNameEnvironmentVariablesPredictably() {
-        assertThat(ConfigLoader.envName("kafka", "bootstrapServers")).isEqualTo("BRAINSEG_KAFKA_BOOTSTRAP_SERVERS");
-        assertThat(ConfigLoader.envName("inference", "maxInFlight")).isEqualTo("BRAINSEG_INFERENCE_MAX_IN_FLIGHT");
-        assertThat(ConfigLoader.keys()).contains("kafka.bootstrapServers", "retry.maxBackoffMs");
+        assertThat(WorkerConfigLoader.envName("kafka", "bootstrapServers")).isEqualTo("BRAINSEG_KAFKA_BOOTSTRAP_SERVERS");
+        assertThat(WorkerConfigLoader.envName("inference", "maxInFlight")).isEqualTo("BRAINSEG_INFERENCE_MAX_IN_FLIGHT");
+        assertThat(WorkerConfigLoader.keys()).contains("kafka.bootstrapServers", "retry.maxBackoffMs");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package org.brainseg.trainer.service;
+package org.brainseg.trainer.config;
 
 import static org.brainseg.service.config.ConfigException.require;
 

@@ -1,4 +1,4 @@
-package org.brainseg.viewer;
+package org.brainseg.viewer.config;
 
 import java.nio.file.Path;
 import java.util.List;

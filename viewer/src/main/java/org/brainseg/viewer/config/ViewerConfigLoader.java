@@ -1,4 +1,4 @@
-package org.brainseg.viewer;
+package org.brainseg.viewer.config;
 
 import static org.brainseg.service.config.ConfigFile.ordered;
 

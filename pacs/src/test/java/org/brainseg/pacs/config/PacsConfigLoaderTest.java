@@ -1,4 +1,4 @@
-package org.brainseg.pacs;
+package org.brainseg.pacs.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package org.brainseg.trainer.service;
+package org.brainseg.trainer.config;
 
 import static org.brainseg.service.config.ConfigFile.ordered;
 
@@ -15,7 +15,7 @@ import org.brainseg.service.config.HttpSection;
 import org.brainseg.service.config.KafkaSection;
 
 /**
- * Reads a {@link TrainerConfig} from YAML the way the worker's {@code ConfigLoader} does, through
+ * Reads a {@link TrainerConfig} from YAML the way the worker's {@code WorkerConfigLoader} does, through
  * the shared {@link ConfigFile}: then environment overrides ({@code section.camelCaseKey} by
  * {@code BRAINSEG_SECTION_CAMEL_CASE_KEY}, lists comma-separated, Kafka client properties by
  * {@code BRAINSEG_KAFKA_PROPERTY_<NAME>}); unknown sections and keys are errors, so a typo cannot

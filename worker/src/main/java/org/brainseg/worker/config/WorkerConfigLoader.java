@@ -20,11 +20,11 @@ import org.brainseg.service.config.KafkaSection;
  * cannot silently fall back to a default. The reading and checking is {@link ConfigFile}'s; this
  * class owns the worker's keys, their defaults and the mapping to {@link WorkerConfig}.
  */
-public final class ConfigLoader {
+public final class WorkerConfigLoader {
     /** Every section and key with its default ({@code null}: required). */
     private static final Map<String, Map<String, Object>> DEFAULTS = defaults();
 
-    private ConfigLoader() {}
+    private WorkerConfigLoader() {}
 
     private static Map<String, Map<String, Object>> defaults() {
         Map<String, Map<String, Object>> d = new LinkedHashMap<>();

@@ -1,4 +1,4 @@
-package org.brainseg.pacs;
+package org.brainseg.pacs.config;
 
 import static org.brainseg.service.config.ConfigFile.ordered;
 
