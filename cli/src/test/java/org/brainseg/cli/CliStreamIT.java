@@ -14,20 +14,9 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.brainseg.cli.CliTest.Run;
-import org.brainseg.imaging.dataset.Case;
 import org.brainseg.imaging.dataset.DatasetScanner;
-import org.brainseg.imaging.preprocess.PreprocessOptions;
-import org.brainseg.imaging.preprocess.PreprocessedCase;
 import org.brainseg.kafka.embedded.EmbeddedKafka;
 import org.brainseg.kafka.embedded.EmbeddedKafkaExtension;
-import org.brainseg.model.engine.DeviceChoice;
-import org.brainseg.model.engine.EngineSettings;
-import org.brainseg.model.train.DataSplit;
-import org.brainseg.model.train.TrainingConfig;
-import org.brainseg.model.train.TrainingData;
-import org.brainseg.model.train.TrainingListener;
-import org.brainseg.model.train.UNetTraining;
-import org.brainseg.schemas.Normalization;
 import org.brainseg.schemas.Topics;
 import org.brainseg.service.config.HttpSection;
 import org.brainseg.service.config.KafkaSection;
@@ -40,6 +29,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.brainseg.model.TinyModels;
 
 /**
  * The streaming commands end to end on the embedded broker, as a user would chain them:
@@ -64,7 +54,7 @@ class CliStreamIT {
         kafka = BROKER.kafka();
         Run gen = CliTest.run("generate", "--out", tmp.resolve("data").toString(), "--cases", "20", "--spacing", "3", "--seed", "5");
         assertThat(gen.code()).as(gen.err()).isZero();
-        Path model = tinyModel(DatasetScanner.scan(tmp.resolve("data")).cases(), tmp.resolve("models/1"));
+        Path model = TinyModels.train(DatasetScanner.scan(tmp.resolve("data")).cases(), tmp.resolve("models"), 1, 4, SPACING_MM);
         Files.createDirectories(tmp.resolve("masks"));
         WorkerConfig config = new WorkerConfig(
                 new KafkaSection(kafka.bootstrapServers(), "cli-it", "cli-it-worker", 60_000, Map.of()),
@@ -80,17 +70,6 @@ class CliStreamIT {
                 "--bootstrap", kafka.bootstrapServers(), "--create-topics", "--partitions", "3", "--prefix", "warmup-");
         assertThat(create.code()).as(create.err()).isZero();
         worker = Worker.start(config, t -> {});
-    }
-
-    /** A tiny LN U-Net trained for a few steps: the test checks delivery, not accuracy. */
-    private static Path tinyModel(List<Case> cases, Path out) throws Exception {
-        TrainingConfig config = TrainingConfig.builder().normalization(Normalization.LAYER).epochs(1).stepsPerEpoch(4).seed(1)
-                .patch(32).depth(2).baseWidth(4).batch(1).preprocessing(PreprocessOptions.isotropic(SPACING_MM)).build();
-        List<PreprocessedCase> data = TrainingData.load(cases.subList(0, 4), config.preprocessing(), null);
-        DataSplit split = DataSplit.of(data.stream().map(PreprocessedCase::id).toList(), 0.25, 1);
-        new UNetTraining(config, EngineSettings.of(DeviceChoice.CPU, 1)).fit(split.trainOf(data, PreprocessedCase::id),
-                split.validationOf(data, PreprocessedCase::id), out, TrainingListener.NONE);
-        return out;
     }
 
     @AfterAll

@@ -32,24 +32,14 @@ import org.brainseg.imaging.dataset.Case;
 import org.brainseg.imaging.dataset.DatasetScanner;
 import org.brainseg.imaging.dataset.Modality;
 import org.brainseg.imaging.nifti.NiftiReader;
-import org.brainseg.imaging.preprocess.PreprocessOptions;
-import org.brainseg.imaging.preprocess.PreprocessedCase;
 import org.brainseg.synthetic.CohortConfig;
 import org.brainseg.synthetic.CohortGenerator;
 import org.brainseg.kafka.embedded.EmbeddedKafkaExtension;
-import org.brainseg.model.engine.DeviceChoice;
-import org.brainseg.model.engine.EngineSettings;
-import org.brainseg.model.train.DataSplit;
-import org.brainseg.model.train.TrainingConfig;
-import org.brainseg.model.train.TrainingData;
-import org.brainseg.model.train.TrainingListener;
-import org.brainseg.model.train.UNetTraining;
 import org.brainseg.pacs.ingest.ScanSource;
 import org.brainseg.pacs.rules.SeriesRules;
 import org.brainseg.pacs.seg.SegmentationBuilderTest;
 import org.brainseg.schemas.ErrorCode;
 import org.brainseg.schemas.EventCodec;
-import org.brainseg.schemas.Normalization;
 import org.brainseg.schemas.ScanArrived;
 import org.brainseg.schemas.SegmentationCompleted;
 import org.brainseg.schemas.Topics;
@@ -60,6 +50,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.brainseg.pacs.config.PacsConfig;
+import org.brainseg.model.TinyModels;
 
 /**
  * The whole path with a real worker (a tiny LN U-Net trained for a few steps, as the worker's and
@@ -79,17 +70,6 @@ class PacsWorkerEndToEndIT {
 
     @TempDir
     Path dir;
-
-    static Path tinyModel(List<Case> cases, Path modelsRoot) throws Exception {
-        Path out = modelsRoot.resolve("1");
-        TrainingConfig config = TrainingConfig.builder().normalization(Normalization.LAYER).epochs(1).stepsPerEpoch(4).seed(1)
-                .patch(32).depth(2).baseWidth(4).batch(1).preprocessing(PreprocessOptions.isotropic(3.0)).build();
-        List<PreprocessedCase> data = TrainingData.load(cases, config.preprocessing(), null);
-        DataSplit split = DataSplit.of(data.stream().map(PreprocessedCase::id).toList(), 0.25, 1);
-        new UNetTraining(config, EngineSettings.of(DeviceChoice.CPU, 1)).fit(split.trainOf(data, PreprocessedCase::id),
-                split.validationOf(data, PreprocessedCase::id), out, TrainingListener.NONE);
-        return out;
-    }
 
     SegmentationCompleted completed(String scanId) {
         try (EventReader r = new EventReader(BROKER.bootstrapServers(), Map.of(), Topics.SEGMENTATIONS)) {
@@ -126,7 +106,7 @@ class PacsWorkerEndToEndIT {
         String dciodvfy = Tools.require("dciodvfy", "dicom3tools");
         new CohortGenerator(CohortConfig.of(4, 31).withSpacing(3.0)).generate(dir.resolve("cohort"), r -> {});
         List<Case> cases = DatasetScanner.scan(dir.resolve("cohort")).cases();
-        Path model = tinyModel(cases, dir.resolve("models"));
+        Path model = TinyModels.train(cases, dir.resolve("models"), 1, 4);
         Path scans = Files.createDirectories(dir.resolve("scans"));
         Path masks = Files.createDirectories(dir.resolve("masks"));
         List<String> timings = new ArrayList<>();

@@ -36,6 +36,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.brainseg.viewer.config.ViewerConfig;
+import org.brainseg.model.TinyModels;
 
 /**
  * The viewer in a real headless Chromium, on one embedded broker for the class: real events about a
@@ -74,7 +75,7 @@ class ViewerBrowserIT {
         // a real worker with a tiny model segments one scan first (it reads brainseg.scans.arrived from the
         // beginning, so it runs alone); the synthetic outputs below carry known masks for the pixel checks
         realScan = "it-real-" + cases.get(0).id();
-        Path model = RealWorker.tinyModel(cases.subList(0, 4), dir.resolve("models"));
+        Path model = TinyModels.train(cases, dir.resolve("models"), 1, 4);
         try (Worker w = Worker.start(WorkerConfig.local(kafka.bootstrapServers(), "it-viewer-worker", streams.scans,
                 streams.masks.resolve("worker"), model, 1, 1, 1), t -> {})) {
             streams.arrived(cases.get(0), realScan);

@@ -58,6 +58,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
+import org.brainseg.model.TinyModels;
 
 /**
  * The bad-input corpus through a real worker on the embedded broker: malformed events, hostile
@@ -82,7 +83,7 @@ class BadInputIT extends BrokerFixture {
         useBroker(dir);
         scans = tmp.resolve("scans");
         cases = Fixtures.cohort(scans, 4, 11);
-        model = Fixtures.tinyModel(cases, tmp.resolve("models"), 1, 2);
+        model = TinyModels.train(cases, tmp.resolve("models"), 1, 2);
     }
 
 

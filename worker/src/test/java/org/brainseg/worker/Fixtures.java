@@ -10,25 +10,14 @@ import java.util.function.IntFunction;
 import org.brainseg.client.submit.ScanSubmitter;
 import org.brainseg.imaging.dataset.Case;
 import org.brainseg.imaging.dataset.DatasetScanner;
-import org.brainseg.imaging.preprocess.PreprocessOptions;
-import org.brainseg.imaging.preprocess.PreprocessedCase;
 import org.brainseg.synthetic.CohortConfig;
 import org.brainseg.synthetic.CohortGenerator;
-import org.brainseg.model.engine.DeviceChoice;
-import org.brainseg.model.engine.EngineSettings;
-import org.brainseg.model.train.DataSplit;
-import org.brainseg.model.train.TrainingConfig;
-import org.brainseg.model.train.TrainingData;
-import org.brainseg.model.train.TrainingListener;
-import org.brainseg.model.train.UNetTraining;
-import org.brainseg.schemas.Normalization;
 import org.brainseg.schemas.ScanArrived;
 import org.brainseg.worker.config.WorkerConfig;
 
 /**
- * Real data and a real model for the worker's integration tests: a small synthetic cohort at
- * 3 mm and a tiny LN U-Net trained on it for a few steps (seconds on 2 cores). The model is
- * weak; the tests check delivery, not accuracy.
+ * Real data for the worker's integration tests: a small synthetic cohort at 3 mm (the model
+ * they serve is model's {@code TinyModels}).
  */
 final class Fixtures {
     static final double SPACING_MM = 3.0;
@@ -67,24 +56,6 @@ final class Fixtures {
             }
             return s.submit(events);
         }
-    }
-
-    /** Trains into {@code modelsRoot/<version>} and returns that directory. */
-    static Path tinyModel(List<Case> cases, Path modelsRoot, int version, int steps) throws Exception {
-        return tinyModel(cases, modelsRoot, version, steps, SPACING_MM);
-    }
-
-    /** A tiny model preprocessing to {@code spacingMm}, seeded with its version. */
-    static Path tinyModel(List<Case> cases, Path modelsRoot, int version, int steps, double spacingMm) throws Exception {
-        Path out = modelsRoot.resolve(Integer.toString(version));
-        TrainingConfig config = TrainingConfig.builder().normalization(Normalization.LAYER).epochs(1).stepsPerEpoch(steps)
-                .seed(version).patch(32).depth(2).baseWidth(4).batch(1)
-                .preprocessing(PreprocessOptions.isotropic(spacingMm)).build();
-        List<PreprocessedCase> data = TrainingData.load(cases.subList(0, Math.min(4, cases.size())), config.preprocessing(), null);
-        DataSplit split = DataSplit.of(data.stream().map(PreprocessedCase::id).toList(), 0.25, 1);
-        new UNetTraining(config, EngineSettings.of(DeviceChoice.CPU, 1)).fit(split.trainOf(data, PreprocessedCase::id),
-                split.validationOf(data, PreprocessedCase::id), out, TrainingListener.NONE);
-        return out;
     }
 
     static WorkerConfig config(String bootstrap, Path inputRoot, Path outputRoot, Path model, int threads, int maxInFlight,

@@ -38,6 +38,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.brainseg.model.TinyModels;
 
 /**
  * Workers following {@code brainseg.models} on a real (embedded) broker with real DJL models:
@@ -71,8 +72,8 @@ class ModelFollowerIT {
         // 5 mm (coarser than the other worker ITs): these tests stream many scans and check delivery, not accuracy
         cases = Fixtures.cohort(tmp.resolve("scans"), 6, 17, 5.0);
         // two differently seeded tiny models, trained outside the registry and installed per test
-        trained1 = Fixtures.tinyModel(cases, tmp.resolve("trained"), 1, 3, 5.0);
-        trained2 = Fixtures.tinyModel(cases, tmp.resolve("trained"), 2, 3, 5.0);
+        trained1 = TinyModels.train(cases, tmp.resolve("trained"), 1, 3, 5.0);
+        trained2 = TinyModels.train(cases, tmp.resolve("trained"), 2, 3, 5.0);
         registry = Files.createDirectories(tmp.resolve("registry"));
     }
 

@@ -31,6 +31,7 @@ import org.brainseg.worker.pipeline.Outcome;
 import org.brainseg.worker.pipeline.ScanProcessor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.brainseg.model.TinyModels;
 
 /**
  * More scans are processed at once than are in the model: with one model slot and four threads,
@@ -70,7 +71,7 @@ class ModelSlotsTest {
         Path scans = Files.createDirectories(tmp.resolve("scans"));
         Path out = Files.createDirectories(tmp.resolve("out"));
         List<Case> cases = Fixtures.cohort(scans, 4, 23, 6.0);
-        Path modelDir = Fixtures.tinyModel(cases, tmp.resolve("models"), 1, 1, 6.0);
+        Path modelDir = TinyModels.train(cases, tmp.resolve("models"), 1, 1, 6.0);
         CountingSemaphore slots = new CountingSemaphore(1);
         EventCodec codec = new EventCodec();
         ExecutorService pool = Executors.newFixedThreadPool(4);

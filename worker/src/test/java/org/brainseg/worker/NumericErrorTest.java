@@ -29,6 +29,7 @@ import org.brainseg.worker.pipeline.Outcome;
 import org.brainseg.worker.pipeline.ScanProcessor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.brainseg.model.TinyModels;
 
 /** A model that gives NaN probabilities: the scan fails with NUMERIC_ERROR and no mask is written. */
 class NumericErrorTest {
@@ -40,7 +41,7 @@ class NumericErrorTest {
         Path scans = Files.createDirectories(tmp.resolve("scans"));
         Path out = Files.createDirectories(tmp.resolve("out"));
         List<Case> cases = Fixtures.cohort(scans, 1, 21, 6.0);
-        Path modelDir = Fixtures.tinyModel(cases, tmp.resolve("models"), 1, 1, 6.0);
+        Path modelDir = TinyModels.train(cases, tmp.resolve("models"), 1, 1, 6.0);
         Segmenter segmenter = Segmenter.load(modelDir, EngineSettings.of(DeviceChoice.CPU, 1));
         NDArray headBias = segmenter.model().net().getParameters().stream().filter(p -> p.getKey().endsWith("head_bias"))
                 .findFirst().orElseThrow().getValue().getArray();

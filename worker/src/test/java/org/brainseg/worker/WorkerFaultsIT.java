@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.brainseg.model.TinyModels;
 
 /**
  * Faults around a running in-process worker: the broker stopped and restarted under it (same
@@ -44,7 +45,7 @@ class WorkerFaultsIT extends BrokerFixture {
     void setUp(@TempDir Path dir) throws Exception {
         useBroker(dir);
         cases = Fixtures.cohort(tmp.resolve("scans"), 16, 23);
-        model = Fixtures.tinyModel(cases, tmp.resolve("models"), 1, 4);
+        model = TinyModels.train(cases, tmp.resolve("models"), 1, 4);
     }
 
 

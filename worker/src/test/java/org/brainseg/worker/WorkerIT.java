@@ -39,6 +39,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.brainseg.model.TinyModels;
 
 /**
  * The worker against a real (embedded KRaft) broker with a real DJL model: scans in, masks and
@@ -55,7 +56,7 @@ class WorkerIT extends BrokerFixture {
     void setUp(@TempDir Path dir) throws Exception {
         useBroker(dir);
         cases = Fixtures.cohort(tmp.resolve("scans"), 20, 7);
-        model = Fixtures.tinyModel(cases, tmp.resolve("models"), 1, 4);
+        model = TinyModels.train(cases, tmp.resolve("models"), 1, 4);
     }
 
 

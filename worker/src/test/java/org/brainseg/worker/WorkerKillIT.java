@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.brainseg.model.TinyModels;
 
 /**
  * The delivery promise under kill -9: a worker process (its own JVM, started as a deployment
@@ -58,7 +59,7 @@ class WorkerKillIT extends BrokerFixture {
     void setUp(@TempDir Path dir) throws Exception {
         useBroker(dir);
         cases = Fixtures.cohort(tmp.resolve("scans"), 15, 11);
-        model = Fixtures.tinyModel(cases, tmp.resolve("models"), 1, 4);
+        model = TinyModels.train(cases, tmp.resolve("models"), 1, 4);
     }
 
     @AfterAll

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.brainseg.model.TinyModels;
 
 /**
  * A long stream of small scans through one in-process worker: heap after GC, resident memory and
@@ -66,7 +67,7 @@ class WorkerLoadIT extends BrokerFixture {
     void setUp(@TempDir Path dir) throws Exception {
         useBroker(dir);
         cases = Fixtures.cohort(tmp.resolve("scans"), 8, 41, SPACING_MM);
-        model = Fixtures.tinyModel(cases, tmp.resolve("models"), 1, 4, SPACING_MM);
+        model = TinyModels.train(cases, tmp.resolve("models"), 1, 4, SPACING_MM);
     }
 
 

@@ -44,6 +44,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.brainseg.model.TinyModels;
 
 /**
  * Kafka over TLS with SASL/SCRAM-SHA-512: the embedded broker gets a {@code SECURE} listener
@@ -111,7 +112,7 @@ class WorkerSecurityIT {
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                 .ignoreExceptions().until(() -> describe(client(USER, PASSWORD)).isEmpty());
         cases = Fixtures.cohort(tmp.resolve("scans"), 6, 31);
-        model = Fixtures.tinyModel(cases, tmp.resolve("models"), 1, 4);
+        model = TinyModels.train(cases, tmp.resolve("models"), 1, 4);
     }
 
     /** Client settings for the SECURE listener: SASL_SSL, SCRAM-SHA-512, the test CA as the only trust anchor. */

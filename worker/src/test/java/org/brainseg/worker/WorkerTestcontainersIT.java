@@ -24,6 +24,7 @@ import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.kafka.KafkaContainer;
+import org.brainseg.model.TinyModels;
 
 /**
  * The same delivery check as {@link WorkerIT}, against Apache Kafka's official image in a
@@ -52,7 +53,7 @@ class WorkerTestcontainersIT {
                 TopicsInitializer.createAll(admin, 2, (short) 1, Duration.ofSeconds(60));
             }
             List<Case> cases = Fixtures.cohort(tmp.resolve("scans"), 5, 3);
-            Path model = Fixtures.tinyModel(cases, tmp.resolve("models"), 1, 2);
+            Path model = TinyModels.train(cases, tmp.resolve("models"), 1, 2);
             try (Worker w = Worker.start(Fixtures.config(bootstrap, tmp.resolve("scans"), tmp.resolve("masks"), model, 1, 2,
                     "tc-worker"), t -> {});
                     ScanSubmitter s = new ScanSubmitter(bootstrap, Map.of(), Clock.systemUTC())) {
