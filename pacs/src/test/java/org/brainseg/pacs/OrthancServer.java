@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.brainseg.pacs.config.PacsConfig;
 
 /**
  * A real Orthanc (the Debian package's {@code Orthanc} binary) owned by a test: its own storage
@@ -101,6 +102,16 @@ public final class OrthancServer implements AutoCloseable {
 
     public URI url() {
         return URI.create("http://127.0.0.1:" + httpPort);
+    }
+
+    /** The bridge's view of this server: its user, a 30 s timeout, polled every 200 ms. */
+    public PacsConfig.Orthanc client() {
+        return client(url(), Duration.ofSeconds(30), null);
+    }
+
+    /** The bridge's view of an Orthanc of these tests at {@code url} (dicomWebRoot null: REST). */
+    public static PacsConfig.Orthanc client(URI url, Duration timeout, String dicomWebRoot) {
+        return new PacsConfig.Orthanc(url, USER, PASSWORD, null, timeout, Duration.ofMillis(200), dicomWebRoot);
     }
 
     private HttpRequest.Builder request(String path) {

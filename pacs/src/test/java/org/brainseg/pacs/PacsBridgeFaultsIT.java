@@ -32,7 +32,6 @@ import org.brainseg.synthetic.CohortConfig;
 import org.brainseg.synthetic.CohortGenerator;
 import org.brainseg.kafka.embedded.EmbeddedKafkaExtension;
 import org.brainseg.pacs.ingest.PositionFile;
-import org.brainseg.pacs.rules.SeriesRules;
 import org.brainseg.schemas.EventCodec;
 import org.brainseg.schemas.RegionValues;
 import org.brainseg.schemas.ScanArrived;
@@ -70,12 +69,9 @@ class PacsBridgeFaultsIT {
 
     PacsConfig config(int port) throws Exception {
         Files.createDirectories(dir.resolve("masks"));
-        return new PacsConfig(new PacsConfig.Kafka(BROKER.bootstrapServers(), "it-faults-" + UUID.randomUUID(), "it-faults", Map.of()),
-                new PacsConfig.Orthanc(java.net.URI.create("http://127.0.0.1:" + port), OrthancServer.USER, OrthancServer.PASSWORD,
-                        null, Duration.ofSeconds(10), Duration.ofMillis(200)),
-                new PacsConfig.Store(dir.resolve("scans"), dir.resolve("position.json"), List.of(dir.resolve("masks"))),
-                new PacsConfig.Series(SeriesRules.DEFAULTS, 1024, 64L << 20), new PacsConfig.Results(true, 9901),
-                new PacsConfig.Http("127.0.0.1", 0));
+        return PacsConfig.local(new PacsConfig.Kafka(BROKER.bootstrapServers(), "it-faults-" + UUID.randomUUID(), "it-faults", Map.of()),
+                OrthancServer.client(java.net.URI.create("http://127.0.0.1:" + port), Duration.ofSeconds(10), null),
+                new PacsConfig.Store(dir.resolve("scans"), dir.resolve("position.json"), List.of(dir.resolve("masks"))));
     }
 
     PacsBridge bridge(PacsConfig c) throws Exception {

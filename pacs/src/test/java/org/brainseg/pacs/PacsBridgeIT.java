@@ -151,12 +151,9 @@ class PacsBridgeIT {
     }
 
     PacsConfig config() {
-        return new PacsConfig(new PacsConfig.Kafka(BROKER.bootstrapServers(), "it-pacs-" + UUID.randomUUID(), "it-pacs", Map.of()),
-                new PacsConfig.Orthanc(orthanc.url(), OrthancServer.USER, OrthancServer.PASSWORD, null, Duration.ofSeconds(30),
-                        Duration.ofMillis(200)),
-                new PacsConfig.Store(dir.resolve("scans"), dir.resolve("state").resolve("position.json"), List.of(dir.resolve("masks"))),
-                new PacsConfig.Series(SeriesRules.DEFAULTS, 1024, 64L << 20), new PacsConfig.Results(true, 9901),
-                new PacsConfig.Http("127.0.0.1", 0));
+        return PacsConfig.local(new PacsConfig.Kafka(BROKER.bootstrapServers(), "it-pacs-" + UUID.randomUUID(), "it-pacs", Map.of()),
+                orthanc.client(), new PacsConfig.Store(dir.resolve("scans"), dir.resolve("state").resolve("position.json"),
+                        List.of(dir.resolve("masks"))));
     }
 
     @AfterAll
@@ -391,12 +388,12 @@ class PacsBridgeIT {
         bridge.close();
         java.util.Set<UUID> before = new java.util.HashSet<>(failed().stream().map(ScanFailed::eventId).toList());
         // 52 images of 80 x 80 per series: one image too many, then one slice's voxels too many
-        for (PacsConfig.Series limits : List.of(new PacsConfig.Series(SeriesRules.DEFAULTS, 51, 64L << 20),
-                new PacsConfig.Series(SeriesRules.DEFAULTS, 1024, 80L * 80 * 51))) {
+        for (PacsConfig.Series limits : List.of(new PacsConfig.Series(SeriesRules.DEFAULTS, 51, PacsConfig.Series.DEFAULT_MAX_VOXELS),
+                new PacsConfig.Series(SeriesRules.DEFAULTS, PacsConfig.Series.DEFAULT_MAX_SLICES, 80L * 80 * 51))) {
             PacsConfig c = new PacsConfig(new PacsConfig.Kafka(BROKER.bootstrapServers(), "it-pacs-" + UUID.randomUUID(),
                     "it-pacs-limits", Map.of()), config.orthanc(), new PacsConfig.Store(dir.resolve("scans-limits"),
                     dir.resolve("state").resolve("limits-" + limits.maxSlices() + ".json"), List.of()), limits,
-                    new PacsConfig.Results(false, 9901), config.http());
+                    new PacsConfig.Results(false, PacsConfig.Results.DEFAULT_SERIES_NUMBER), config.http());
             int expected = failed().size() + 5; // 3 good studies and the mixed one too large; the three-series one SERIES_MISSING
             try (PacsBridge b = PacsBridge.start(c, t -> {})) {
                 await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).until(() -> failed().size() >= expected);

@@ -32,7 +32,6 @@ import org.brainseg.synthetic.CohortConfig;
 import org.brainseg.synthetic.CohortGenerator;
 import org.brainseg.kafka.embedded.EmbeddedKafkaExtension;
 import org.brainseg.pacs.ingest.ScanSource;
-import org.brainseg.pacs.rules.SeriesRules;
 import org.brainseg.pacs.seg.SegmentationBuilderTest;
 import org.brainseg.schemas.EventCodec;
 import org.brainseg.schemas.RegionValues;
@@ -83,13 +82,10 @@ class PacsDicomWebIT {
         Path masks = Files.createDirectories(dir.resolve("masks"));
         try (OrthancServer orthanc = OrthancServer.startWithDicomWeb(exe, dir.resolve("orthanc"), plugin)) {
             String study = orthanc.upload(s.allFiles());
-            PacsConfig config = new PacsConfig(
+            PacsConfig config = PacsConfig.local(
                     new PacsConfig.Kafka(BROKER.bootstrapServers(), "it-web-" + UUID.randomUUID(), "it-web", Map.of()),
-                    new PacsConfig.Orthanc(orthanc.url(), OrthancServer.USER, OrthancServer.PASSWORD, null, Duration.ofSeconds(30),
-                            Duration.ofMillis(200), "dicom-web/"),
-                    new PacsConfig.Store(dir.resolve("scans"), dir.resolve("position.json"), List.of(masks)),
-                    new PacsConfig.Series(SeriesRules.DEFAULTS, 1024, 64L << 20), new PacsConfig.Results(true, 9901),
-                    new PacsConfig.Http("127.0.0.1", 0));
+                    OrthancServer.client(orthanc.url(), Duration.ofSeconds(30), "dicom-web/"),
+                    new PacsConfig.Store(dir.resolve("scans"), dir.resolve("position.json"), List.of(masks)));
             try (PacsBridge bridge = PacsBridge.start(config, t -> {})) {
                 await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).until(() -> arrived().size() == 1);
                 ScanArrived a = arrived().get(0);

@@ -36,7 +36,6 @@ import org.brainseg.synthetic.CohortConfig;
 import org.brainseg.synthetic.CohortGenerator;
 import org.brainseg.kafka.embedded.EmbeddedKafkaExtension;
 import org.brainseg.pacs.ingest.ScanSource;
-import org.brainseg.pacs.rules.SeriesRules;
 import org.brainseg.pacs.seg.SegmentationBuilderTest;
 import org.brainseg.schemas.ErrorCode;
 import org.brainseg.schemas.EventCodec;
@@ -113,13 +112,10 @@ class PacsWorkerEndToEndIT {
         try (OrthancServer orthanc = OrthancServer.start(exe, dir.resolve("orthanc"));
                 Worker worker = Worker.start(WorkerConfig.local(BROKER.bootstrapServers(), "it-e2e-worker", dir,
                         masks, model, 1, 1, 1), t -> {});
-                PacsBridge bridge = PacsBridge.start(new PacsConfig(
+                PacsBridge bridge = PacsBridge.start(PacsConfig.local(
                         new PacsConfig.Kafka(BROKER.bootstrapServers(), "it-e2e-pacs-" + UUID.randomUUID(), "it-e2e-pacs", Map.of()),
-                        new PacsConfig.Orthanc(orthanc.url(), OrthancServer.USER, OrthancServer.PASSWORD, null, Duration.ofSeconds(30),
-                                Duration.ofMillis(200)),
-                        new PacsConfig.Store(scans.resolve("pacs"), dir.resolve("position.json"), List.of(masks)),
-                        new PacsConfig.Series(SeriesRules.DEFAULTS, 1024, 64L << 20), new PacsConfig.Results(true, 9901),
-                        new PacsConfig.Http("127.0.0.1", 0)), t -> {});
+                        orthanc.client(), new PacsConfig.Store(scans.resolve("pacs"), dir.resolve("position.json"), List.of(masks))),
+                        t -> {});
                 ScanSubmitter submitter = new ScanSubmitter(BROKER.bootstrapServers(), Map.of(), Clock.systemUTC())) {
             Path script = Tools.script("write_series.py", dir);
             for (int n = 0; n < 2; n++) {

@@ -81,11 +81,11 @@ public final class DemoPacs implements AutoCloseable {
         Files.createDirectories(dir);
         PositionFile.start().after(last, null, null).save(position);
         Path scans = scansDir(workDir);
-        PacsConfig config = new PacsConfig(
+        // the demo's studies may be larger than a production bridge's default limits allow
+        PacsConfig config = PacsConfig.local(
                 new PacsConfig.Kafka(bootstrap, "brainseg-demo-pacs-" + runId, "brainseg-demo-pacs", kafkaProperties), orthanc,
-                new PacsConfig.Store(scans, position, List.of(masks.toAbsolutePath().normalize())),
-                new PacsConfig.Series(SeriesRules.DEFAULTS, 2048, 256L << 20), new PacsConfig.Results(true, 9901),
-                new PacsConfig.Http("127.0.0.1", 0));
+                new PacsConfig.Store(scans, position, List.of(masks.toAbsolutePath().normalize())))
+                .withSeries(new PacsConfig.Series(SeriesRules.DEFAULTS, 2048, 256L << 20));
         return new DemoPacs(client, PacsBridge.start(config, onFatal), scans);
     }
 

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.brainseg.imaging.dataset.Modality;
+import org.brainseg.pacs.rules.SeriesRules;
 import org.brainseg.service.config.ConfigException;
 
 /**
@@ -25,6 +26,19 @@ public record PacsConfig(Kafka kafka, Orthanc orthanc, Store store, Series serie
         if (results.enabled() && store.maskRoots().isEmpty()) {
             throw new ConfigException("store.maskRoots", "is required while results.enabled is true: the workers' store.outputRoot");
         }
+    }
+
+    /**
+     * A bridge on this machine (the demo's and the tests'): the default series rules, size limits and
+     * results, HTTP on the loopback address at any free port.
+     */
+    public static PacsConfig local(Kafka kafka, Orthanc orthanc, Store store) {
+        return new PacsConfig(kafka, orthanc, store, Series.defaults(), Results.defaults(), new Http("127.0.0.1", 0));
+    }
+
+    /** This configuration with other series rules and limits. */
+    public PacsConfig withSeries(Series other) {
+        return new PacsConfig(kafka, orthanc, store, other, results, http);
     }
 
     public record Kafka(String bootstrapServers, String transactionalId, String groupId, Map<String, String> properties) {
@@ -134,6 +148,14 @@ public record PacsConfig(Kafka kafka, Orthanc orthanc, Store store, Series serie
     }
 
     public record Series(Map<Modality, String> rules, int maxSlices, long maxVoxels) {
+        public static final int DEFAULT_MAX_SLICES = 1024;
+        public static final long DEFAULT_MAX_VOXELS = 64L << 20;
+
+        /** The default series rules and size limits. */
+        public static Series defaults() {
+            return new Series(SeriesRules.DEFAULTS, DEFAULT_MAX_SLICES, DEFAULT_MAX_VOXELS);
+        }
+
         public Series {
             if (maxSlices < 2) {
                 throw new ConfigException("series.maxSlices", "must be at least 2, got " + maxSlices);
@@ -146,6 +168,13 @@ public record PacsConfig(Kafka kafka, Orthanc orthanc, Store store, Series serie
     }
 
     public record Results(boolean enabled, int seriesNumber) {
+        public static final int DEFAULT_SERIES_NUMBER = 9901;
+
+        /** SEGs go back to the PACS, as series number {@value #DEFAULT_SERIES_NUMBER}. */
+        public static Results defaults() {
+            return new Results(true, DEFAULT_SERIES_NUMBER);
+        }
+
         public Results {
             if (seriesNumber < 1) {
                 throw new ConfigException("results.seriesNumber", "must be positive, got " + seriesNumber);

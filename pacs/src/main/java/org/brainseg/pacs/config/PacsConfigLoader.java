@@ -35,8 +35,8 @@ public final class PacsConfigLoader {
         d.put("store", ordered("inputDir", null, "positionFile", null, "maskRoots", null));
         d.put("series", ordered("t1", SeriesRules.DEFAULTS.get(Modality.T1), "t1ce", SeriesRules.DEFAULTS.get(Modality.T1CE),
                 "t2", SeriesRules.DEFAULTS.get(Modality.T2), "flair", SeriesRules.DEFAULTS.get(Modality.FLAIR),
-                "maxSlices", 1024, "maxVoxels", 64L << 20));
-        d.put("results", ordered("enabled", true, "seriesNumber", 9901));
+                "maxSlices", PacsConfig.Series.DEFAULT_MAX_SLICES, "maxVoxels", PacsConfig.Series.DEFAULT_MAX_VOXELS));
+        d.put("results", ordered("enabled", true, "seriesNumber", PacsConfig.Results.DEFAULT_SERIES_NUMBER));
         d.put("http", ordered("host", "127.0.0.1", "port", 8093));
         return d;
     }
