@@ -6,7 +6,7 @@ import org.brainseg.imaging.EnumNames;
 
 /**
  * The normalization layer after each convolution of the U-Net, one kind per model; the one type
- * that events, model.json, configuration and the command line all name (DESIGN.md, Model).
+ * that events, model.json, configuration and the command line all name (model/README.md, Architecture).
  *
  * <p>Rawat &amp; Kumar (ICCIDS 2022) compare layer normalization against none; the paper's full
  * text is embargoed, so which axes their LN normalizes is unknown and brainseg offers both

@@ -47,9 +47,10 @@ import org.brainseg.worker.Worker;
 /**
  * {@code brainseg demo}: the whole system on one machine. Starts the embedded KRaft broker (or
  * uses {@code --bootstrap}), a cached synthetic cohort (or {@code --data}), the trainer service
- * and a worker that follows {@code brainseg.models}; trains the initial {@code layer} model
- * through the trainer, streams the scans, asks for a retrain part-way and shows the worker
- * swapping to the new version while scans flow; ends with a per-version summary.
+ * and a worker that follows {@code brainseg.models}; serves the shipped default model as version 1
+ * (the trainer seeds it into an empty registry; no training first), streams the scans, asks for a
+ * fine-tune part-way and shows the worker swapping to the new version while scans flow; ends with a
+ * per-version summary.
  */
 public final class DemoRunner {
     /** The model name the demo's trainer and worker share. */
@@ -193,7 +194,7 @@ public final class DemoRunner {
             Worker worker = Worker.start(DemoConfigs.worker(o, bootstrap, inputs, masks, registryRoot), this::fatal);
             opened(worker);
             console.line("worker:  http://127.0.0.1:%d/v1/status (masks %s)", worker.httpPort(), masks);
-            // viewer (issue 15): started beside the worker; 8090 unless the demo runs on free ports
+            // the viewer: started beside the worker; 8090 unless the demo runs on free ports
             org.brainseg.viewer.Viewer viewer = DemoViewer.start(bootstrap, o.kafkaProperties(), dataDir, masks, o.workerPort() == 0);
             opened(viewer);
             console.line("viewer:  %s (every scan's mask over its MRI)", viewer.url());
@@ -219,7 +220,7 @@ public final class DemoRunner {
                         bootstrap, bootstrap);
                 console.line("./brainseg models list --bootstrap %s     ./brainseg retrain --bootstrap %s --dataset %s", bootstrap,
                         bootstrap, dataDir);
-                console.line("viewer: %s", viewer.url()); // viewer (issue 15)
+                console.line("viewer: %s", viewer.url());
                 console.line("Running until Ctrl-C.");
                 out.flush();
                 new CountDownLatch(1).await(); // until Ctrl-C: the shutdown hook closes everything

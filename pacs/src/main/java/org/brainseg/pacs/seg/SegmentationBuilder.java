@@ -97,7 +97,7 @@ public final class SegmentationBuilder {
                 .text(Tags.FRAME_OF_REFERENCE_UID, "UI", ref.frameOfReferenceUid())
                 .text(Tags.POSITION_REFERENCE_INDICATOR, "LO", "")
                 .text(Tags.MANUFACTURER, "LO", "brainseg")
-                .text(Tags.MANUFACTURER_MODEL_NAME, "LO", "brainseg 3D U-Net (layer norm)")
+                .text(Tags.MANUFACTURER_MODEL_NAME, "LO", "brainseg tumour segmentation") // the version: DeviceSerialNumber
                 .text(Tags.DEVICE_SERIAL_NUMBER, "LO", "model-v" + r.modelVersion())
                 .text(Tags.SOFTWARE_VERSIONS, "LO", r.softwareVersion())
                 .text(Tags.SEGMENTATION_TYPE, "CS", "BINARY")
