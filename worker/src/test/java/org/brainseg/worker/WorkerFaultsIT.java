@@ -30,7 +30,7 @@ import org.brainseg.model.TinyModels;
 
 /**
  * Faults around a running in-process worker: the broker stopped and restarted under it (same
- * log directory and ports), and the output store unwritable for a while. The worker must ride
+ * log directory and ports), the output store unwritable for a while, and the mask disk full. The worker must ride
  * both out without a restart of its own and, for a read_committed reader, publish exactly one
  * outcome per scan.
  */
@@ -127,6 +127,60 @@ class WorkerFaultsIT extends BrokerFixture {
             assertThat(files.map(Path::toString).toList()).noneMatch(n -> n.contains(p + "blocked-"));
         }
         assertThat(Outputs.temporaries(masks)).isEmpty();
+    }
+
+    /**
+     * The mask root on a 4 MiB tmpfs that runs full: while no space is left, a mask write creates its
+     * temporary file and fails at its first flush (ENOSPC); the scans are retried, then reported
+     * {@code TRANSIENT_EXHAUSTED}; no partial mask is ever visible under a final name, no temporary
+     * file stays, the worker stays ready. Once the space is freed, new scans complete, and every
+     * announced mask is on disk with its announced sha256: nothing lost, nothing twice.
+     */
+    @Test
+    void shouldReportScansWhileTheMaskDiskIsFullShowNoPartialMaskAndRecoverOnceSpaceReturns() throws Exception {
+        String p = "full-";
+        Path masks = tmp.resolve("masks-full");
+        AtomicReference<Throwable> fatal = new AtomicReference<>();
+        try (SmallDisk disk = SmallDisk.mount(masks, 4L << 20);
+                Worker w = Worker.start(config("faults-full", masks), fatal::set)) {
+            Set<String> before = submit(p + "before-", cases.subList(4, 5));
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(300))
+                    .until(() -> committed(Topics.SEGMENTATIONS, SegmentationCompleted.class, p).size() >= 1);
+            long filled = disk.fill();
+            LOG.info("mask disk full after {} more bytes", filled);
+            Set<String> blocked = submit(p + "blocked-", cases.subList(5, 7));
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(300))
+                    .until(() -> committed(Topics.SCANS_FAILED, ScanFailed.class, p).size() >= blocked.size());
+            assertThat(w.status().ready()).as("still ready: %s", w.status().problems()).isTrue();
+            assertThat(Outputs.temporaries(masks)).as("temporary files left by the failed writes").isEmpty();
+            try (var files = Files.walk(masks)) { // their (empty) directories may exist; no file of theirs does
+                assertThat(files.filter(Files::isRegularFile).map(Path::toString).toList())
+                        .as("no file of the failed scans, partial or whole").noneMatch(n -> n.contains(p + "blocked-"));
+            }
+
+            disk.free();
+            Set<String> after = submit(p + "after-", cases.subList(7, 9));
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(300))
+                    .until(() -> committed(Topics.SEGMENTATIONS, SegmentationCompleted.class, p).size() >= 3);
+            assertThat(fatal.get()).isNull();
+
+            List<SegmentationCompleted> done = committed(Topics.SEGMENTATIONS, SegmentationCompleted.class, p);
+            Set<String> expectedDone = new TreeSet<>(before);
+            expectedDone.addAll(after);
+            assertThat(Outputs.scanIds(done)).as("each completed exactly once").hasSize(done.size()).isEqualTo(expectedDone);
+            for (SegmentationCompleted d : done) {
+                Path mask = Path.of(d.maskUri());
+                assertThat(mask).as("announced mask of %s", d.scanId()).isRegularFile();
+                assertThat(org.brainseg.imaging.io.Sha256.ofFile(mask)).as("sha256 of %s", d.scanId()).isEqualTo(d.maskSha256());
+            }
+            List<ScanFailed> failed = committed(Topics.SCANS_FAILED, ScanFailed.class, p);
+            assertThat(failed).hasSize(blocked.size()).allSatisfy(f -> {
+                assertThat(f.errorCode()).isEqualTo(ErrorCode.TRANSIENT_EXHAUSTED);
+                assertThat(f.message()).containsIgnoringCase("no space left");
+            });
+            assertThat(failed.stream().map(ScanFailed::scanId).toList()).containsExactlyInAnyOrderElementsOf(blocked);
+            assertThat(Outputs.temporaries(masks)).isEmpty();
+        }
     }
 
     private WorkerConfig config(String txId, Path masks) throws Exception {
