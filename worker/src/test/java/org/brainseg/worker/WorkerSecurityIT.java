@@ -59,6 +59,8 @@ import org.brainseg.model.TinyModels;
 class WorkerSecurityIT {
     static final String USER = "brainseg-worker";
     static final String PASSWORD = "s3cret-" + Long.toHexString(System.nanoTime());
+    /** The SECURE listener's re-authentication interval. */
+    static final Duration REAUTH = Duration.ofSeconds(3);
 
     /** The test CA and the broker's certificate; made before the broker starts, which needs its keystore. */
     @TempDir
@@ -95,6 +97,9 @@ class WorkerSecurityIT {
                 .brokerProperty(l + "sasl.enabled.mechanisms", "SCRAM-SHA-512")
                 .brokerProperty(l + "scram-sha-512.sasl.jaas.config",
                         "org.apache.kafka.common.security.scram.ScramLoginModule required;")
+                // clients log in again every few seconds (KIP-368), as a broker that enforces password
+                // rotation would have them do; a rotated password is then refused on a live connection
+                .brokerProperty(l + "scram-sha-512.connections.max.reauth.ms", Long.toString(REAUTH.toMillis()))
                 .brokerProperty(l + "ssl.keystore.type", "PKCS12")
                 .brokerProperty(l + "ssl.keystore.location", pki.brokerKeystore().toString())
                 .brokerProperty(l + "ssl.keystore.password", pki.password())
@@ -120,8 +125,7 @@ class WorkerSecurityIT {
         Map<String, String> p = new HashMap<>();
         p.put("security.protocol", "SASL_SSL");
         p.put("sasl.mechanism", "SCRAM-SHA-512");
-        p.put("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
-                + "\" password=\"" + password + "\";");
+        p.put("sasl.jaas.config", jaas(user, password));
         p.put("ssl.truststore.type", "PKCS12");
         p.put("ssl.truststore.location", pki.truststore().toString());
         p.put("ssl.truststore.password", pki.password());
@@ -202,6 +206,106 @@ class WorkerSecurityIT {
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("fails fast, no retry loop").isLessThan(Duration.ofSeconds(45));
         // as a deployment runs it: exit code 3 (fatal), for the orchestrator to restart it
         assertThat(WorkerMain.run(bad)).isEqualTo(3);
+    }
+
+    /**
+     * The broker's password for the worker's user changed while the worker runs (an operator's
+     * rotation): at the next re-authentication (every {@link #REAUTH}) the broker refuses the old
+     * secret, and the worker, run as a deployment runs it, exits with code 3 and a message naming
+     * kafka.properties. Kafka's clients do not re-read {@code sasl.jaas.config} (measured: the live
+     * worker never recovers by itself), so the recovery is a restart: the orchestrator starts it
+     * again with the new secret from the environment ({@code BRAINSEG_KAFKA_PROPERTY_SASL_JAAS_CONFIG},
+     * e.g. from a Kubernetes Secret), and it resumes with nothing lost or doubled.
+     */
+    @Test
+    void shouldExitFatallyWhenItsPasswordIsRotatedAndResumeWithTheNewSecretFromTheEnvironment() throws Exception {
+        String user = "brainseg-rotating";
+        String oldSecret = "old-" + Long.toHexString(System.nanoTime());
+        String newSecret = "new-" + Long.toHexString(System.nanoTime());
+        setPassword(user, oldSecret);
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions().until(() -> describe(client(user, oldSecret)).isEmpty());
+        Path yaml = tmp.resolve("rotating-worker.yaml");
+        java.nio.file.Files.writeString(yaml, String.join("\n",
+                "kafka:",
+                "  bootstrapServers: " + secure,
+                "  transactionalId: sec-rotate",
+                "  properties:",
+                "    security.protocol: SASL_SSL",
+                "    sasl.mechanism: SCRAM-SHA-512",
+                "    ssl.truststore.type: PKCS12",
+                "    ssl.truststore.location: " + pki.truststore(),
+                "    ssl.truststore.password: " + pki.password(),
+                "store:",
+                "  inputRoots: [" + tmp.resolve("scans") + "]",
+                "  outputRoot: " + tmp.resolve("masks-rotate"),
+                "model:",
+                "  directory: " + model,
+                "  device: cpu",
+                "inference:",
+                "  threads: 1",
+                "http:",
+                "  port: 0",
+                "retry:",
+                "  maxAttempts: 3",
+                "  initialBackoffMs: 20",
+                "  maxBackoffMs: 200",
+                ""));
+        String secretVariable = "BRAINSEG_KAFKA_PROPERTY_SASL_JAAS_CONFIG"; // sasl.jaas.config, as docs/OPERATIONS.md says
+        String p = "rot-";
+        Map<String, String> admin = Map.of(); // the plaintext BROKER listener: the test's own view of the topics
+        String plain = BROKER.kafka().bootstrapServers();
+
+        java.util.concurrent.FutureTask<Integer> run = new java.util.concurrent.FutureTask<>(() -> WorkerMain.run(
+                org.brainseg.worker.config.WorkerConfigLoader.load(yaml, Map.of(secretVariable, jaas(user, oldSecret)))));
+        new Thread(run, "rotating-worker").start();
+        Set<String> expected = new TreeSet<>(submit(plain, p + "a-", cases.subList(0, 2)));
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(300)).until(() ->
+                Outputs.committed(plain, admin, Topics.SEGMENTATIONS, SegmentationCompleted.class, p).size() >= 2);
+
+        setPassword(user, newSecret);
+        long rotated = System.nanoTime();
+        expected.addAll(submit(plain, p + "b-", cases.subList(2, 4))); // in flight while the old secret stops working
+        int code = run.get(2, TimeUnit.MINUTES);
+        assertThat(code).as("exit code of the worker whose secret was rotated").isEqualTo(3);
+        LOG_ROTATION.info("worker exited {} {} s after the rotation", code, (System.nanoTime() - rotated) / 1_000_000_000);
+
+        // the orchestrator restarts it with the new secret from the environment
+        AtomicReference<Throwable> fatal = new AtomicReference<>();
+        try (Worker w = Worker.start(org.brainseg.worker.config.WorkerConfigLoader.load(yaml,
+                Map.of(secretVariable, jaas(user, newSecret))), fatal::set)) {
+            expected.addAll(submit(plain, p + "c-", cases.subList(4, 6)));
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).until(() ->
+                    Outputs.committed(plain, admin, Topics.SEGMENTATIONS, SegmentationCompleted.class, p).size() >= expected.size());
+            assertThat(w.status().ready()).isTrue();
+        }
+        assertThat(fatal.get()).isNull();
+        List<SegmentationCompleted> done = Outputs.committed(plain, admin, Topics.SEGMENTATIONS, SegmentationCompleted.class, p);
+        assertThat(done).as("one outcome per scan, none twice").hasSize(expected.size());
+        assertThat(Outputs.scanIds(done)).isEqualTo(expected);
+        assertThat(Outputs.committed(plain, admin, Topics.SCANS_FAILED, org.brainseg.schemas.ScanFailed.class, p)).isEmpty();
+    }
+
+    private static final org.slf4j.Logger LOG_ROTATION = org.slf4j.LoggerFactory.getLogger(WorkerSecurityIT.class);
+
+    static String jaas(String user, String password) {
+        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user + "\" password=\""
+                + password + "\";";
+    }
+
+    static void setPassword(String user, String password) throws Exception {
+        try (Admin admin = BROKER.kafka().createAdmin()) {
+            admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(user,
+                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192), password))).all().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Submits one scan per case through the plaintext listener (the submitter is not under test). */
+    static Set<String> submit(String bootstrap, String prefix, List<Case> cs) throws Exception {
+        Fixtures.submit(bootstrap, prefix, cs);
+        Set<String> ids = new TreeSet<>();
+        cs.forEach(c -> ids.add(prefix + c.id()));
+        return ids;
     }
 
     /** http.host 127.0.0.1: the endpoints answer on loopback and not on the machine's other addresses. */
