@@ -145,37 +145,13 @@ class WorkerKillIT extends BrokerFixture {
     }
 
     private Path writeConfig() throws IOException {
-        Files.createDirectories(tmp.resolve("masks"));
-        String yaml = String.join("\n",
-                "kafka:",
-                "  bootstrapServers: " + kafka.bootstrapServers(),
-                "  groupId: kill-it",
-                // the same id for both runs: the restarted producer's initTransactions aborts the killed one's transaction
-                "  transactionalId: kill-it-worker",
-                "  maxPollIntervalMs: 60000",
-                // the killed member holds its partitions until its session times out (45 s by default):
-                // the broker's minimum, so that each restart resumes within seconds
-                "  properties:",
-                "    session.timeout.ms: 6000",
-                "    heartbeat.interval.ms: 1000",
-                "store:",
-                "  inputRoots: [" + tmp.resolve("scans") + "]",
-                "  outputRoot: " + tmp.resolve("masks"),
-                "model:",
-                "  directory: " + model,
-                "  device: cpu",
-                "inference:",
-                "  threads: 1",
-                "  maxInFlight: 2",
-                "  intraOpThreads: 1",
-                "http:",
-                "  port: 0",
-                "retry:",
-                "  maxAttempts: 3",
-                "  initialBackoffMs: 20",
-                "  maxBackoffMs: 200",
-                "");
-        return Files.writeString(tmp.resolve("worker.yaml"), yaml);
+        // the same transactional id for every run: the restarted producer's initTransactions aborts the
+        // killed one's transaction; the killed member holds its partitions until its session times out
+        // (45 s by default): the broker's minimum, so that each restart resumes within seconds
+        return WorkerYaml.of(kafka.bootstrapServers(), "kill-it-worker", tmp.resolve("scans"), tmp.resolve("masks"), model)
+                .groupId("kill-it").maxPollIntervalMs(60000)
+                .kafkaProperty("session.timeout.ms", "6000").kafkaProperty("heartbeat.interval.ms", "1000")
+                .write(tmp.resolve("worker.yaml"));
     }
 
     private WorkerProcess startWorker(Path config, Path log) throws IOException {

@@ -226,31 +226,10 @@ class WorkerSecurityIT {
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                 .ignoreExceptions().until(() -> describe(client(user, oldSecret)).isEmpty());
         Path yaml = tmp.resolve("rotating-worker.yaml");
-        java.nio.file.Files.writeString(yaml, String.join("\n",
-                "kafka:",
-                "  bootstrapServers: " + secure,
-                "  transactionalId: sec-rotate",
-                "  properties:",
-                "    security.protocol: SASL_SSL",
-                "    sasl.mechanism: SCRAM-SHA-512",
-                "    ssl.truststore.type: PKCS12",
-                "    ssl.truststore.location: " + pki.truststore(),
-                "    ssl.truststore.password: " + pki.password(),
-                "store:",
-                "  inputRoots: [" + tmp.resolve("scans") + "]",
-                "  outputRoot: " + tmp.resolve("masks-rotate"),
-                "model:",
-                "  directory: " + model,
-                "  device: cpu",
-                "inference:",
-                "  threads: 1",
-                "http:",
-                "  port: 0",
-                "retry:",
-                "  maxAttempts: 3",
-                "  initialBackoffMs: 20",
-                "  maxBackoffMs: 200",
-                ""));
+        WorkerYaml.of(secure, "sec-rotate", tmp.resolve("scans"), tmp.resolve("masks-rotate"), model)
+                .kafkaProperty("security.protocol", "SASL_SSL").kafkaProperty("sasl.mechanism", "SCRAM-SHA-512")
+                .kafkaProperty("ssl.truststore.type", "PKCS12").kafkaProperty("ssl.truststore.location", pki.truststore().toString())
+                .kafkaProperty("ssl.truststore.password", pki.password()).write(yaml);
         String secretVariable = "BRAINSEG_KAFKA_PROPERTY_SASL_JAAS_CONFIG"; // sasl.jaas.config, as docs/OPERATIONS.md says
         String p = "rot-";
         Map<String, String> admin = Map.of(); // the plaintext BROKER listener: the test's own view of the topics

@@ -24,8 +24,8 @@ import java.util.zip.ZipException;
  * size the header promises, plus one byte to detect excess.
  */
 public final class NiftiReader {
-    private static final int NIFTI1_HEADER = 348;
-    private static final int NIFTI2_HEADER = 540;
+    private static final int NIFTI1_HEADER = NiftiLayout.NIFTI1.headerBytes;
+    private static final int NIFTI2_HEADER = NiftiLayout.NIFTI2.headerBytes;
     /** Deflate cannot expand data more than about 1032:1; a header promising more is a lie. */
     private static final long MAX_DEFLATE_RATIO = 1100;
     private static final int CHUNK = 1 << 20;
@@ -135,113 +135,92 @@ public final class NiftiReader {
             throw new NiftiFormatException(file, "header", "truncated: " + bytes.length + " of " + need + " bytes");
         }
         ByteBuffer b = ByteBuffer.wrap(bytes).order(order);
-        return version == 1 ? parse1(file, b, order) : parse2(file, b, order);
+        NiftiLayout layout = version == 1 ? NiftiLayout.NIFTI1 : NiftiLayout.NIFTI2;
+        checkMagic(file, b, layout);
+        return parse(file, b, order, layout);
     }
 
-    private static NiftiHeader parse1(Path file, ByteBuffer b, ByteOrder order) throws NiftiFormatException {
-        String magic = ascii(b, 344, 4);
-        if (magic.equals("ni1")) {
-            throw new NiftiFormatException(file, "magic", "'ni1' is a separate .hdr/.img pair; only single-file .nii is supported");
+    private static void checkMagic(Path file, ByteBuffer b, NiftiLayout l) throws NiftiFormatException {
+        String separate = l == NiftiLayout.NIFTI1 ? "ni1" : "ni2";
+        String single = l == NiftiLayout.NIFTI1 ? "n+1" : "n+2";
+        byte[] magic = new byte[l.magicLength];
+        b.get(l.magic, magic);
+        byte[] expected = l == NiftiLayout.NIFTI1 ? new byte[] {'n', '+', '1', 0} : new byte[] {'n', '+', '2', 0, '\r', '\n', 0x1a, '\n'};
+        if (java.util.Arrays.equals(magic, expected)) {
+            return;
         }
-        if (!magic.equals("n+1")) {
-            throw new NiftiFormatException(file, "magic", "expected 'n+1', found '" + printable(magic) + "'");
+        String m = ascii(b, l.magic, 4);
+        if (m.equals(separate)) {
+            throw new NiftiFormatException(file, "magic", "'" + separate + "' is a separate .hdr/.img pair; only single-file .nii is supported");
         }
-        long[] dimRaw = new long[8];
-        for (int i = 0; i < 8; i++) {
-            dimRaw[i] = b.getShort(40 + 2 * i);
-        }
-        double[] pixdim = new double[8];
-        for (int i = 0; i < 8; i++) {
-            pixdim[i] = b.getFloat(76 + 4 * i);
-        }
-        double voxOffsetF = b.getFloat(108);
-        if (!Double.isFinite(voxOffsetF) || voxOffsetF < 0 || voxOffsetF != Math.floor(voxOffsetF) || voxOffsetF > Long.MAX_VALUE / 2) {
-            throw new NiftiFormatException(file, "vox_offset", "not a non-negative whole number: " + voxOffsetF);
-        }
-        double[][] srow = new double[3][4];
-        for (int r = 0; r < 3; r++) {
-            for (int c = 0; c < 4; c++) {
-                srow[r][c] = b.getFloat(280 + 16 * r + 4 * c);
-            }
-        }
-        return build(file, 1, order, dimRaw, b.getShort(70), pixdim, (long) voxOffsetF,
-                b.getFloat(112), b.getFloat(116), b.getShort(252), b.getShort(254),
-                new double[] {b.getFloat(256), b.getFloat(260), b.getFloat(264)},
-                new double[] {b.getFloat(268), b.getFloat(272), b.getFloat(276)},
-                srow, b.get(123) & 0xff, ascii(b, 148, 80));
+        throw new NiftiFormatException(file, "magic", "expected '" + single + "', found '" + printable(m) + "'");
     }
 
-    private static NiftiHeader parse2(Path file, ByteBuffer b, ByteOrder order) throws NiftiFormatException {
-        byte[] magic = new byte[8];
-        b.get(4, magic);
-        byte[] expected = {'n', '+', '2', 0, '\r', '\n', 0x1a, '\n'};
-        if (!java.util.Arrays.equals(magic, expected)) {
-            String m = ascii(b, 4, 4);
-            if (m.equals("ni2")) {
-                throw new NiftiFormatException(file, "magic", "'ni2' is a separate .hdr/.img pair; only single-file .nii is supported");
-            }
-            throw new NiftiFormatException(file, "magic", "expected 'n+2', found '" + printable(m) + "'");
-        }
-        long[] dimRaw = new long[8];
-        for (int i = 0; i < 8; i++) {
-            dimRaw[i] = b.getLong(16 + 8 * i);
-        }
-        double[] pixdim = new double[8];
-        for (int i = 0; i < 8; i++) {
-            pixdim[i] = b.getDouble(104 + 8 * i);
-        }
-        long voxOffset = b.getLong(168);
-        if (voxOffset < 0) {
-            throw new NiftiFormatException(file, "vox_offset", "negative: " + voxOffset);
-        }
-        double[][] srow = new double[3][4];
-        for (int r = 0; r < 3; r++) {
-            for (int c = 0; c < 4; c++) {
-                srow[r][c] = b.getDouble(400 + 32 * r + 8 * c);
-            }
-        }
-        return build(file, 2, order, dimRaw, b.getShort(12), pixdim, voxOffset,
-                b.getDouble(176), b.getDouble(184), b.getInt(344), b.getInt(348),
-                new double[] {b.getDouble(352), b.getDouble(360), b.getDouble(368)},
-                new double[] {b.getDouble(376), b.getDouble(384), b.getDouble(392)},
-                srow, b.getInt(500), ascii(b, 240, 80));
-    }
-
-    private static NiftiHeader build(Path file, int version, ByteOrder order, long[] dimRaw, int dtCode,
-            double[] pixdim, long voxOffset, double slope, double inter, int qformCode, int sformCode,
-            double[] quatern, double[] qoffset, double[][] srow, int units, String descrip)
-            throws NiftiFormatException {
-        long ndim = dimRaw[0];
+    /** Reads every field through the version's layout and checks each before anything depends on it. */
+    private static NiftiHeader parse(Path file, ByteBuffer b, ByteOrder order, NiftiLayout l) throws NiftiFormatException {
+        long voxOffset = voxOffset(file, b, l);
+        long ndim = l.dim(b, 0);
         if (ndim < 1 || ndim > 7) {
             throw new NiftiFormatException(file, "dim", "dim[0] must be 1..7, found " + ndim);
         }
         for (int i = 1; i <= ndim; i++) {
-            if (dimRaw[i] < 1) {
-                throw new NiftiFormatException(file, "dim", "dim[" + i + "] must be positive, found " + dimRaw[i]);
+            if (l.dim(b, i) < 1) {
+                throw new NiftiFormatException(file, "dim", "dim[" + i + "] must be positive, found " + l.dim(b, i));
             }
         }
         for (int i = 5; i <= ndim; i++) {
-            if (dimRaw[i] != 1) {
-                throw new NiftiFormatException(file, "dim", "images of more than 4 dimensions are not supported (dim[" + i + "] = " + dimRaw[i] + ")");
+            if (l.dim(b, i) != 1) {
+                throw new NiftiFormatException(file, "dim", "images of more than 4 dimensions are not supported (dim[" + i + "] = "
+                        + l.dim(b, i) + ")");
             }
         }
-        int kept = (int) Math.min(ndim, 4);
-        long[] dim = new long[kept];
-        System.arraycopy(dimRaw, 1, dim, 0, kept);
-        NiftiDataType type = NiftiDataType.fromCode(dtCode);
+        long[] dim = new long[(int) Math.min(ndim, 4)];
+        for (int i = 0; i < dim.length; i++) {
+            dim[i] = l.dim(b, i + 1);
+        }
+        NiftiDataType type = NiftiDataType.fromCode(l.datatype(b));
         if (type == null) {
-            throw new NiftiFormatException(file, "datatype", "unsupported datatype code " + dtCode
+            throw new NiftiFormatException(file, "datatype", "unsupported datatype code " + l.datatype(b)
                     + " (supported: uint8, int8, int16, uint16, int32, uint32, int64, float32, float64)");
         }
-        int headerBytes = version == 1 ? NIFTI1_HEADER : NIFTI2_HEADER;
-        if (voxOffset < headerBytes) {
-            throw new NiftiFormatException(file, "vox_offset", voxOffset + " lies inside the " + headerBytes + "-byte header");
+        if (voxOffset < l.headerBytes) {
+            throw new NiftiFormatException(file, "vox_offset", voxOffset + " lies inside the " + l.headerBytes + "-byte header");
         }
-        NiftiHeader h = new NiftiHeader(version, order, dim, type, pixdim, voxOffset, slope, inter,
-                qformCode, sformCode, quatern, qoffset, srow, units, descrip);
+        double[] pixdim = new double[8];
+        for (int i = 0; i < 8; i++) {
+            pixdim[i] = l.pixdim(b, i);
+        }
+        double[][] srow = new double[3][4];
+        for (int r = 0; r < 3; r++) {
+            for (int c = 0; c < 4; c++) {
+                srow[r][c] = l.srow(b, r, c);
+            }
+        }
+        NiftiHeader h = new NiftiHeader(l.version(), order, dim, type, pixdim, voxOffset, l.sclSlope(b), l.sclInter(b),
+                l.qformCode(b), l.sformCode(b), new double[] {l.quatern(b, 0), l.quatern(b, 1), l.quatern(b, 2)},
+                new double[] {l.qoffset(b, 0), l.qoffset(b, 1), l.qoffset(b, 2)}, srow, l.xyztUnits(b),
+                ascii(b, l.descrip, NiftiLayout.DESCRIP_LENGTH));
         checkGeometry(file, h);
         checkScaling(file, h);
         return h;
+    }
+
+    /** NIfTI-1 stores vox_offset as a float: it must be a whole, non-negative number. */
+    private static long voxOffset(Path file, ByteBuffer b, NiftiLayout l) throws NiftiFormatException {
+        long voxOffset;
+        if (l == NiftiLayout.NIFTI1) {
+            double f = l.real(b, l.voxOffset);
+            if (!Double.isFinite(f) || f < 0 || f != Math.floor(f) || f > Long.MAX_VALUE / 2) {
+                throw new NiftiFormatException(file, "vox_offset", "not a non-negative whole number: " + f);
+            }
+            voxOffset = (long) f;
+        } else {
+            voxOffset = b.getLong(l.voxOffset);
+            if (voxOffset < 0) {
+                throw new NiftiFormatException(file, "vox_offset", "negative: " + voxOffset);
+            }
+        }
+        return voxOffset;
     }
 
     private static void checkGeometry(Path file, NiftiHeader h) throws NiftiFormatException {

@@ -22,7 +22,11 @@ import org.brainseg.imaging.Volume;
  * ({@link ParallelGzipOutputStream}).
  */
 public final class NiftiWriter {
-    private static final int HEADER = 348;
+    private static final int HEADER = NiftiLayout.NIFTI1.headerBytes;
+    /** NIfTI-1's {@code regular} byte. */
+    private static final int REGULAR = 38;
+    /** The qform and sform code of the geometry we write: NIFTI_XFORM_ALIGNED_ANAT. */
+    private static final int ALIGNED_ANAT = 2;
     private static final int VOX_OFFSET = 352;
     private static final int CHUNK_VOXELS = 1 << 18;
 
@@ -143,18 +147,19 @@ public final class NiftiWriter {
                 throw new IllegalArgumentException("dimension " + d + " does not fit a NIfTI-1 header");
             }
         }
+        NiftiLayout l = NiftiLayout.NIFTI1;
         ByteBuffer b = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);
-        b.putInt(0, HEADER);
-        b.put(38, (byte) 'r'); // regular
-        b.putShort(40, (short) dim.length);
+        b.putInt(NiftiLayout.SIZEOF_HDR, HEADER);
+        b.put(REGULAR, (byte) 'r'); // a NIfTI-1 relic from ANALYZE 7.5 that old readers check
+        b.putShort(l.dim, (short) dim.length);
         for (int i = 0; i < 7; i++) {
-            b.putShort(42 + 2 * i, (short) (i < dim.length ? dim[i] : 1));
+            b.putShort(l.dim + l.intWidth * (i + 1), (short) (i < dim.length ? dim[i] : 1));
         }
-        b.putShort(70, (short) type.code());
-        b.putShort(72, (short) type.bitpix());
-        b.putFloat(108, VOX_OFFSET);
-        b.putFloat(112, 1f); // scl_slope
-        b.putFloat(116, 0f); // scl_inter
+        b.putShort(l.datatype, (short) type.code());
+        b.putShort(l.bitpix, (short) type.bitpix());
+        b.putFloat(l.voxOffset, VOX_OFFSET);
+        b.putFloat(l.sclSlope, 1f);
+        b.putFloat(l.sclInter, 0f);
         double[] pixdim = new double[8];
         pixdim[4] = 1;
         if (ref != null) {
@@ -162,13 +167,13 @@ public final class NiftiWriter {
             if (dim.length < 4) {
                 pixdim[4] = ref.pixdim()[4] == 0 ? 1 : ref.pixdim()[4];
             }
-            b.put(123, (byte) ref.xyztUnits());
-            b.putShort(252, (short) ref.qformCode());
-            b.putShort(254, (short) ref.sformCode());
-            putFloats(b, 256, ref.quatern());
-            putFloats(b, 268, ref.qoffset());
+            b.put(l.xyztUnits, (byte) ref.xyztUnits());
+            b.putShort(l.qformCode, (short) ref.qformCode());
+            b.putShort(l.sformCode, (short) ref.sformCode());
+            putFloats(b, l.quatern, ref.quatern());
+            putFloats(b, l.qoffset, ref.qoffset());
             for (int r = 0; r < 3; r++) {
-                putFloats(b, 280 + 16 * r, ref.srow()[r]);
+                putFloats(b, l.srow + 16 * r, ref.srow()[r]);
             }
             if (ref.sformCode() == 0 && ref.qformCode() == 0) {
                 // Only pixdim geometry in the reference: keep it that way.
@@ -181,21 +186,21 @@ public final class NiftiWriter {
             pixdim[1] = q[4];
             pixdim[2] = q[5];
             pixdim[3] = q[6];
-            b.put(123, (byte) NiftiHeader.UNITS_MM_SEC);
-            b.putShort(252, (short) 2);
-            b.putShort(254, (short) 2);
-            putFloats(b, 256, new double[] {q[0], q[1], q[2]});
-            putFloats(b, 268, new double[] {m[0][3], m[1][3], m[2][3]});
+            b.put(l.xyztUnits, (byte) NiftiHeader.UNITS_MM_SEC);
+            b.putShort(l.qformCode, (short) ALIGNED_ANAT);
+            b.putShort(l.sformCode, (short) ALIGNED_ANAT);
+            putFloats(b, l.quatern, new double[] {q[0], q[1], q[2]});
+            putFloats(b, l.qoffset, new double[] {m[0][3], m[1][3], m[2][3]});
             for (int r = 0; r < 3; r++) {
-                putFloats(b, 280 + 16 * r, m[r]);
+                putFloats(b, l.srow + 16 * r, m[r]);
             }
         }
         for (int i = 0; i < 8; i++) {
-            b.putFloat(76 + 4 * i, (float) pixdim[i]);
+            b.putFloat(l.pixdim + l.realWidth * i, (float) pixdim[i]);
         }
         byte[] descrip = "brainseg".getBytes(StandardCharsets.US_ASCII);
-        b.put(148, descrip);
-        b.put(344, new byte[] {'n', '+', '1', 0});
+        b.put(l.descrip, descrip);
+        b.put(l.magic, new byte[] {'n', '+', '1', 0});
         return b.array();
     }
 
