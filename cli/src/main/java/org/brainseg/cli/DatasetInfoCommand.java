@@ -7,15 +7,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.brainseg.cli.console.ProgressBar;
 import org.brainseg.imaging.dataset.Case;
 import org.brainseg.imaging.dataset.CaseLoader;
 import org.brainseg.imaging.dataset.DatasetScan;
 import org.brainseg.imaging.dataset.DatasetScanner;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code brainseg dataset-info DIR}: layout, label convention, case counts and every problem, as JSON. */
 @Command(

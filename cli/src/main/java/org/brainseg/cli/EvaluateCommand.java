@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.brainseg.cli.console.ProgressBar;
 import org.brainseg.imaging.dataset.Case;
 import org.brainseg.imaging.dataset.CaseLoader;
 import org.brainseg.imaging.dataset.DatasetScan;

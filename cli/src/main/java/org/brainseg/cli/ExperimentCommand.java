@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.brainseg.cli.console.ProgressBar;
 import org.brainseg.model.train.StepProgress;
 import org.brainseg.model.train.TrainingConfig;
 import org.brainseg.model.train.TrainingListener;

@@ -3,6 +3,7 @@ package org.brainseg.cli;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.brainseg.cli.console.ProgressBar;
 import org.brainseg.imaging.dataset.DatasetLayout;
 import org.brainseg.synthetic.CohortConfig;
 import org.brainseg.synthetic.CohortGenerator;

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.brainseg.cli.console.ProgressBar;
 import org.brainseg.client.submit.ScanSubmitter;
 import org.brainseg.client.topics.TopicsInitializer;
 import org.brainseg.imaging.dataset.Case;

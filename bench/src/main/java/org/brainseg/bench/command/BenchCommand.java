@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.brainseg.cli.BadInputException;
 import org.brainseg.cli.ErrorHandler;
-import org.brainseg.cli.ProgressBar;
+import org.brainseg.cli.console.ProgressBar;
 import org.brainseg.imaging.Affine;
 import org.brainseg.imaging.Volume;
 import org.brainseg.imaging.nifti.NiftiDataType;

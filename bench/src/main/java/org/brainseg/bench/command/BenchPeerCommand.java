@@ -17,7 +17,7 @@ import org.brainseg.bench.PeerBenchmark.Peak;
 import org.brainseg.bench.PeerBenchmark.Row;
 import org.brainseg.bench.TorchPeer;
 import org.brainseg.cli.BadInputException;
-import org.brainseg.cli.ProgressBar;
+import org.brainseg.cli.console.ProgressBar;
 import org.brainseg.schemas.Normalization;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

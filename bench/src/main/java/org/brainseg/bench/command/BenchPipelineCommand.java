@@ -14,7 +14,7 @@ import org.brainseg.bench.MemorySample;
 import org.brainseg.bench.PipelineBenchmark;
 import org.brainseg.cli.BadInputException;
 import org.brainseg.cli.Csv;
-import org.brainseg.cli.ProgressBar;
+import org.brainseg.cli.console.ProgressBar;
 import org.brainseg.imaging.dataset.Case;
 import org.brainseg.imaging.io.FileTrees;
 import org.brainseg.model.artifact.ModelArtifactException;

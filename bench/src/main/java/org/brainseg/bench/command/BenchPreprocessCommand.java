@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.brainseg.cli.BadInputException;
-import org.brainseg.cli.ProgressBar;
+import org.brainseg.cli.console.ProgressBar;
 import org.brainseg.imaging.dataset.DatasetScan;
 import org.brainseg.imaging.dataset.DatasetScanner;
 import org.brainseg.imaging.nifti.NiftiDataType;

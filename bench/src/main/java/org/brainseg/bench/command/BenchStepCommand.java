@@ -11,7 +11,7 @@ import org.brainseg.bench.Stats;
 import org.brainseg.bench.StepBenchmark;
 import org.brainseg.cli.BadInputException;
 import org.brainseg.cli.Csv;
-import org.brainseg.cli.ProgressBar;
+import org.brainseg.cli.console.ProgressBar;
 import org.brainseg.schemas.Normalization;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

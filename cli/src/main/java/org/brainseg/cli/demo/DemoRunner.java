@@ -16,6 +16,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.brainseg.cli.console.LiveLine;
 import org.brainseg.client.models.ModelsAdmin;
 import org.brainseg.client.retrain.RetrainRequests;
 import org.brainseg.client.submit.ScanSubmitter;
@@ -320,7 +321,7 @@ public final class DemoRunner {
         followers.forEach(Thread::start);
         int total = cases.size() * 2;
         try (ScanSubmitter submitter = new ScanSubmitter(bootstrap, o.kafkaProperties(), Clock.systemUTC());
-                LiveLine live = new LiveLine(out)) {
+                LiveLine live = new LiveLine(out, "    ")) {
             console.step("Streaming %d scans: %d now, a retrain at half-way, %d more once the worker has swapped", total, cases.size(),
                     cases.size());
             send(submitter, cases, 1);
@@ -418,7 +419,7 @@ public final class DemoRunner {
     }
 
     private void awaitTraining(TrainerService trainer, String requestId, long deadline) throws Exception {
-        try (LiveLine live = new LiveLine(out)) {
+        try (LiveLine live = new LiveLine(out, "    ")) {
             while (true) {
                 TrainerStatus s = trainer.status();
                 TrainerStatus.Last last = s.last();

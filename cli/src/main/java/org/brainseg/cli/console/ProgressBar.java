@@ -1,4 +1,4 @@
-package org.brainseg.cli;
+package org.brainseg.cli.console;
 
 import java.io.PrintStream;
 import java.time.Duration;
@@ -6,18 +6,16 @@ import java.util.Locale;
 
 /**
  * A one-line text progress bar on stderr: done/total, percent, elapsed, ETA and a free-text
- * status (loss, Dice...). Redraws in place on a terminal; prints a line per update at most every
- * few seconds otherwise (CI logs), so long work is visible without flooding.
+ * status (loss, Dice...), drawn through a {@link LiveLine} (in place on a terminal, throttled in
+ * logs); the finished bar is always drawn.
  */
 public final class ProgressBar implements AutoCloseable {
     private static final int WIDTH = 28;
 
-    private final PrintStream out;
+    private final LiveLine line;
     private final String label;
     private final long total;
-    private final boolean tty;
     private final long startNanos = System.nanoTime();
-    private long lastPrint;
     private long done;
     private String status = "";
 
@@ -26,22 +24,16 @@ public final class ProgressBar implements AutoCloseable {
     }
 
     ProgressBar(PrintStream out, String label, long total, boolean tty) {
-        this.out = out;
+        this.line = new LiveLine(out, "", tty);
         this.label = label;
         this.total = Math.max(1, total);
-        this.tty = tty;
     }
 
     /** Sets progress and status text and redraws when due. */
     public synchronized void update(long doneNow, String statusNow) {
         this.done = Math.min(doneNow, total);
         this.status = statusNow == null ? "" : statusNow;
-        long now = System.nanoTime();
-        long minGap = tty ? 100_000_000L : 5_000_000_000L;
-        if (done == total || now - lastPrint >= minGap) {
-            lastPrint = now;
-            draw();
-        }
+        line.update(render(), done == total);
     }
 
     public void step(String statusNow) {
@@ -58,15 +50,6 @@ public final class ProgressBar implements AutoCloseable {
                 format(Duration.ofNanos(elapsed)), eta, status).trim();
     }
 
-    private void draw() {
-        if (tty) {
-            out.print("\r\033[K" + render());
-        } else {
-            out.println(render());
-        }
-        out.flush();
-    }
-
     static String format(Duration d) {
         long s = Math.max(0, d.toSeconds());
         return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, (s / 60) % 60)
@@ -75,8 +58,6 @@ public final class ProgressBar implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        if (tty) {
-            out.println();
-        }
+        line.close();
     }
 }
