@@ -7,12 +7,13 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.brainseg.cli.demo.DemoOptions;
 import org.brainseg.cli.demo.DemoPacs;
 import org.brainseg.cli.demo.DemoRunner;
 import org.brainseg.schemas.Promotion;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code brainseg demo}: the whole system on this machine, see {@link DemoRunner}. */
 @Command(
@@ -107,7 +108,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DemoRunner.Options options;
+        DemoOptions options;
         try {
             Promotion p = Promotion.parse(promotion);
             if (timeoutMinutes < 1) {
@@ -116,9 +117,12 @@ final class DemoCommand implements Callable<Integer> {
             if (workerPort < 0 || workerPort > 65535 || trainerPort < 0 || trainerPort > 65535) {
                 throw new IllegalArgumentException("ports must be 0..65535");
             }
-            options = new DemoRunner.Options(workDir, cacheDir, data, bootstrap, properties == null ? Map.of() : properties,
-                    cases != null ? cases : quick ? 8 : 16, spacing, quick ? 30 : 50, quick ? 5 : 8, workerPort, trainerPort, p,
-                    keepRunning, Duration.ofMinutes(timeoutMinutes), orthancTarget());
+            DemoOptions.Builder b = quick ? DemoOptions.quick(workDir, cacheDir) : DemoOptions.full(workDir, cacheDir);
+            if (cases != null) {
+                b.cases(cases);
+            }
+            options = b.data(data).kafka(bootstrap, properties).spacingMm(spacing).ports(workerPort, trainerPort).promotion(p)
+                    .keepRunning(keepRunning).timeout(Duration.ofMinutes(timeoutMinutes)).orthanc(orthancTarget()).build();
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage());
         }

@@ -14,7 +14,7 @@ import org.brainseg.worker.config.WorkerConfig;
 final class DemoConfigs {
     private DemoConfigs() {}
 
-    static TrainerConfig trainer(DemoRunner.Options o, String bootstrap, Path registryRoot, List<Path> dataRoots) {
+    static TrainerConfig trainer(DemoOptions o, String bootstrap, Path registryRoot, List<Path> dataRoots) {
         return new TrainerConfig(
                 new KafkaSection(bootstrap, "brainseg-trainer", "brainseg-demo-trainer", 600_000, o.kafkaProperties()),
                 new TrainerConfig.Registry(registryRoot, DemoRunner.MODEL, 5),
@@ -31,14 +31,14 @@ final class DemoConfigs {
      * that the retrain can fine-tune it), patch 48 (the shipped model's), depth 3, width 8, batch 2, learning rate 3e-3
      * (a tenth of it when fine-tuning, see RequestHandler).
      */
-    static TrainerConfig.Training training(DemoRunner.Options o) {
+    static TrainerConfig.Training training(DemoOptions o) {
         return new TrainerConfig.Training(TRAINING_SPACING_MM, 48, 3, 8, 2, o.stepsPerEpoch(), 3e-3, o.epochs(), "layer", 1, "cpu", 0);
     }
 
     /** Spacing the demo trains at, whatever the cohort's voxel size: the shipped model's. */
     static final double TRAINING_SPACING_MM = 2.0;
 
-    static WorkerConfig worker(DemoRunner.Options o, String bootstrap, List<Path> inputRoots, Path masks, Path registryRoot) {
+    static WorkerConfig worker(DemoOptions o, String bootstrap, List<Path> inputRoots, Path masks, Path registryRoot) {
         return new WorkerConfig(
                 new KafkaSection(bootstrap, "brainseg-workers", "brainseg-demo-worker", 600_000, o.kafkaProperties()),
                 new WorkerConfig.Store(inputRoots, masks),

@@ -22,7 +22,7 @@ import org.brainseg.schemas.Topics;
 import org.brainseg.service.kafka.KafkaClients;
 import org.brainseg.trainer.registry.ModelRegistry;
 import org.brainseg.trainer.service.ModelEvents;
-import org.brainseg.trainer.service.VersionRecord;
+import org.brainseg.trainer.registry.VersionRecord;
 
 /** The demo's use of a registry left by an earlier run: its newest complete version, published as active. */
 final class DemoRegistry {

@@ -39,7 +39,7 @@ import org.brainseg.schemas.StartFrom;
 import org.brainseg.schemas.Topics;
 import org.brainseg.schemas.TrainingRequested;
 import org.brainseg.trainer.registry.ModelRegistry;
-import org.brainseg.trainer.service.ShippedSeed;
+import org.brainseg.trainer.registry.ShippedSeed;
 import org.brainseg.trainer.service.TrainerService;
 import org.brainseg.trainer.service.TrainerStatus;
 import org.brainseg.trainer.service.TrainingOutcome;
@@ -61,53 +61,11 @@ public final class DemoRunner {
     /** Seed of the cohort the part-way retrain fine-tunes on: never streamed. */
     static final long RETRAIN_SEED = 43;
 
-    /**
-     * @param workDir registry, masks and broker log live here
-     * @param cacheRoot where the synthetic cohort is cached
-     * @param data a BraTS/MSD dataset folder to use instead of the synthetic cohort (null: synthetic)
-     * @param bootstrap an external Kafka (null: the embedded broker)
-     * @param kafkaProperties client properties for the external Kafka (TLS, SASL)
-     * @param cases synthetic cases (ignored with {@code data})
-     * @param spacingMm synthetic cohort spacing (training is at the shipped model's 2 mm)
-     * @param stepsPerEpoch training steps per epoch
-     * @param epochs epochs of the initial model and of the retrain
-     * @param workerPort worker HTTP port (0: any free one)
-     * @param trainerPort trainer HTTP port (0: any free one)
-     * @param promotion policy of the part-way retrain
-     * @param keepRunning stay up after the summary until interrupted
-     * @param timeout limit for the whole run
-     * @param orthanc stream the scans through this Orthanc as DICOM studies (null: as NIfTI files)
-     */
-    public record Options(Path workDir, Path cacheRoot, Path data, String bootstrap, Map<String, String> kafkaProperties,
-            int cases, double spacingMm, int stepsPerEpoch, int epochs, int workerPort, int trainerPort, Promotion promotion,
-            boolean keepRunning, Duration timeout, DemoPacs.Target orthanc) {
-        /** Scans as NIfTI files, no PACS. */
-        public Options(Path workDir, Path cacheRoot, Path data, String bootstrap, Map<String, String> kafkaProperties,
-                int cases, double spacingMm, int stepsPerEpoch, int epochs, int workerPort, int trainerPort, Promotion promotion,
-                boolean keepRunning, Duration timeout) {
-            this(workDir, cacheRoot, data, bootstrap, kafkaProperties, cases, spacingMm, stepsPerEpoch, epochs, workerPort,
-                    trainerPort, promotion, keepRunning, timeout, null);
-        }
-
-        public Options {
-            kafkaProperties = Map.copyOf(kafkaProperties);
-            if (cases < 2 || cases > 500) {
-                throw new IllegalArgumentException("--cases must be 2..500, got " + cases);
-            }
-            if (!(spacingMm >= 1 && spacingMm <= 6)) {
-                throw new IllegalArgumentException("--spacing must be 1..6 mm, got " + spacingMm);
-            }
-            if (stepsPerEpoch < 1 || epochs < 1) {
-                throw new IllegalArgumentException("training steps and epochs must be at least 1");
-            }
-        }
-    }
-
     /** What a finished run reports; the tests read it. */
     public record Summary(int submitted, int completed, int failed, Map<Integer, Integer> completedByVersion, int initialVersion,
             int finalVersion, String table, Map<Integer, RegionValues> meanDiceByVersion) {}
 
-    private final Options o;
+    private final DemoOptions o;
     private final PrintStream out;
     private final DemoConsole console;
     private final EventCodec codec = new EventCodec();
@@ -117,7 +75,7 @@ public final class DemoRunner {
     private Normalization servingNormalization = Normalization.LAYER;
     private DemoPacs pacs;
 
-    public DemoRunner(Options options, PrintStream out) {
+    public DemoRunner(DemoOptions options, PrintStream out) {
         this.o = options;
         this.out = out;
         this.console = new DemoConsole(out);
@@ -127,108 +85,130 @@ public final class DemoRunner {
         long deadline = System.nanoTime() + o.timeout().toNanos();
         Files.createDirectories(o.workDir());
         try {
-            // 1. Kafka
-            String bootstrap;
-            if (o.bootstrap() == null) {
-                Path logDir = o.workDir().resolve("kafka");
-                FileTrees.delete(logDir); // a fresh broker per run; the registry is kept
-                console.step("Kafka: starting the embedded single-node KRaft broker");
-                EmbeddedKafka kafka = EmbeddedKafka.builder().logDir(logDir).build();
-                opened(kafka);
-                kafka.start();
-                bootstrap = kafka.bootstrapServers();
-                console.line("broker at %s (log %s), ready in %.1f s", bootstrap, logDir, kafka.lastStartupTime().toMillis() / 1e3);
-            } else {
-                bootstrap = o.bootstrap();
-                console.step("Kafka: using %s", bootstrap);
-            }
-            createTopics(bootstrap);
-            console.line("topics: %s", String.join(", ", Topics.all().stream().map(Topics.Spec::name).toList()));
-
-            // 2. Data
-            List<Case> cases;
-            Path dataDir;
-            Path retrainDir;
-            if (o.data() == null) {
-                console.step("Data: synthetic cohorts at %s mm: %d cases to stream (seed %d), %d to retrain on (seed %d)",
-                        o.spacingMm(), o.cases(), STREAM_SEED, retrainCases(), RETRAIN_SEED);
-                DemoCohort.Result cohort = DemoCohort.ensure(o.cacheRoot(), o.cases(), o.spacingMm(), STREAM_SEED,
-                        id -> console.line("generated %s", id));
-                DemoCohort.Result retrain = DemoCohort.ensure(o.cacheRoot(), retrainCases(), o.spacingMm(), RETRAIN_SEED,
-                        id -> console.line("generated %s (retrain cohort)", id));
-                cases = cohort.cases();
-                dataDir = cohort.dir();
-                retrainDir = retrain.dir();
-                console.line("%s %s and %s", cohort.cached() && retrain.cached() ? "cached in" : "written to", dataDir, retrainDir);
-                console.line("the streamed scans are held out: no model of this run trains on them (the shipped model was "
-                        + "trained on another cohort, the retrain uses the retrain cohort)");
-            } else {
-                dataDir = o.data().toAbsolutePath().normalize();
-                console.step("Data: %s", dataDir);
-                cases = DatasetScanner.scan(dataDir).cases();
-                retrainDir = dataDir;
-                console.line("%d cases (streamed and retrained on: with --data the retrained model's Dice is not held out)",
-                        cases.size());
-            }
-            List<Case> labelled = cases.stream().filter(Case::hasLabel).toList();
-            if (labelled.size() < 3) {
-                throw new IllegalArgumentException(dataDir + ": the demo trains on labelled cases and needs at least 3, found "
-                        + labelled.size());
-            }
-
-            // 3. Trainer, worker
-            Path registryRoot = Files.createDirectories(o.workDir().resolve("registry"));
-            Path masks = Files.createDirectories(o.workDir().resolve("masks"));
-            console.step("Services: trainer and worker");
-            TrainerService trainer = TrainerService.start(DemoConfigs.trainer(o, bootstrap, registryRoot, List.of(dataDir, retrainDir)),
-                    this::fatal);
-            opened(trainer);
-            console.line("trainer: http://127.0.0.1:%d/v1/status (registry %s)", trainer.httpPort(), registryRoot);
-            List<Path> inputs = List.of(dataDir);
-            if (o.orthanc() != null) {
-                pacs = DemoPacs.start(o.orthanc(), bootstrap, o.kafkaProperties(), o.workDir(), masks, runId, this::fatal);
-                opened(pacs);
-                inputs = List.of(dataDir, pacs.scans());
-                console.line("PACS bridge: following %s from its current change; metrics http://127.0.0.1:%d/metrics",
-                        o.orthanc(), pacs.httpPort());
-            }
-            Worker worker = Worker.start(DemoConfigs.worker(o, bootstrap, inputs, masks, registryRoot), this::fatal);
-            opened(worker);
-            console.line("worker:  http://127.0.0.1:%d/v1/status (masks %s)", worker.httpPort(), masks);
-            // the viewer: started beside the worker; 8090 unless the demo runs on free ports
-            org.brainseg.viewer.Viewer viewer = DemoViewer.start(bootstrap, o.kafkaProperties(), dataDir, masks, o.workerPort() == 0);
-            opened(viewer);
-            console.line("viewer:  %s (every scan's mask over its MRI)", viewer.url());
-
-            // 4. Initial model
-            int initial = initialModel(bootstrap, registryRoot, dataDir, trainer, worker, deadline);
-
-            // 5. Stream, retrain part-way, swap
-            Summary s = stream(bootstrap, cases, retrainDir, trainer, worker, initial, deadline);
-
-            console.step("Summary (%d scans, %d failed)", s.completed(), s.failed());
-            out.print(s.table());
-            if (pacs != null) {
-                awaitSegs(s.completed(), deadline);
-            }
-            console.line("masks:    %s", masks.toAbsolutePath());
-            console.line("registry: %s", registryRoot.toAbsolutePath());
-            console.line("metrics:  http://127.0.0.1:%d/metrics (worker), http://127.0.0.1:%d/metrics (trainer)", worker.httpPort(),
-                    trainer.httpPort());
-            if (o.keepRunning()) {
-                console.line("");
-                console.line("Kafka bootstrap: %s — e.g. ./brainseg consume --bootstrap %s --topic brainseg.segmentations --from-beginning",
-                        bootstrap, bootstrap);
-                console.line("./brainseg models list --bootstrap %s     ./brainseg retrain --bootstrap %s --dataset %s", bootstrap,
-                        bootstrap, dataDir);
-                console.line("viewer: %s", viewer.url());
-                console.line("Running until Ctrl-C.");
-                out.flush();
-                new CountDownLatch(1).await(); // until Ctrl-C: the shutdown hook closes everything
-            }
+            String bootstrap = kafka();
+            Data data = data();
+            Services services = services(bootstrap, data);
+            int initial = initialModel(bootstrap, services.registryRoot(), data.dir(), services.trainer(), services.worker(),
+                    deadline);
+            Summary s = stream(bootstrap, data.cases(), data.retrainDir(), services.trainer(), services.worker(), initial,
+                    deadline);
+            report(s, bootstrap, data, services, deadline);
             return s;
         } finally {
             shutdown();
+        }
+    }
+
+    /** The streamed cases, where they are, and what the part-way retrain trains on. */
+    private record Data(List<Case> cases, Path dir, Path retrainDir) {}
+
+    /** The services the demo started, with the registry and mask roots they share. */
+    private record Services(TrainerService trainer, Worker worker, org.brainseg.viewer.Viewer viewer, Path registryRoot,
+            Path masks) {}
+
+    /** Step 1: the embedded broker (or the given Kafka) with brainseg's topics; returns the bootstrap address. */
+    private String kafka() throws Exception {
+        String bootstrap;
+        if (o.bootstrap() == null) {
+            Path logDir = o.workDir().resolve("kafka");
+            FileTrees.delete(logDir); // a fresh broker per run; the registry is kept
+            console.step("Kafka: starting the embedded single-node KRaft broker");
+            EmbeddedKafka kafka = EmbeddedKafka.builder().logDir(logDir).build();
+            opened(kafka);
+            kafka.start();
+            bootstrap = kafka.bootstrapServers();
+            console.line("broker at %s (log %s), ready in %.1f s", bootstrap, logDir, kafka.lastStartupTime().toMillis() / 1e3);
+        } else {
+            bootstrap = o.bootstrap();
+            console.step("Kafka: using %s", bootstrap);
+        }
+        createTopics(bootstrap);
+        console.line("topics: %s", String.join(", ", Topics.all().stream().map(Topics.Spec::name).toList()));
+        return bootstrap;
+    }
+
+    /** Step 2: the cohorts (generated once and cached) or the user's dataset. */
+    private Data data() throws Exception {
+        List<Case> cases;
+        Path dataDir;
+        Path retrainDir;
+        if (o.data() == null) {
+            console.step("Data: synthetic cohorts at %s mm: %d cases to stream (seed %d), %d to retrain on (seed %d)",
+                    o.spacingMm(), o.cases(), STREAM_SEED, retrainCases(), RETRAIN_SEED);
+            DemoCohort.Result cohort = DemoCohort.ensure(o.cacheRoot(), o.cases(), o.spacingMm(), STREAM_SEED,
+                    id -> console.line("generated %s", id));
+            DemoCohort.Result retrain = DemoCohort.ensure(o.cacheRoot(), retrainCases(), o.spacingMm(), RETRAIN_SEED,
+                    id -> console.line("generated %s (retrain cohort)", id));
+            cases = cohort.cases();
+            dataDir = cohort.dir();
+            retrainDir = retrain.dir();
+            console.line("%s %s and %s", cohort.cached() && retrain.cached() ? "cached in" : "written to", dataDir, retrainDir);
+            console.line("the streamed scans are held out: no model of this run trains on them (the shipped model was "
+                    + "trained on another cohort, the retrain uses the retrain cohort)");
+        } else {
+            dataDir = o.data().toAbsolutePath().normalize();
+            console.step("Data: %s", dataDir);
+            cases = DatasetScanner.scan(dataDir).cases();
+            retrainDir = dataDir;
+            console.line("%d cases (streamed and retrained on: with --data the retrained model's Dice is not held out)",
+                    cases.size());
+        }
+        List<Case> labelled = cases.stream().filter(Case::hasLabel).toList();
+        if (labelled.size() < 3) {
+            throw new IllegalArgumentException(dataDir + ": the demo trains on labelled cases and needs at least 3, found "
+                    + labelled.size());
+        }
+        return new Data(cases, dataDir, retrainDir);
+    }
+
+    /** Step 3: the trainer, the PACS bridge (with --orthanc), the worker and the viewer. */
+    private Services services(String bootstrap, Data data) throws Exception {
+        Path registryRoot = Files.createDirectories(o.workDir().resolve("registry"));
+        Path masks = Files.createDirectories(o.workDir().resolve("masks"));
+        console.step("Services: trainer and worker");
+        TrainerService trainer = TrainerService.start(DemoConfigs.trainer(o, bootstrap, registryRoot,
+                List.of(data.dir(), data.retrainDir())), this::fatal);
+        opened(trainer);
+        console.line("trainer: http://127.0.0.1:%d/v1/status (registry %s)", trainer.httpPort(), registryRoot);
+        List<Path> inputs = List.of(data.dir());
+        if (o.orthanc() != null) {
+            pacs = DemoPacs.start(o.orthanc(), bootstrap, o.kafkaProperties(), o.workDir(), masks, runId, this::fatal);
+            opened(pacs);
+            inputs = List.of(data.dir(), pacs.scans());
+            console.line("PACS bridge: following %s from its current change; metrics http://127.0.0.1:%d/metrics",
+                    o.orthanc(), pacs.httpPort());
+        }
+        Worker worker = Worker.start(DemoConfigs.worker(o, bootstrap, inputs, masks, registryRoot), this::fatal);
+        opened(worker);
+        console.line("worker:  http://127.0.0.1:%d/v1/status (masks %s)", worker.httpPort(), masks);
+        // the viewer: started beside the worker; 8090 unless the demo runs on free ports
+        org.brainseg.viewer.Viewer viewer = DemoViewer.start(bootstrap, o.kafkaProperties(), data.dir(), masks, o.workerPort() == 0);
+        opened(viewer);
+        console.line("viewer:  %s (every scan's mask over its MRI)", viewer.url());
+        return new Services(trainer, worker, viewer, registryRoot, masks);
+    }
+
+    /** Step 6: the summary table, where things are, and with --keep-running what to try next (until Ctrl-C). */
+    private void report(Summary s, String bootstrap, Data data, Services services, long deadline) throws Exception {
+        console.step("Summary (%d scans, %d failed)", s.completed(), s.failed());
+        out.print(s.table());
+        if (pacs != null) {
+            awaitSegs(s.completed(), deadline);
+        }
+        console.line("masks:    %s", services.masks().toAbsolutePath());
+        console.line("registry: %s", services.registryRoot().toAbsolutePath());
+        console.line("metrics:  http://127.0.0.1:%d/metrics (worker), http://127.0.0.1:%d/metrics (trainer)",
+                services.worker().httpPort(), services.trainer().httpPort());
+        if (o.keepRunning()) {
+            console.line("");
+            console.line("Kafka bootstrap: %s — e.g. ./brainseg consume --bootstrap %s --topic brainseg.segmentations --from-beginning",
+                    bootstrap, bootstrap);
+            console.line("./brainseg models list --bootstrap %s     ./brainseg retrain --bootstrap %s --dataset %s", bootstrap,
+                    bootstrap, data.dir());
+            console.line("viewer: %s", services.viewer().url());
+            console.line("Running until Ctrl-C.");
+            out.flush();
+            new CountDownLatch(1).await(); // until Ctrl-C: the shutdown hook closes everything
         }
     }
 
@@ -265,9 +245,10 @@ public final class DemoRunner {
     }
 
     /**
-     * Makes sure a version is active: the one already active on the topic, else the newest in the
-     * registry (left by an earlier run) published as active, else a first model trained through
-     * the trainer. Returns its version once the worker serves it.
+     * Step 4: makes sure a version is active: the one already active on the topic, else the shipped
+     * model seeded into an empty registry, else the newest in the registry (left by an earlier run)
+     * published as active, else a first model trained through the trainer. Returns its version once
+     * the worker serves it.
      */
     private int initialModel(String bootstrap, Path registryRoot, Path dataDir, TrainerService trainer, Worker worker, long deadline)
             throws Exception {
@@ -307,6 +288,7 @@ public final class DemoRunner {
         return v;
     }
 
+    /** Step 5: streams every case, asks for the fine-tune half-way, follows the swap, streams them again. */
     private Summary stream(String bootstrap, List<Case> cases, Path dataDir, TrainerService trainer, Worker worker, int initial,
             long deadline) throws Exception {
         long start = System.nanoTime();

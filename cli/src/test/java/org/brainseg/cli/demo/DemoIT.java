@@ -8,10 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.brainseg.schemas.Promotion;
 import org.brainseg.schemas.RegionValues;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -29,9 +27,9 @@ class DemoIT {
     @TempDir
     Path tmp;
 
-    private DemoRunner.Options options(Path work) {
-        return new DemoRunner.Options(work, tmp.resolve("cache"), null, null, Map.of(), 4, 3.0, 3, 1, 0, 0, Promotion.FORCE, false,
-                Duration.ofMinutes(7));
+    private DemoOptions options(Path work) {
+        return DemoOptions.quick(work, tmp.resolve("cache")).cases(4).training(3, 1).anyPorts().timeout(Duration.ofMinutes(7))
+                .build();
     }
 
     @Test

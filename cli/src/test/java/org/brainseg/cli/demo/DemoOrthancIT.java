@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.brainseg.imaging.dataset.Case;
@@ -22,7 +21,6 @@ import org.brainseg.pacs.OrthancServer;
 import org.brainseg.pacs.Tools;
 import org.brainseg.pacs.dicom.CaseStudy;
 import org.brainseg.pacs.orthanc.OrthancClient;
-import org.brainseg.schemas.Promotion;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,9 +37,9 @@ class DemoOrthancIT {
     @TempDir
     Path tmp;
 
-    private DemoRunner.Options options(Path work, URI orthanc) {
-        return new DemoRunner.Options(work, tmp.resolve("cache"), null, null, Map.of(), 4, 3.0, 3, 1, 0, 0, Promotion.FORCE, false,
-                Duration.ofMinutes(7), new DemoPacs.Target(orthanc, OrthancServer.USER, OrthancServer.PASSWORD));
+    private DemoOptions options(Path work, URI orthanc) {
+        return DemoOptions.quick(work, tmp.resolve("cache")).cases(4).training(3, 1).anyPorts().timeout(Duration.ofMinutes(7))
+                .orthanc(new DemoPacs.Target(orthanc, OrthancServer.USER, OrthancServer.PASSWORD)).build();
     }
 
     @Test

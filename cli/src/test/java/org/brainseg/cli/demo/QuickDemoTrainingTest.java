@@ -3,9 +3,7 @@ package org.brainseg.cli.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.brainseg.imaging.dataset.DatasetScanner;
 import org.brainseg.imaging.preprocess.PreprocessedCase;
 import org.brainseg.synthetic.Anatomy;
@@ -18,7 +16,6 @@ import org.brainseg.model.train.TrainingListener;
 import org.brainseg.model.train.TrainingResult;
 import org.brainseg.model.train.UNetTraining;
 import org.brainseg.schemas.Normalization;
-import org.brainseg.schemas.Promotion;
 import org.brainseg.trainer.config.TrainerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,9 +32,8 @@ class QuickDemoTrainingTest {
 
     @Test
     void shouldTrainTheQuickDemosModelOnThePhantomWithAFiniteFallingLoss() throws Exception {
-        // as DemoCommand builds them for --quick: 8 cases at 3 mm, 30 steps x 5 epochs
-        DemoRunner.Options quick = new DemoRunner.Options(tmp.resolve("work"), tmp.resolve("cache"), null, null, Map.of(), 8, 3.0,
-                30, 5, 0, 0, Promotion.FORCE, false, Duration.ofMinutes(5));
+        // the --quick budget, from the one place it lives
+        DemoOptions quick = DemoOptions.quick(tmp.resolve("work"), tmp.resolve("cache")).anyPorts().build();
         Path cohort = tmp.resolve("cohort");
         new CohortGenerator(CohortConfig.of(4, 11).withSpacing(quick.spacingMm()), Anatomy.phantom()).generate(cohort, r -> {});
         TrainerConfig.Training training = DemoConfigs.training(quick);

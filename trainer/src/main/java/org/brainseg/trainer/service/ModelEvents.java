@@ -8,6 +8,7 @@ import org.brainseg.model.artifact.ModelManifest;
 import org.brainseg.model.net.UNetConfig;
 import org.brainseg.schemas.ModelStatus;
 import org.brainseg.schemas.ModelVersionPublished;
+import org.brainseg.trainer.registry.VersionRecord;
 
 /**
  * Builds the ModelVersionPublished event of a trained registry version (the trainer and the demo).

@@ -36,6 +36,10 @@ import org.brainseg.trainer.registry.ModelRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.brainseg.trainer.config.TrainerConfig;
+import org.brainseg.trainer.evaluation.Evaluation;
+import org.brainseg.trainer.evaluation.Evaluator;
+import org.brainseg.trainer.evaluation.HeldOutSet;
+import org.brainseg.trainer.registry.VersionRecord;
 
 /**
  * Turns one TrainingRequested into a version in the registry, or into a refusal: checks the

@@ -41,6 +41,10 @@ import org.brainseg.trainer.registry.ModelRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.brainseg.trainer.config.TrainerConfig;
+import org.brainseg.trainer.evaluation.PromotionGate;
+import org.brainseg.trainer.registry.ShippedSeed;
+import org.brainseg.trainer.registry.VersionRecord;
+import org.brainseg.trainer.metrics.TrainerMetrics;
 
 /**
  * The Kafka side of the trainer: takes one TrainingRequested at a time from

@@ -21,6 +21,7 @@ import org.brainseg.trainer.registry.ModelRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.brainseg.trainer.config.TrainerConfig;
+import org.brainseg.trainer.metrics.TrainerMetrics;
 
 /**
  * A running trainer: the {@link TrainerLoop} on its own thread, {@link AutoRetrain} when enabled,

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.brainseg.trainer.config.TrainerConfig;
+import org.brainseg.trainer.registry.VersionRecord;
 
 /**
  * One request at a time, without Kafka: refusals name the problem with the right error code, a

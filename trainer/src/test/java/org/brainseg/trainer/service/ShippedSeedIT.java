@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.brainseg.trainer.config.TrainerConfig;
+import org.brainseg.trainer.registry.ShippedSeed;
+import org.brainseg.trainer.registry.VersionRecord;
 
 /**
  * A fresh deployment on the embedded broker: with {@code registry.seedShippedModel} the trainer

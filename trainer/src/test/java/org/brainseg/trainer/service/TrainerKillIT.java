@@ -39,6 +39,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.brainseg.trainer.registry.VersionRecord;
 
 /**
  * A trainer process (its own JVM, started from a YAML file as a deployment would) is killed with

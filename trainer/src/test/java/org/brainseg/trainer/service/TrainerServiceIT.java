@@ -43,6 +43,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.brainseg.trainer.config.TrainerConfig;
+import org.brainseg.trainer.registry.VersionRecord;
 
 /**
  * The trainer service on the embedded broker, request by request, with real training: the shipped

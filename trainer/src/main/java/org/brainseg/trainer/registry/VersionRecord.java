@@ -1,4 +1,4 @@
-package org.brainseg.trainer.service;
+package org.brainseg.trainer.registry;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.brainseg.imaging.io.JsonMappers;
+import org.brainseg.trainer.evaluation.Evaluation;
 
 /**
  * {@code request.json} beside {@code model.json} in a version directory: which TrainingRequested

@@ -1,4 +1,4 @@
-package org.brainseg.trainer.service;
+package org.brainseg.trainer.evaluation;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package org.brainseg.trainer.service;
+package org.brainseg.trainer.evaluation;
 
 import java.io.IOException;
 import java.nio.file.Path;

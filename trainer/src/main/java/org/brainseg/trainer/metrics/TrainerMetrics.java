@@ -1,4 +1,4 @@
-package org.brainseg.trainer.service;
+package org.brainseg.trainer.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.brainseg.imaging.labels.Region;
 import org.brainseg.schemas.RegionValues;
+import org.brainseg.trainer.evaluation.Evaluation;
+import org.brainseg.trainer.service.TrainingOutcome;
 
 /**
  * The trainer's meters, names in one place. Prometheus names (a contract with the dashboards and

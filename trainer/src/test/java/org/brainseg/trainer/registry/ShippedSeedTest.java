@@ -1,4 +1,4 @@
-package org.brainseg.trainer.service;
+package org.brainseg.trainer.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

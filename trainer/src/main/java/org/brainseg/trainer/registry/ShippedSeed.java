@@ -1,4 +1,4 @@
-package org.brainseg.trainer.service;
+package org.brainseg.trainer.registry;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,6 +11,7 @@ import org.brainseg.model.artifact.ModelArtifact;
 import org.brainseg.model.artifact.ModelManifest;
 import org.brainseg.model.artifact.ShippedModel;
 import org.brainseg.schemas.RegionValues;
+import org.brainseg.trainer.evaluation.Evaluation;
 import org.brainseg.trainer.registry.ModelRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
