@@ -2,6 +2,27 @@ package org.brainseg.cli;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
+import org.brainseg.cli.command.ConsumeCommand;
+import org.brainseg.cli.command.DatasetInfoCommand;
+import org.brainseg.cli.command.DemoCommand;
+import org.brainseg.cli.command.DiceCommand;
+import org.brainseg.cli.command.DoctorCommand;
+import org.brainseg.cli.command.ErrorHandler;
+import org.brainseg.cli.command.EvaluateCommand;
+import org.brainseg.cli.command.ExperimentCommand;
+import org.brainseg.cli.command.GenerateCommand;
+import org.brainseg.cli.command.ModelsCommand;
+import org.brainseg.cli.command.NiftiInfoCommand;
+import org.brainseg.cli.command.PacsBridgeCommand;
+import org.brainseg.cli.command.RetrainCommand;
+import org.brainseg.cli.command.SegmentCommand;
+import org.brainseg.cli.command.SubmitCommand;
+import org.brainseg.cli.command.TrainCommand;
+import org.brainseg.cli.command.TrainerCommand;
+import org.brainseg.cli.command.VersionProvider;
+import org.brainseg.cli.command.ViewerCommand;
+import org.brainseg.cli.command.WatchCommand;
+import org.brainseg.cli.command.WorkerCommand;
 
 /** The {@code brainseg} command: lists the subcommands; each one parses its arguments and delegates. */
 @Command(

@@ -14,7 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
-import org.brainseg.cli.BadInputException;
+import org.brainseg.cli.command.BadInputException;
 import org.brainseg.trainer.experiment.LineChart;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -16,7 +16,7 @@ import org.brainseg.bench.PeerBenchmark.Mode;
 import org.brainseg.bench.PeerBenchmark.Peak;
 import org.brainseg.bench.PeerBenchmark.Row;
 import org.brainseg.bench.TorchPeer;
-import org.brainseg.cli.BadInputException;
+import org.brainseg.cli.command.BadInputException;
 import org.brainseg.cli.console.ProgressBar;
 import org.brainseg.schemas.Normalization;
 import picocli.CommandLine.Command;

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.brainseg.cli.BadInputException;
+import org.brainseg.cli.command.BadInputException;
 import org.brainseg.cli.console.ProgressBar;
 import org.brainseg.imaging.dataset.DatasetScan;
 import org.brainseg.imaging.dataset.DatasetScanner;

@@ -2,7 +2,7 @@ package org.brainseg.bench.command;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.brainseg.cli.BadInputException;
+import org.brainseg.cli.command.BadInputException;
 
 /**
  * Finds the benchmarks' helper scripts (bench/*.py): in the directory {@code ./bench/run} names

@@ -1,0 +1,124 @@
+package org.brainseg.cli.command;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.brainseg.cli.console.ProgressBar;
+import org.brainseg.imaging.dataset.Case;
+import org.brainseg.imaging.dataset.CaseLoader;
+import org.brainseg.imaging.dataset.DatasetScan;
+import org.brainseg.imaging.dataset.DatasetScanner;
+import org.brainseg.imaging.dataset.LoadedCase;
+import org.brainseg.imaging.io.JsonMappers;
+import org.brainseg.model.artifact.ShippedModel;
+import org.brainseg.model.infer.Segmentation;
+import org.brainseg.model.infer.Segmenter;
+import org.brainseg.model.train.DiceScore;
+import org.brainseg.schemas.RegionValues;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code brainseg evaluate}: segments every labelled case of a dataset with a model, exactly as
+ * {@code brainseg segment} and the worker do (the mask on the scan's own grid), and reports Dice per
+ * label and region, per case and as mean ± sd.
+ */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = {"Score a model on a labelled dataset: Dice per label and region, per case and mean ± sd.",
+            "Segments each case as brainseg segment does (on the scan's grid); the ground truth is only used to score."})
+public final class EvaluateCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--data", required = true, paramLabel = "DIR", description = "Labelled dataset (BraTS or MSD layout).")
+    Path data;
+
+    @Option(names = "--model", paramLabel = "DIR", description = "Model directory (default: the shipped model, models/default).")
+    Path model;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the per-case and mean figures as JSON.")
+    Path json;
+
+    @Mixin
+    InferenceOptions inference;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Files.isDirectory(data)) {
+            throw new BadInputException("--data " + data + ": no such directory");
+        }
+        if (model != null && !Files.isRegularFile(model.resolve("model.json"))) {
+            throw new BadInputException("--model " + model + ": no model.json there");
+        }
+        DatasetScan scan = DatasetScanner.scan(data);
+        List<Case> labelled = scan.cases().stream().filter(Case::hasLabel).toList();
+        if (labelled.isEmpty()) {
+            throw new BadInputException(data + ": no labelled case to score" + (scan.problems().isEmpty() ? ""
+                    : " (" + String.join("; ", scan.problems()) + ")"));
+        }
+        Path modelDir = model != null ? model : ShippedModel.directory();
+        PrintWriter out = spec.commandLine().getOut();
+        List<Map<String, Object>> rows = new ArrayList<>();
+        Map<String, List<Double>> byKey = new LinkedHashMap<>();
+        List<Double> seconds = new ArrayList<>();
+        CaseLoader loader = new CaseLoader();
+        try (Segmenter segmenter = inference.load(modelDir);
+                ProgressBar bar = new ProgressBar("evaluate", labelled.size())) {
+            for (Case c : labelled) {
+                LoadedCase lc = loader.load(c);
+                long t0 = System.nanoTime();
+                Segmentation seg = segmenter.segment(lc, inference.tta);
+                double s = (System.nanoTime() - t0) / 1e9;
+                Map<String, Double> dice = DiceScore.of(seg.mask().data(), lc.labels().data()).byKey();
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("case", lc.id());
+                row.put("dice", dice);
+                row.put("seconds", s);
+                rows.add(row);
+                seconds.add(s);
+                dice.forEach((k, v) -> byKey.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
+                bar.step(String.format(Locale.ROOT, "%s WT %.3f TC %.3f ET %.3f", lc.id(), dice.get("WT"), dice.get("TC"),
+                        dice.get("ET")));
+            }
+        }
+        out.printf(Locale.ROOT, "model %s on %d cases of %s%n", modelDir, labelled.size(), data);
+        out.printf(Locale.ROOT, "%-22s %s%n", "case", String.join(" ", RegionValues.KEYS.stream()
+                .map(k -> String.format(Locale.ROOT, "%9s", k)).toList()));
+        for (Map<String, Object> r : rows) {
+            @SuppressWarnings("unchecked")
+            Map<String, Double> d = (Map<String, Double>) r.get("dice");
+            out.printf(Locale.ROOT, "%-22s %s%n", r.get("case"), String.join(" ", RegionValues.KEYS.stream()
+                    .map(k -> String.format(Locale.ROOT, "%9.3f", d.get(k))).toList()));
+        }
+        Map<String, Object> summary = new LinkedHashMap<>();
+        StringBuilder line = new StringBuilder();
+        for (String k : RegionValues.KEYS) {
+            double[] v = byKey.get(k).stream().mapToDouble(Double::doubleValue).toArray();
+            double mean = java.util.Arrays.stream(v).average().orElse(Double.NaN);
+            double sd = v.length < 2 ? 0 : Math.sqrt(java.util.Arrays.stream(v).map(x -> (x - mean) * (x - mean)).sum() / (v.length - 1));
+            summary.put(k, Map.of("mean", mean, "sd", sd));
+            line.append(String.format(Locale.ROOT, " %s %.3f ± %.3f", k, mean, sd));
+        }
+        double median = seconds.stream().sorted().toList().get(seconds.size() / 2);
+        out.printf(Locale.ROOT, "mean ± sd:%s%nmedian %.1f s per case%n", line, median);
+        if (json != null) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("model", modelDir.toString());
+            doc.put("data", data.toString());
+            doc.put("cases", rows);
+            doc.put("dice", summary);
+            doc.put("medianSecondsPerCase", median);
+            JsonMappers.indented().writeValue(json.toFile(), doc);
+        }
+        return 0;
+    }
+}
