@@ -20,6 +20,7 @@ final class WorkerYaml {
     private final Path masks;
     private final Path model;
     private String groupId;
+    private Path registryRoot;
     private Integer maxPollIntervalMs;
     private final Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
@@ -37,6 +38,12 @@ final class WorkerYaml {
 
     WorkerYaml groupId(String id) {
         groupId = id;
+        return this;
+    }
+
+    /** Follow brainseg.models and load versions from {@code root} instead of serving one model directory. */
+    WorkerYaml following(Path root) {
+        registryRoot = root;
         return this;
     }
 
@@ -65,7 +72,7 @@ final class WorkerYaml {
             kafkaProperties.forEach((k, v) -> l.add("    " + k + ": " + v));
         }
         l.addAll(List.of("store:", "  inputRoots: [" + scans + "]", "  outputRoot: " + masks,
-                "model:", "  directory: " + model, "  device: cpu",
+                "model:", registryRoot == null ? "  directory: " + model : "  registryRoot: " + registryRoot, "  device: cpu",
                 "inference:", "  threads: 1", "  maxInFlight: 2", "  intraOpThreads: 1",
                 "http:", "  port: 0",
                 "retry:", "  maxAttempts: 3", "  initialBackoffMs: 20", "  maxBackoffMs: 200", ""));

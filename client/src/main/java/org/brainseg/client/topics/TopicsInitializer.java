@@ -29,7 +29,8 @@ public final class TopicsInitializer {
      *
      * @param scanPartitions    partitions of the per-scan topics (arrived, segmentations, dice);
      *                          the upper bound on worker parallelism
-     * @param replicationFactor replicas of every topic (1 on a single node, 3 in production)
+     * @param replicationFactor replicas of every topic (1 on a single node, 3 in production); above 1,
+     *                          {@code min.insync.replicas} is one less (2 of 3 in production)
      */
     public static List<NewTopic> newTopics(int scanPartitions, short replicationFactor) {
         if (scanPartitions < 1) {
@@ -39,7 +40,12 @@ public final class TopicsInitializer {
         for (Topics.Spec spec : Topics.all()) {
             boolean perScan = spec.defaultPartitions() == Topics.DEFAULT_SCAN_PARTITIONS;
             int partitions = perScan ? scanPartitions : spec.defaultPartitions();
-            out.add(new NewTopic(spec.name(), partitions, replicationFactor).configs(Map.copyOf(spec.configs())));
+            Map<String, String> configs = new java.util.HashMap<>(spec.configs());
+            if (replicationFactor > 1) {
+                // a write is acknowledged by all but one replica: one broker may be down, none is lost
+                configs.putIfAbsent("min.insync.replicas", Integer.toString(replicationFactor - 1));
+            }
+            out.add(new NewTopic(spec.name(), partitions, replicationFactor).configs(Map.copyOf(configs)));
         }
         return out;
     }

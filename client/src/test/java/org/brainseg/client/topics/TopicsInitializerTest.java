@@ -20,5 +20,12 @@ class TopicsInitializerTest {
         assertThat(plan.get(Topics.MODELS).numPartitions()).isEqualTo(1);
         assertThat(plan.get(Topics.MODELS).configs()).containsEntry("cleanup.policy", "compact");
         assertThat(plan.get(Topics.DICE).replicationFactor()).isEqualTo((short) 3);
+        assertThat(plan.values()).allSatisfy(t -> assertThat(t.configs()).containsEntry("min.insync.replicas", "2"));
+    }
+
+    @Test
+    void shouldLeaveMinInSyncReplicasToTheBrokerOnOneNode() {
+        assertThat(TopicsInitializer.newTopics(3, (short) 1))
+                .allSatisfy(t -> assertThat(t.configs()).doesNotContainKey("min.insync.replicas"));
     }
 }

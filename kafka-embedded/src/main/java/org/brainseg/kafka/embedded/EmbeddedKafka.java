@@ -69,6 +69,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final int controllerPort;
     private final Map<String, String> extraProperties;
     private final Duration startupTimeout;
+    private final String clusterId;
+    private final String quorumVoters;
 
     private volatile KafkaRaftServer server;
     private volatile Duration lastStartup = Duration.ZERO;
@@ -85,6 +87,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.controllerPort = b.controllerPort > 0 ? b.controllerPort : freePort();
         this.extraProperties = Map.copyOf(b.properties);
         this.startupTimeout = b.startupTimeout;
+        this.clusterId = b.clusterId;
+        this.quorumVoters = b.quorumVoters;
     }
 
     /** A builder; nothing starts until {@link Builder#start()} or {@link #start()}. */
@@ -261,7 +265,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
         p.put("node.id", Integer.toString(nodeId));
-        p.put("controller.quorum.voters", nodeId + "@" + HOST + ":" + controllerPort);
+        p.put("controller.quorum.voters", quorumVoters != null ? quorumVoters : nodeId + "@" + HOST + ":" + controllerPort);
         p.put("listeners", BROKER_LISTENER + "://" + HOST + ":" + brokerPort + ","
                 + CONTROLLER_LISTENER + "://" + HOST + ":" + controllerPort);
         p.put("advertised.listeners", BROKER_LISTENER + "://" + HOST + ":" + brokerPort);
@@ -301,7 +305,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             new Formatter()
                     .setPrintStream(ps)
                     .setNodeId(nodeId)
-                    .setClusterId(Uuid.randomUuid().toString())
+                    .setClusterId(clusterId != null ? clusterId : Uuid.randomUuid().toString())
                     .setControllerListenerName(CONTROLLER_LISTENER)
                     .addDirectory(logDir.toString())
                     .setMetadataLogDirectory(logDir.toString())
@@ -382,8 +386,22 @@ public final class EmbeddedKafka implements AutoCloseable {
         private int controllerPort;
         private final Map<String, String> properties = new LinkedHashMap<>();
         private Duration startupTimeout = Duration.ofSeconds(60);
+        private String clusterId;
+        private String quorumVoters;
 
         private Builder() {
+        }
+
+        /**
+         * Makes this node one member of a multi-node cluster (one node per JVM: Kafka's exit handling
+         * is per process): every member is formatted with the same {@code clusterId} and knows the
+         * KRaft controller quorum, {@code voters} as {@code id@host:controllerPort,...}. The caller sets
+         * the replication of the internal topics with {@link #brokerProperty} (the defaults are for one node).
+         */
+        public Builder clusterMember(String clusterId, String voters) {
+            this.clusterId = Objects.requireNonNull(clusterId, "clusterId");
+            this.quorumVoters = Objects.requireNonNull(voters, "voters");
+            return this;
         }
 
         public Builder nodeId(int nodeId) {
