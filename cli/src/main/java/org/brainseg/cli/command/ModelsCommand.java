@@ -80,10 +80,8 @@ public final class ModelsCommand implements Runnable {
     }
 
     static String row(ModelVersionPublished v) {
-        var d = v.validation().dice();
-        double mean = (d.wt() + d.tc() + d.et()) / 3;
         return String.format(Locale.ROOT, "%-8d %-10s %-9.4f %-9.4f %-25s %s", v.version(), v.status().wire(),
-                v.validation().loss(), mean, v.createdAt(), v.artifactUri());
+                v.validation().loss(), v.validation().dice().meanRegions(), v.createdAt(), v.artifactUri());
     }
 
     @Command(name = "promote", mixinStandardHelpOptions = true,

@@ -134,7 +134,7 @@ class TrainerServiceIT {
         assertThat(v2.comparedWith().version()).isEqualTo(1);
         assertThat(v2.comparedWith().loss()).isEqualTo(r2.comparedWith().loss(), org.assertj.core.data.Offset.offset(1e-9));
         RegionValues cd = v2.comparedWith().dice();
-        assertThat((cd.wt() + cd.tc() + cd.et()) / 3).isEqualTo(v1Dice, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(cd.meanRegions()).isEqualTo(v1Dice, org.assertj.core.data.Offset.offset(1e-9));
         await().atMost(Duration.ofSeconds(30)).until(() -> latest(services).scrape()
                 .contains("brainseg_training_runs_total{outcome=\"rejected\"} 1.0"));
         stop(crippled);
@@ -211,8 +211,7 @@ class TrainerServiceIT {
     }
 
     private static double meanDice(ModelVersionPublished e) {
-        var d = e.validation().dice();
-        return (d.wt() + d.tc() + d.et()) / 3;
+        return e.validation().dice().meanRegions();
     }
 
     private void request(String id, Path dataset, Promotion p, int epochs, StartFrom from) throws Exception {
