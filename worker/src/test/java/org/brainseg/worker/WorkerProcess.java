@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
 final class WorkerProcess implements AutoCloseable {
     private static final Pattern HTTP = Pattern.compile("HTTP on 127\\.0\\.0\\.1:(\\d+) ");
     private static final Pattern COMPLETED = Pattern.compile("\"completed\":(\\d+)");
+    private static final Pattern IN_FLIGHT = Pattern.compile("\"inFlight\":(\\d+)");
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Process process;
@@ -68,13 +69,22 @@ final class WorkerProcess implements AutoCloseable {
 
     /** Scans this process has committed, from its status endpoint; -1 when it does not answer. */
     long completed() {
+        return status(COMPLETED);
+    }
+
+    /** Scans taken and not yet committed (an open transaction's), from its status endpoint; -1 when it does not answer. */
+    long inFlight() {
+        return status(IN_FLIGHT);
+    }
+
+    private long status(Pattern field) {
         if (port < 0) {
             return -1;
         }
         try {
             HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/status"))
                     .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-            Matcher m = COMPLETED.matcher(r.body());
+            Matcher m = field.matcher(r.body());
             return m.find() ? Long.parseLong(m.group(1)) : -1;
         } catch (IOException e) {
             return -1;
