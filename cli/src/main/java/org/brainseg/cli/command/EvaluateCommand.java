@@ -18,7 +18,8 @@ import org.brainseg.imaging.dataset.LoadedCase;
 import org.brainseg.imaging.io.JsonMappers;
 import org.brainseg.model.artifact.ShippedModel;
 import org.brainseg.model.infer.Segmentation;
-import org.brainseg.model.infer.Segmenter;
+import org.brainseg.model.bundle.BundleReader;
+import org.brainseg.model.infer.ScanSegmenter;
 import org.brainseg.model.train.DiceScore;
 import org.brainseg.schemas.RegionValues;
 import picocli.CommandLine.Command;
@@ -42,7 +43,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, paramLabel = "DIR", description = "Labelled dataset (BraTS or MSD layout).")
     Path data;
 
-    @Option(names = "--model", paramLabel = "DIR", description = "Model directory (default: the shipped model, models/default).")
+    @Option(names = "--model", paramLabel = "DIR", description = "Model directory, MONAI bundle folder or model.ts folder (default: the shipped model, models/default).")
     Path model;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the per-case and mean figures as JSON.")
@@ -56,8 +57,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (!Files.isDirectory(data)) {
             throw new BadInputException("--data " + data + ": no such directory");
         }
-        if (model != null && !Files.isRegularFile(model.resolve("model.json"))) {
-            throw new BadInputException("--model " + model + ": no model.json there");
+        if (model != null && !Files.isRegularFile(model.resolve("model.json")) && !BundleReader.isBundle(model)) {
+            throw new BadInputException("--model " + model + ": no model.json there, and not a MONAI bundle or model.ts folder");
         }
         DatasetScan scan = DatasetScanner.scan(data);
         List<Case> labelled = scan.cases().stream().filter(Case::hasLabel).toList();
@@ -71,7 +72,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         Map<String, List<Double>> byKey = new LinkedHashMap<>();
         List<Double> seconds = new ArrayList<>();
         CaseLoader loader = new CaseLoader();
-        try (Segmenter segmenter = inference.load(modelDir);
+        try (ScanSegmenter segmenter = inference.load(modelDir);
                 ProgressBar bar = new ProgressBar("evaluate", labelled.size())) {
             for (Case c : labelled) {
                 LoadedCase lc = loader.load(c);

@@ -2,7 +2,7 @@ package org.brainseg.cli.command;
 
 import java.nio.file.Path;
 import org.brainseg.model.artifact.ModelArtifactException;
-import org.brainseg.model.infer.Segmenter;
+import org.brainseg.model.infer.ScanSegmenter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -14,8 +14,8 @@ public final class InferenceOptions {
     @Mixin
     EngineOptions engine;
 
-    /** The model in {@code modelDir}, loaded on the chosen device; the caller closes it. */
-    Segmenter load(Path modelDir) throws ModelArtifactException {
-        return Segmenter.load(modelDir, engine.settings());
+    /** The model in {@code modelDir} (native, MONAI bundle or bare TorchScript), on the chosen device; the caller closes it. */
+    ScanSegmenter load(Path modelDir) throws ModelArtifactException {
+        return ScanSegmenter.load(modelDir, engine.settings());
     }
 }

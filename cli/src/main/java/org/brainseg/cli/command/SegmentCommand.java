@@ -18,7 +18,7 @@ import org.brainseg.imaging.nifti.NiftiDataType;
 import org.brainseg.imaging.nifti.NiftiWriter;
 import org.brainseg.model.artifact.ShippedModel;
 import org.brainseg.model.infer.Segmentation;
-import org.brainseg.model.infer.Segmenter;
+import org.brainseg.model.infer.ScanSegmenter;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,8 +37,9 @@ public final class SegmentCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", description = "Model directory (params + model.json); default: the shipped model "
-            + "(models/default: trained on synthetic data, not for clinical use).")
+    @Option(names = "--model", description = "Model directory (params + model.json), a MONAI bundle folder or a folder with "
+            + "model.ts and brainseg-bundle.json (docs/MODELS.md); default: the shipped model (models/default: trained on "
+            + "synthetic data, not for clinical use).")
     Path model;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -98,9 +99,11 @@ public final class SegmentCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("using the shipped default model (models/default: trained on synthetic data, "
                     + "not for clinical use; see its MODEL_CARD.md); --model DIR for another");
         }
-        try (Segmenter segmenter = inference.load(modelDir)) {
+        String modelName;
+        try (ScanSegmenter segmenter = inference.load(modelDir)) {
             seg = segmenter.segment(scan, inference.tta);
-            sha = segmenter.manifest().paramsSha256();
+            sha = segmenter.modelSha256();
+            modelName = segmenter.modelName();
         }
         long w0 = System.nanoTime();
         new NiftiWriter().write(out, seg.mask(conv), NiftiDataType.UINT8, scan.reference());
@@ -116,6 +119,7 @@ public final class SegmentCommand implements Callable<Integer> {
         timings.put("postprocess", seg.postprocessMs());
         timings.put("write", writeMs);
         report.put("timingsMs", timings);
+        report.put("model", modelName);
         report.put("modelSha256", sha);
         report.put("tta", inference.tta);
         spec.commandLine().getOut().println(JsonMappers.indented()

@@ -24,7 +24,7 @@ import org.brainseg.model.net.UNetConfig;
  * wrapper in place of a DJL Predictor). The segmenter owns the model: {@link #close()}
  * (idempotent) frees its native memory; close it only when no call is in flight.
  */
-public final class Segmenter implements AutoCloseable {
+public final class Segmenter implements ScanSegmenter {
     /** Windows per forward pass by default: enough to amortize the call, small enough for CPU caches. */
     public static final int DEFAULT_WINDOW_BATCH = 2;
 
@@ -121,6 +121,16 @@ public final class Segmenter implements AutoCloseable {
 
     private static long ms(long nanos) {
         return TimeUnit.NANOSECONDS.toMillis(nanos);
+    }
+
+    @Override
+    public String modelName() {
+        return manifest().name();
+    }
+
+    @Override
+    public String modelSha256() {
+        return manifest().paramsSha256();
     }
 
     @Override
