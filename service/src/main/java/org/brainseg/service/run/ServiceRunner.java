@@ -1,6 +1,7 @@
 package org.brainseg.service.run;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -19,6 +20,8 @@ public final class ServiceRunner {
     public static final int EXIT_BAD_CONFIG = 2;
     /** A fatal error (Kafka or the model unusable): restart me. */
     public static final int EXIT_FATAL = 3;
+    /** How long a service that failed may take to close before the process exits anyway. */
+    static final Duration FATAL_CLOSE = Duration.ofSeconds(30);
 
     private static final Logger LOG = LoggerFactory.getLogger(ServiceRunner.class);
 
@@ -58,6 +61,11 @@ public final class ServiceRunner {
      * @return {@link #EXIT_STOPPED}, or {@link #EXIT_FATAL} when the start failed or a fatal error ended it
      */
     public static int run(Starter starter, String stopping) throws Exception {
+        return run(starter, stopping, FATAL_CLOSE);
+    }
+
+    /** As {@link #run(Starter, String)}, a failed service given {@code fatalClose} to close. */
+    static int run(Starter starter, String stopping, Duration fatalClose) throws Exception {
         CountDownLatch done = new CountDownLatch(1);
         Throwable[] fatal = new Throwable[1];
         AutoCloseable service;
@@ -85,10 +93,31 @@ public final class ServiceRunner {
         if (fatal[0] != null) {
             LOG.error("fatal: {}", fatal[0].toString());
             Runtime.getRuntime().removeShutdownHook(hook);
-            service.close();
+            closeWithin(service, fatalClose);
             return EXIT_FATAL;
         }
         return EXIT_STOPPED;
+    }
+
+    /**
+     * Closes a service that failed, but exits regardless after {@code limit}: after a fatal error
+     * (Kafka refusing the credentials, a broker gone) a client may be unable to finish, and the
+     * orchestrator should restart the process now rather than wait for it.
+     */
+    static void closeWithin(AutoCloseable service, Duration limit) throws InterruptedException {
+        Thread closer = new Thread(() -> {
+            try {
+                service.close();
+            } catch (Exception e) {
+                LOG.warn("closing after the fatal error: {}", e.toString());
+            }
+        }, "brainseg-fatal-close");
+        closer.setDaemon(true);
+        closer.start();
+        closer.join(limit.toMillis());
+        if (closer.isAlive()) {
+            LOG.warn("the service did not close within {} s of the fatal error; exiting anyway", limit.toSeconds());
+        }
     }
 
     /** The usage check of a service main taking one configuration file: exits 2 otherwise. */

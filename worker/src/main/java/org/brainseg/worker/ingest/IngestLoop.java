@@ -211,6 +211,12 @@ public final class IngestLoop extends TransactionalLoop {
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            if (fatal() != null) {
+                // Closing after a fatal error (Kafka refusing our credentials, say): a commit cannot succeed and
+                // its retries would hold the exit for minutes. Nothing is lost: the next owner redoes these scans.
+                onPartitionsLost(partitions);
+                return;
+            }
             // Finish and commit what runs on these partitions before another worker takes them.
             long deadline = System.nanoTime() + drainTimeout.toNanos();
             while (pending.anyPending(partitions) && System.nanoTime() < deadline) {
