@@ -30,7 +30,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.brainseg.client.submit.ScanSubmitter;
 import org.brainseg.client.topics.TopicsInitializer;
 import org.brainseg.imaging.dataset.Case;
-import org.brainseg.imaging.io.Sha256;
 import org.brainseg.kafka.embedded.KafkaCluster;
 import org.brainseg.model.TinyModels;
 import org.brainseg.schemas.EventCodec;
@@ -186,7 +185,7 @@ class ClusterFaultsIT {
         assertThat(count.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList())
                 .as("scans with more than one outcome").isEmpty();
         for (SegmentationCompleted d : done) {
-            assertThat(Sha256.ofFile(Path.of(d.maskUri()))).as("mask of %s", d.scanId()).isEqualTo(d.maskSha256());
+            assertThat(WorkerIT.ScanProcessorSha.sha256(Path.of(d.maskUri()))).as("mask of %s", d.scanId()).isEqualTo(d.maskSha256());
         }
         assertThat(Outputs.temporaries(masks)).as("temporary files").isEmpty();
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).until(() -> lag() == 0);

@@ -171,7 +171,7 @@ class WorkerFaultsIT extends BrokerFixture {
             for (SegmentationCompleted d : done) {
                 Path mask = Path.of(d.maskUri());
                 assertThat(mask).as("announced mask of %s", d.scanId()).isRegularFile();
-                assertThat(org.brainseg.imaging.io.Sha256.ofFile(mask)).as("sha256 of %s", d.scanId()).isEqualTo(d.maskSha256());
+                assertThat(WorkerIT.ScanProcessorSha.sha256(mask)).as("sha256 of %s", d.scanId()).isEqualTo(d.maskSha256());
             }
             List<ScanFailed> failed = committed(Topics.SCANS_FAILED, ScanFailed.class, p);
             assertThat(failed).hasSize(blocked.size()).allSatisfy(f -> {

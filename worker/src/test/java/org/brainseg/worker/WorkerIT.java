@@ -266,7 +266,7 @@ class WorkerIT extends BrokerFixture {
                 .containsExactly(p + cases.get(1).id());
     }
 
-    /** sha256 as the worker computes it. */
+    /** sha256 of a whole file by the JDK directly, independent of the worker's streaming Sha256. */
     static final class ScanProcessorSha {
         static String sha256(Path p) throws Exception {
             java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");

@@ -114,9 +114,10 @@ public final class BundleSegmenter implements ScanSegmenter {
         int nx = first.nx();
         int ny = first.ny();
         int nz = first.nz();
+        boolean[] brain = contract.intensity() == BundleContract.Intensity.BRAIN_ZSCORE ? brain(c.channels()) : null;
         float[][] in = new float[contract.channels().size()][];
         for (int k = 0; k < in.length; k++) {
-            in[k] = normalized(c.channels(), contract.channels().get(k).ordinal());
+            in[k] = normalized(c.channels()[contract.channels().get(k).ordinal()].data(), brain);
         }
         long t1 = System.nanoTime();
         float[][] out = outputs(in, nx, ny, nz);
@@ -139,18 +140,29 @@ public final class BundleSegmenter implements ScanSegmenter {
         return new Segmentation(m, TumourVolumes.of(m), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, 0);
     }
 
-    /** One input channel normalized as the contract says (x fastest, as the volume). */
-    float[] normalized(Volume[] channels, int modality) {
-        float[] src = channels[modality].data();
+    /** Voxels where any modality is nonzero: brainseg's brain mask for {@code brain-zscore}. */
+    static boolean[] brain(Volume[] channels) {
+        boolean[] inside = new boolean[channels[0].size()];
+        for (Volume v : channels) {
+            float[] d = v.data();
+            for (int i = 0; i < inside.length; i++) {
+                inside[i] |= d[i] != 0;
+            }
+        }
+        return inside;
+    }
+
+    /**
+     * One input channel z-scored over {@code mask}, or over its own nonzero voxels when the mask is
+     * null (MONAI's nonzero, channel-wise); 0 elsewhere (x fastest, as the volume).
+     */
+    static float[] normalized(float[] src, boolean[] mask) {
         float[] dst = new float[src.length];
-        boolean[] inside = new boolean[src.length];
-        for (int i = 0; i < src.length; i++) {
-            if (contract.intensity() == BundleContract.Intensity.NONZERO_CHANNEL_WISE) {
+        boolean[] inside = mask;
+        if (inside == null) {
+            inside = new boolean[src.length];
+            for (int i = 0; i < src.length; i++) {
                 inside[i] = src[i] != 0;
-            } else {
-                for (Volume v : channels) {
-                    inside[i] |= v.data()[i] != 0;
-                }
             }
         }
         double sum = 0;

@@ -103,6 +103,22 @@ class BundleSegmenterTest {
     }
 
     @Test
+    void shouldZScoreOverNonzeroVoxelsOrOverTheBrainMask() {
+        float[] t1 = {0, 2, 4, 0};
+        float[] flair = {0, 0, 1, 1};
+        // MONAI's nonzero channel-wise: mean 3, sd 1 over the two nonzero voxels; zeros stay 0
+        assertThat(BundleSegmenter.normalized(t1, null)).containsExactly(0f, -1f, 1f, 0f);
+        // brain-zscore: the mask is every voxel nonzero in any modality (1, 2, 3): mean 2, sd sqrt(8/3)
+        Volume[] channels = {new Volume(4, 1, 1, t1, org.brainseg.imaging.Affine.identity()),
+            new Volume(4, 1, 1, flair, org.brainseg.imaging.Affine.identity())};
+        boolean[] brain = BundleSegmenter.brain(channels);
+        assertThat(brain).containsExactly(false, true, true, true);
+        double sd = Math.sqrt(8.0 / 3);
+        assertThat(BundleSegmenter.normalized(t1, brain)).containsExactly(0f, 0f, (float) (2 / sd), (float) (-2 / sd));
+        assertThat(BundleSegmenter.normalized(new float[] {0, 5, 5}, null)).as("sd 0: only centred").containsExactly(0f, 0f, 0f);
+    }
+
+    @Test
     void shouldPlaceWindowsAsMonaiDoes() {
         // 80 voxels, window 32, overlap 0.5: interval 16, the last window flush with the end
         assertThat(BundleSegmenter.starts(80, 32, 0.5)).containsExactly(0, 16, 32, 48);

@@ -203,7 +203,7 @@ public final class ScanProcessor {
             Path mask = store.maskPath(event.scanId(), model.version());
             removeStaleTemporaries(mask);
             writer.write(mask, seg.mask(event.labelConvention()), NiftiDataType.UINT8, loaded.reference());
-            String sha = sha256(mask);
+            String sha = Sha256.ofFile(mask);
             long t3 = System.nanoTime();
             SegmentationCompleted.Timings timings = new SegmentationCompleted.Timings(queuedMs + waitedMs, ms(loadedAt - t0),
                     ms(t2 - t1), ms(t3 - t2), queuedMs + ms(t3 - t0));
@@ -259,7 +259,7 @@ public final class ScanProcessor {
         Path p = store.resolveInput(uri.toString());
         String expected = e.sha256().get(key);
         if (expected != null) {
-            String actual = sha256(p);
+            String actual = Sha256.ofFile(p);
             if (!actual.equals(expected)) {
                 throw new PoisonException(ErrorCode.CHECKSUM_MISMATCH, key + ": sha256 is " + actual + ", the event announced "
                         + expected, null);
@@ -308,9 +308,6 @@ public final class ScanProcessor {
         }
     }
 
-    static String sha256(Path file) throws IOException {
-        return Sha256.ofFile(file);
-    }
 
     private static long ms(long nanos) {
         return TimeUnit.NANOSECONDS.toMillis(nanos);
