@@ -20,8 +20,11 @@ import org.brainseg.imaging.dataset.DatasetLayout;
  * @param anatomy a skull-stripped T1 to use as anatomy, or null for the default (the mricron
  *     template when installed, else a procedural phantom)
  * @param preview whether to write a PNG per case under {@code previews/}
+ * @param perturbation the acquisition shift applied to each case after synthesis (labels untouched),
+ *     see {@link Perturbation}; {@link PerturbationStrength#NONE} by default
  */
-public record CohortConfig(int cases, long seed, DatasetLayout layout, double spacingMm, Path anatomy, boolean preview) {
+public record CohortConfig(int cases, long seed, DatasetLayout layout, double spacingMm, Path anatomy, boolean preview,
+        PerturbationStrength perturbation) {
     /** The BraTS field of view in mm (240 x 240 x 155 voxels of 1 mm). */
     public static final double[] FIELD_OF_VIEW_MM = {240, 240, 155};
     public static final int MAX_CASES = 100_000;
@@ -34,27 +37,37 @@ public record CohortConfig(int cases, long seed, DatasetLayout layout, double sp
         if (!(spacingMm >= 0.5 && spacingMm <= 8)) {
             throw new IllegalArgumentException("spacingMm must be between 0.5 and 8 mm, got " + spacingMm);
         }
+        Objects.requireNonNull(perturbation, "perturbation must not be null");
     }
 
-    /** Defaults: BraTS 2020 layout, 1 mm, default anatomy, no previews. */
+    /** Without perturbation. */
+    public CohortConfig(int cases, long seed, DatasetLayout layout, double spacingMm, Path anatomy, boolean preview) {
+        this(cases, seed, layout, spacingMm, anatomy, preview, PerturbationStrength.NONE);
+    }
+
+    /** Defaults: BraTS 2020 layout, 1 mm, default anatomy, no previews, no perturbation. */
     public static CohortConfig of(int cases, long seed) {
         return new CohortConfig(cases, seed, DatasetLayout.BRATS2020, 1.0, null, false);
     }
 
     public CohortConfig withLayout(DatasetLayout l) {
-        return new CohortConfig(cases, seed, l, spacingMm, anatomy, preview);
+        return new CohortConfig(cases, seed, l, spacingMm, anatomy, preview, perturbation);
     }
 
     public CohortConfig withSpacing(double mm) {
-        return new CohortConfig(cases, seed, layout, mm, anatomy, preview);
+        return new CohortConfig(cases, seed, layout, mm, anatomy, preview, perturbation);
     }
 
     public CohortConfig withAnatomy(Path t1) {
-        return new CohortConfig(cases, seed, layout, spacingMm, t1, preview);
+        return new CohortConfig(cases, seed, layout, spacingMm, t1, preview, perturbation);
     }
 
     public CohortConfig withPreview(boolean p) {
-        return new CohortConfig(cases, seed, layout, spacingMm, anatomy, p);
+        return new CohortConfig(cases, seed, layout, spacingMm, anatomy, p, perturbation);
+    }
+
+    public CohortConfig withPerturbation(PerturbationStrength strength) {
+        return new CohortConfig(cases, seed, layout, spacingMm, anatomy, preview, strength);
     }
 
     /** Output grid size: the BraTS field of view divided by the spacing, rounded. */

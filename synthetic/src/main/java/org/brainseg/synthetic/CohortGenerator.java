@@ -19,8 +19,16 @@ import org.brainseg.imaging.dataset.DatasetLayout;
  * (seed, k), so a cohort of 3 starts with the same case as a cohort of 100. Files are written in
  * the configured {@link DatasetLayout} (int16 images, uint8 labels, gzip), each by temp file and
  * rename.
+ *
+ * <p>With a {@link CohortConfig#perturbation() perturbation} other than none, each case's images
+ * then get an acquisition shift ({@link Perturbation#forCase}: it too depends only on (seed, k));
+ * the labels stay the clean ground truth, and {@value #PERTURBATIONS_FILE} in the dataset root
+ * records the strength and every case's drawn parameters (no such file: no perturbation).
  */
 public final class CohortGenerator {
+    /** The per-case perturbation parameters, beside the cases, when the cohort is perturbed. */
+    public static final String PERTURBATIONS_FILE = "perturbations.json";
+
     private final CohortConfig config;
     private final Anatomy anatomy;
     private final CaseSynthesizer synthesizer;
@@ -54,12 +62,19 @@ public final class CohortGenerator {
         };
     }
 
-    /** Case {@code index} in memory, without writing anything. */
+    /** Case {@code index} in memory, as it is written (perturbed when configured), without writing anything. */
     public SyntheticCase synthesize(int index) {
         if (index < 0) {
             throw new IllegalArgumentException("case index must be >= 0, got " + index);
         }
-        return synthesizer.synthesize(index, caseId(config.layout(), index));
+        SyntheticCase clean = synthesizer.synthesize(index, caseId(config.layout(), index));
+        Perturbation p = perturbation(index);
+        return p.isIdentity() ? clean : p.apply(clean);
+    }
+
+    /** The acquisition shift of case {@code index} ({@link Perturbation#none()} when the cohort is not perturbed). */
+    public Perturbation perturbation(int index) {
+        return Perturbation.forCase(config.perturbation(), config.seed(), index);
     }
 
     /**
@@ -80,7 +95,7 @@ public final class CohortGenerator {
             if (previews != null) {
                 renderer.write(c, previews.resolve(c.id() + ".png"));
             }
-            CaseReport r = c.report((System.nanoTime() - start) / 1e9);
+            CaseReport r = c.report((System.nanoTime() - start) / 1e9).withPerturbation(perturbation(k));
             reports.add(r);
             ids.add(c.id());
             if (onCase != null) {
@@ -88,6 +103,9 @@ public final class CohortGenerator {
             }
         }
         writer.finish(ids);
+        if (config.perturbation() != PerturbationStrength.NONE) {
+            writer.writePerturbations(out.resolve(PERTURBATIONS_FILE), config, reports);
+        }
         return new CohortResult(anatomy.description(), anatomy.isPhantom(), out, previews, reports);
     }
 }

@@ -21,7 +21,7 @@ import org.brainseg.imaging.nifti.NiftiWriter;
 /**
  * Writes synthetic cases in a dataset layout: int16 images and uint8 labels in the layout's
  * label convention; for MSD, 4-D images in Task01's channel order and a Task01-style
- * {@code dataset.json}.
+ * {@code dataset.json}; for a perturbed cohort, the drawn parameters of every case.
  */
 final class CohortWriter {
     private static final ObjectMapper JSON = JsonMappers.indented();
@@ -96,6 +96,41 @@ final class CohortWriter {
         json.putArray("test");
         byte[] content = JSON.writeValueAsBytes(json);
         AtomicWrite.write(root.resolve("dataset.json"), tmp -> Files.write(tmp, content));
+    }
+
+    /**
+     * Writes the perturbation of each case: the cohort's strength, then per case its parameters
+     * per modality (keys as {@link Modality#key()}), so that an evaluation can say what was applied.
+     */
+    void writePerturbations(Path file, CohortConfig config, List<CaseReport> cases) throws IOException {
+        ObjectNode json = JSON.createObjectNode();
+        json.put("strength", config.perturbation().id());
+        json.put("strengthValue", config.perturbation().value());
+        json.put("seed", config.seed());
+        json.put("spacingMm", config.spacingMm());
+        json.put("order", "gamma, bias field, thick slices and resolution, Rician noise; brain only, labels untouched");
+        ArrayNode list = json.putArray("cases");
+        for (int k = 0; k < cases.size(); k++) {
+            CaseReport r = cases.get(k);
+            Perturbation p = r.perturbation();
+            ObjectNode c = list.addObject();
+            c.put("id", r.id());
+            c.put("index", k);
+            c.put("seed", p.seed());
+            c.put("resolutionFactor", p.resolutionFactor());
+            ObjectNode channels = c.putObject("channels");
+            for (Modality m : Modality.values()) {
+                Perturbation.Channel ch = p.channels().get(m.ordinal());
+                channels.putObject(m.key())
+                        .put("biasAmplitude", ch.biasAmplitude())
+                        .put("gamma", ch.gamma())
+                        .put("noiseSigma", ch.noiseSigma())
+                        .put("sliceAxis", ch.sliceAxis())
+                        .put("sliceThicknessMm", ch.sliceThicknessMm());
+            }
+        }
+        byte[] content = JSON.writeValueAsBytes(json);
+        AtomicWrite.write(file, tmp -> Files.write(tmp, content));
     }
 
     /** Internal labels mapped to the layout's stored values. */

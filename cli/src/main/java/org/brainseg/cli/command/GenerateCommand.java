@@ -8,6 +8,7 @@ import org.brainseg.imaging.dataset.DatasetLayout;
 import org.brainseg.synthetic.CohortConfig;
 import org.brainseg.synthetic.CohortGenerator;
 import org.brainseg.synthetic.CohortResult;
+import org.brainseg.synthetic.PerturbationStrength;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -49,14 +50,22 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--preview", description = "Also write previews/<case>.png with axial slices and the label overlay.")
     boolean preview;
 
+    @Option(names = "--perturb", defaultValue = "none", paramLabel = "STRENGTH",
+            description = {"Acquisition shift per case (bias field, gamma, Rician noise, thick slices, lower resolution;"
+                    + " labels untouched): none, mild, strong or stronger (default: ${DEFAULT-VALUE}).",
+                "Each case's drawn parameters go to perturbations.json in the dataset folder."})
+    String perturb;
+
     @Override
     public Integer call() throws Exception {
         CohortConfig config;
         try {
-            config = new CohortConfig(cases, seed, DatasetLayout.parse(layout), spacing, anatomy, preview);
+            config = new CohortConfig(cases, seed, DatasetLayout.parse(layout), spacing, anatomy, preview,
+                    PerturbationStrength.parse(perturb));
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage()
-                    .replace("cases must", "--cases must").replace("spacingMm must", "--spacing must"));
+                    .replace("cases must", "--cases must").replace("spacingMm must", "--spacing must")
+                    .replace("unknown perturbation strength", "unknown --perturb strength"));
         }
         CohortGenerator generator = new CohortGenerator(config);
         CohortResult result;
@@ -69,6 +78,10 @@ public final class GenerateCommand implements Callable<Integer> {
         stdout.printf(Locale.ROOT, "cases: %d (%s, %s mm, seed %d, %.1f s per case) in %s%n", result.cases().size(),
                 config.layout(), config.spacingMm(), seed, seconds, out);
         stdout.printf(Locale.ROOT, "mean whole tumour: %.1f mL%n", result.meanWholeTumourMl());
+        if (config.perturbation() != PerturbationStrength.NONE) {
+            stdout.printf(Locale.ROOT, "perturbation: %s (per-case parameters in %s)%n", config.perturbation(),
+                    out.resolve(CohortGenerator.PERTURBATIONS_FILE));
+        }
         if (result.previews() != null) {
             stdout.printf(Locale.ROOT, "previews: %s%n", result.previews());
         }

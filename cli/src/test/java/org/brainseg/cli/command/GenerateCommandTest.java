@@ -37,8 +37,19 @@ class GenerateCommandTest {
         assertThat(out.toString()).contains("anatomy:").contains("cases: 1").contains("mean whole tumour:").contains("previews:");
     }
 
+    @Test
+    void shouldWriteAPerturbedCohortWithItsParameters() throws Exception {
+        int code = run("generate", "--out", tmp.toString(), "--cases", "1", "--spacing", "4", "--perturb", "strong");
+        assertThat(code).as(err.toString()).isZero();
+        Path params = tmp.resolve("perturbations.json");
+        assertThat(params).exists();
+        assertThat(Files.readString(params)).contains("\"strength\" : \"strong\"").contains("\"gamma\"");
+        assertThat(out.toString()).contains("perturbation: strong");
+    }
+
     @ParameterizedTest
-    @CsvSource({"--cases,0,--cases", "--spacing,-1,--spacing", "--layout,nifti,layout", "--cases,abc,--cases"})
+    @CsvSource({"--cases,0,--cases", "--spacing,-1,--spacing", "--layout,nifti,layout", "--cases,abc,--cases",
+        "--perturb,extreme,--perturb", "--perturb,'',--perturb", "--perturb,-1,--perturb"})
     void shouldRejectBadArgumentsWithExitCode2(String option, String value, String named) {
         int code = run("generate", "--out", tmp.toString(), option, value);
         assertThat(code).isEqualTo(2);
