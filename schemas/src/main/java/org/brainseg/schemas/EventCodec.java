@@ -300,10 +300,10 @@ public final class EventCodec {
                     "must be an integer, got " + v.getNodeType().toString().toLowerCase(Locale.ROOT),
                     scanId);
         }
-        if (!v.canConvertToInt() || v.asInt() != Event.SCHEMA_VERSION) {
+        if (!v.canConvertToInt() || v.asInt() < Event.OLDEST_READABLE_VERSION || v.asInt() > Event.SCHEMA_VERSION) {
             throw new EventDecodingException(ErrorCode.UNKNOWN_SCHEMA_VERSION, "$.schemaVersion",
-                    "version " + Require.quote(v.asText()) + " is not supported; this build reads version "
-                            + Event.SCHEMA_VERSION, scanId);
+                    "version " + Require.quote(v.asText()) + " is not supported; this build reads versions "
+                            + Event.OLDEST_READABLE_VERSION + " to " + Event.SCHEMA_VERSION, scanId);
         }
     }
 

@@ -24,6 +24,11 @@ public final class RegistryLayout {
     public static final String TEMPORARY_PREFIX = ".tmp-";
     /** The manifest every complete version directory holds (the model module's {@code ModelManifest.FILE_NAME}). */
     public static final String MANIFEST_FILE = "model.json";
+    /**
+     * The manifest of a version imported from elsewhere (a MONAI bundle or a TorchScript export):
+     * its name, version and every file's SHA-256 (the model module's {@code BundleImport}).
+     */
+    public static final String IMPORT_MANIFEST_FILE = "import.json";
 
     private final Path root;
 
@@ -65,6 +70,12 @@ public final class RegistryLayout {
             return s.filter(Files::isDirectory).map(p -> p.getFileName().toString())
                     .filter(n -> VERSION.matcher(n).matches()).map(Integer::parseInt).sorted().toList();
         }
+    }
+
+    /** Whether a version directory is complete: it holds a native or an import manifest. */
+    public static boolean isComplete(Path versionDirectory) {
+        return Files.isRegularFile(versionDirectory.resolve(MANIFEST_FILE))
+                || Files.isRegularFile(versionDirectory.resolve(IMPORT_MANIFEST_FILE));
     }
 
     /** Whether a directory beside the versions is a temporary one (see {@link #TEMPORARY_PREFIX}). */

@@ -21,6 +21,8 @@ import org.brainseg.imaging.labels.LabelConvention;
  * @param timingsMs       wall time of each stage
  * @param device          where inference ran, e.g. {@code cpu} or {@code gpu(0)}
  * @param completedAt     when the mask was written
+ * @param model           the model that produced the mask, by kind, name and version (schema
+ *                        version 2; null in version-1 events)
  */
 public record SegmentationCompleted(
         UUID eventId,
@@ -33,7 +35,8 @@ public record SegmentationCompleted(
         RegionValues volumesMl,
         Timings timingsMs,
         String device,
-        Instant completedAt) implements Event {
+        Instant completedAt,
+        ModelRef model) implements Event {
 
     public SegmentationCompleted {
         Require.nonNull(eventId, "eventId");
@@ -47,6 +50,14 @@ public record SegmentationCompleted(
         Require.nonNull(timingsMs, "timingsMs");
         Require.text(device, "device", 1, 64);
         Require.nonNull(completedAt, "completedAt");
+    }
+
+    /** An event that does not name the model beyond its version number (as schema version 1 did). */
+    public SegmentationCompleted(UUID eventId, String scanId, UUID sourceEventId, int modelVersion, URI maskUri,
+            String maskSha256, LabelConvention labelConvention, RegionValues volumesMl, Timings timingsMs, String device,
+            Instant completedAt) {
+        this(eventId, scanId, sourceEventId, modelVersion, maskUri, maskSha256, labelConvention, volumesMl, timingsMs,
+                device, completedAt, null);
     }
 
     /** Wall time per stage in milliseconds: waiting in the worker, loading, inference, writing, and all of it. */

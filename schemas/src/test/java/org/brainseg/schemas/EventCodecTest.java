@@ -48,7 +48,7 @@ class EventCodecTest {
             JsonNode doc = JSON.readTree(CODEC.encode(event));
 
             assertThat(schema.validate(doc)).isEmpty();
-            assertThat(doc.get("schemaVersion").asInt()).isEqualTo(1);
+            assertThat(doc.get("schemaVersion").asInt()).isEqualTo(Event.SCHEMA_VERSION);
             assertThat(doc.fieldNames().next()).isEqualTo("schemaVersion");
         }
     }

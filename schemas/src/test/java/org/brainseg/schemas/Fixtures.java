@@ -65,7 +65,34 @@ final class Fixtures {
                 new ModelVersionPublished.Comparison(3, 0.35, DICE));
     }
 
-    static List<Event> all() {
+    /** Schema version 2: the mask names the imported network that made it. */
+    static SegmentationCompleted segmentationByImported() {
+        return new SegmentationCompleted(ID, "BraTS2021_00001", SOURCE, 5,
+                URI.create("file:///masks/BraTS2021_00001/v5/mask.nii.gz"), SHA, LabelConvention.BRATS2021,
+                VOLUMES, new SegmentationCompleted.Timings(5, 120, 2300, 40, 2465), "cpu", T,
+                new ModelRef(ModelRef.TORCHSCRIPT, "brats_mri_segmentation", "0.5.3"));
+    }
+
+    /** Schema version 2: a MONAI bundle imported as version 5, judged against native version 4 (no losses). */
+    static ModelVersionPublished imported() {
+        return new ModelVersionPublished(ID, "unet-ln", 5, URI.create("file:///registry/unet-ln/5"), SHA, null,
+                new ModelVersionPublished.Architecture("torchscript", null, null, 4, 3, List.of(240, 240, 160)),
+                "imported from /bundles/brats_mri_segmentation: SegResNet trained on BraTS 2018",
+                new ModelVersionPublished.Validation(null, DICE), ModelStatus.ACTIVE, null, T,
+                new ModelVersionPublished.Comparison(4, null, DICE),
+                new ModelRef(ModelRef.TORCHSCRIPT, "brats_mri_segmentation", "0.5.3"));
+    }
+
+    /** One event of each kind as schema version 1 could write it. */
+    static List<Event> version1() {
         return List.of(scanWithModalities(), scanWith4d(), segmentation(), dice(), failed(), training(), model());
+    }
+
+    /** Every fixture: version 1's, then what version 2 added. */
+    static List<Event> all() {
+        List<Event> all = new java.util.ArrayList<>(version1());
+        all.add(segmentationByImported());
+        all.add(imported());
+        return all;
     }
 }

@@ -35,4 +35,20 @@ class GoldenEventsTest {
             assertThat(codec.decode(Files.readAllBytes(file), e.getClass())).as("decodes back").isEqualTo(e);
         }
     }
+
+    /**
+     * The bytes schema version 1 wrote (frozen when version 2 came) still decode, to the same
+     * events: a consumer upgraded before its producers loses nothing.
+     */
+    @Test
+    void shouldStillDecodeWhatSchemaVersion1Wrote() throws Exception {
+        List<Event> events = Fixtures.version1();
+        for (int i = 0; i < events.size(); i++) {
+            Event e = events.get(i);
+            Path file = DIR.resolve("v1").resolve(i + "-" + e.getClass().getSimpleName() + ".json");
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            assertThat(text).as(file.toString()).startsWith("{\"schemaVersion\":1,");
+            assertThat(codec.decode(text.getBytes(StandardCharsets.UTF_8), e.getClass())).as(file.toString()).isEqualTo(e);
+        }
+    }
 }

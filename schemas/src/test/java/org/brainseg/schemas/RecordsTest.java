@@ -61,7 +61,22 @@ class RecordsTest {
                         Fixtures.model().architecture(), "d", Fixtures.model().validation(), ModelStatus.CANDIDATE,
                         2, Fixtures.T)),
                 Arguments.of("architecture.patchSize", (Runnable) () -> new ModelVersionPublished.Architecture(
-                        "unet3d", 4, 16, 4, 4, List.of(64, 64))));
+                        "unet3d", 4, 16, 4, 4, List.of(64, 64))),
+                Arguments.of("architecture.depth", (Runnable) () -> new ModelVersionPublished.Architecture(
+                        "unet3d", null, 16, 4, 4, List.of(64, 64, 64))),
+                Arguments.of("normalization", (Runnable) () -> new ModelVersionPublished(UUID.randomUUID(), "m", 2,
+                        URI.create("file:///r"), Fixtures.SHA, null, Fixtures.model().architecture(), "d",
+                        Fixtures.model().validation(), ModelStatus.CANDIDATE, null, Fixtures.T)),
+                Arguments.of("source", (Runnable) () -> new ModelVersionPublished(UUID.randomUUID(), "m", 2,
+                        URI.create("file:///r"), Fixtures.SHA, null, Fixtures.imported().architecture(), "d",
+                        Fixtures.model().validation(), ModelStatus.CANDIDATE, null, Fixtures.T)),
+                Arguments.of("source.kind", (Runnable) () -> new ModelVersionPublished(UUID.randomUUID(), "m", 2,
+                        URI.create("file:///r"), Fixtures.SHA, Normalization.LAYER, Fixtures.model().architecture(), "d",
+                        Fixtures.model().validation(), ModelStatus.CANDIDATE, null, Fixtures.T, null,
+                        Fixtures.imported().source())),
+                Arguments.of("model.kind", (Runnable) () -> new ModelRef("onnx", "n", "1")),
+                Arguments.of("model.name", (Runnable) () -> new ModelRef(ModelRef.NATIVE, "tab\tname", "1")),
+                Arguments.of("model.version", (Runnable) () -> new ModelRef(ModelRef.NATIVE, "n", "x".repeat(65))));
     }
 
     @ParameterizedTest(name = "{0}")

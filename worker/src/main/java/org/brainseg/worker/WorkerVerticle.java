@@ -22,7 +22,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.brainseg.model.check.NumericsCheck;
 import org.brainseg.model.engine.DeviceChoice;
 import org.brainseg.model.engine.EngineSettings;
-import org.brainseg.model.infer.Segmenter;
+import org.brainseg.model.bundle.BundleSegmenter;
+import org.brainseg.model.infer.ScanSegmenter;
+import org.brainseg.schemas.ModelRef;
 import org.brainseg.schemas.ErrorCode;
 import org.brainseg.schemas.EventCodec;
 import org.brainseg.schemas.RegistryLayout;
@@ -152,8 +154,10 @@ public final class WorkerVerticle extends AbstractVerticle {
         } else {
             Path dir = config.model().directory();
             long t0 = System.nanoTime();
-            Segmenter segmenter = Segmenter.load(dir, engine);
-            models.swap(new ServingModel(segmenter, versionOf(dir)));
+            ScanSegmenter segmenter = ScanSegmenter.load(dir, engine);
+            int version = versionOf(dir);
+            models.swap(new ServingModel(segmenter, version, segmenter instanceof BundleSegmenter b ? b.ref()
+                    : ModelRef.nativeVersion(config.model().name(), version)));
             metrics.modelLoaded(Duration.ofNanos(System.nanoTime() - t0));
         }
         closeables.add(models);

@@ -2,6 +2,7 @@ package org.brainseg.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,6 +26,7 @@ import org.brainseg.kafka.embedded.EmbeddedKafkaExtension;
 import org.brainseg.model.artifact.ModelArtifact;
 import org.brainseg.schemas.DiceReported;
 import org.brainseg.schemas.Event;
+import org.brainseg.schemas.ModelRef;
 import org.brainseg.schemas.ModelStatus;
 import org.brainseg.schemas.ModelVersionPublished;
 import org.brainseg.schemas.ScanArrived;
@@ -39,6 +41,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.brainseg.model.TinyModels;
+import org.brainseg.model.net.TorchReference;
 
 /**
  * Workers following {@code brainseg.models} on a real (embedded) broker with real DJL models:
@@ -170,6 +173,47 @@ class ModelFollowerIT {
         long slowestScan = done.stream().mapToLong(d -> d.timingsMs().total() - d.timingsMs().queue()).max().orElseThrow();
         long bound = (long) (loadMaxSeconds * 1000) + slowestScan + 2000;
         assertThat(done).allSatisfy(d -> assertThat(d.timingsMs().queue()).isLessThanOrEqualTo(bound));
+    }
+
+    @Test
+    void shouldSwapFromNativeToImportedAndBackUnderLoadExactlyOnce() throws Exception {
+        assumeTrue(TorchReference.available(), "/usr/bin/python3 with torch is not installed (it traces the bundle)");
+        String name = "mixed";
+        String p = "x-";
+        ModelVersionPublished v1 = install(name, 1, trained1, ModelStatus.ACTIVE);
+        Path bundleDir = ModelVersions.importedBundle(registry.resolve(name).resolve("2"), tmp.resolve("bundles"));
+        ModelVersionPublished v2 = ModelVersions.importedEvent(name, 2, bundleDir, ModelStatus.ACTIVE);
+        publish(v1);
+        List<ScanArrived> sent;
+        try (Worker w = Worker.start(config(name), t -> {})) {
+            awaitServing(w, 1);
+            sent = submit(p, 24);
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20)).until(() -> w.status().completed() >= 6);
+            publish(v2, ModelVersions.withStatus(v1, ModelStatus.RETIRED)); // the import is promoted
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> w.status().modelVersion() == 2 && w.status().completed() >= 14);
+            ModelVersionPublished v3 = install(name, 3, trained2, ModelStatus.ACTIVE); // and replaced by a native one
+            publish(v3, ModelVersions.withStatus(v2, ModelStatus.RETIRED));
+            awaitSegmentations(p, 24);
+            assertThat(w.status().modelVersion()).isEqualTo(3);
+            assertThat(swaps(w, "swapped")).isEqualTo(3.0);
+            assertThat(swaps(w, "refused")).isZero();
+        }
+        List<SegmentationCompleted> done = committed(Topics.SEGMENTATIONS, SegmentationCompleted.class, p);
+        assertThat(done).hasSize(24).extracting(SegmentationCompleted::scanId)
+                .containsExactlyInAnyOrderElementsOf(sent.stream().map(ScanArrived::scanId).toList());
+        Map<String, SegmentationCompleted> byScan = new HashMap<>();
+        done.forEach(d -> byScan.put(d.scanId(), d));
+        List<Integer> versions = sent.stream().map(e -> byScan.get(e.scanId()).modelVersion()).toList();
+        assertThat(versions).contains(1, 2, 3).isSortedAccordingTo(Comparator.naturalOrder());
+        for (SegmentationCompleted d : done) {
+            ModelRef expected = d.modelVersion() == 2 ? new ModelRef(ModelRef.TORCHSCRIPT, "test-bundle", "0.1.0")
+                    : ModelRef.nativeVersion(name, d.modelVersion());
+            assertThat(d.model()).as("scan %s on version %d", d.scanId(), d.modelVersion()).isEqualTo(expected);
+            assertThat(ModelArtifact.sha256(Path.of(d.maskUri()))).isEqualTo(d.maskSha256());
+        }
+        List<DiceReported> dice = committed(Topics.DICE, DiceReported.class, p);
+        assertThat(dice).hasSize(24).allSatisfy(d -> assertThat(d.modelVersion()).isEqualTo(byScan.get(d.scanId()).modelVersion()));
     }
 
     @Test

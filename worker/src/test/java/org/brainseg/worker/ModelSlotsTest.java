@@ -15,6 +15,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.brainseg.imaging.dataset.Case;
+import org.brainseg.schemas.ModelRef;
 import org.brainseg.imaging.dataset.Modality;
 import org.brainseg.model.engine.DeviceChoice;
 import org.brainseg.model.engine.EngineSettings;
@@ -76,7 +77,8 @@ class ModelSlotsTest {
         EventCodec codec = new EventCodec();
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try (ModelHolder models = new ModelHolder()) {
-            models.swap(new ServingModel(Segmenter.load(modelDir, EngineSettings.of(DeviceChoice.CPU, 1)), 1));
+            models.swap(new ServingModel(Segmenter.load(modelDir, EngineSettings.of(DeviceChoice.CPU, 1)), 1,
+                    ModelRef.nativeVersion("m", 1)));
             ScanProcessor processor = new ScanProcessor(new LocalFileStore(List.of(scans), out), models, codec,
                     new WorkerConfig.Retry(1, 1, 1), false, Clock.systemUTC(), slots);
             List<Future<Outcome>> outcomes = new ArrayList<>();

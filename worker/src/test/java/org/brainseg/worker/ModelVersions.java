@@ -25,6 +25,10 @@ import org.brainseg.imaging.labels.LabelConvention;
 import org.brainseg.imaging.preprocess.PreprocessOptions;
 import org.brainseg.model.artifact.ModelArtifact;
 import org.brainseg.model.artifact.ModelManifest;
+import org.brainseg.model.bundle.BundleContract;
+import org.brainseg.model.bundle.BundleImport;
+import org.brainseg.model.bundle.BundleReader;
+import org.brainseg.model.bundle.TestBundles;
 import org.brainseg.model.engine.EngineSettings;
 import org.brainseg.model.net.UNet3d;
 import org.brainseg.model.net.UNetConfig;
@@ -78,7 +82,33 @@ public final class ModelVersions {
     /** The same event with another status (a new event id). */
     public static ModelVersionPublished withStatus(ModelVersionPublished e, ModelStatus status) {
         return new ModelVersionPublished(UUID.randomUUID(), e.name(), e.version(), e.artifactUri(), e.sha256(),
-                e.normalization(), e.architecture(), e.trainedOn(), e.validation(), status, e.parentVersion(), Instant.now());
+                e.normalization(), e.architecture(), e.trainedOn(), e.validation(), status, e.parentVersion(), Instant.now(),
+                e.comparedWith(), e.source());
+    }
+
+    /**
+     * A small TorchScript network in the MONAI bundle layout (model's bundle_tool.py, Debian's
+     * PyTorch), imported into the registry directory {@code dir} as {@code brainseg models import}
+     * does (copied and sealed with import.json); {@code work} holds the source bundle.
+     */
+    public static Path importedBundle(Path dir, Path work) throws Exception {
+        Path source = TestBundles.make(work.resolve("test-bundle"));
+        String name = BundleImport.stage(source, dir);
+        BundleImport.seal(dir, source.toString(), name, Instant.now());
+        return dir;
+    }
+
+    /** What {@code brainseg models import} publishes for the imported directory {@code dir}. */
+    public static ModelVersionPublished importedEvent(String name, int version, Path dir, ModelStatus status)
+            throws Exception {
+        BundleImport.Manifest m = BundleImport.read(dir);
+        BundleContract c = BundleReader.read(dir);
+        int[] roi = c.window().roi();
+        return new ModelVersionPublished(UUID.randomUUID(), name, version, dir.toUri(), m.files().get(m.modelFile()), null,
+                new ModelVersionPublished.Architecture(ModelVersionPublished.IMPORTED_FAMILY, null, null, c.channels().size(),
+                        Math.max(2, c.output().channels()), List.of(roi[0], roi[1], roi[2])),
+                "imported", new ModelVersionPublished.Validation(null, new RegionValues(0.5, 0.5, 0.5, 0.5, 0.5, 0.5)),
+                status, null, Instant.now(), null, m.ref());
     }
 
     /** Publishes {@code events} on brainseg.models in one transaction, keyed as the topic says. */

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.brainseg.imaging.dataset.Case;
+import org.brainseg.schemas.ModelRef;
 import org.brainseg.imaging.dataset.Modality;
 import org.brainseg.model.engine.DeviceChoice;
 import org.brainseg.model.engine.EngineSettings;
@@ -49,7 +50,7 @@ class NumericErrorTest {
         Arrays.fill(nan, Float.NaN);
         headBias.set(FloatBuffer.wrap(nan));
         try (ModelHolder models = new ModelHolder()) {
-            models.swap(new ServingModel(segmenter, 1));
+            models.swap(new ServingModel(segmenter, 1, ModelRef.nativeVersion("m", 1)));
             EventCodec codec = new EventCodec();
             ScanProcessor processor = new ScanProcessor(new LocalFileStore(List.of(scans), out), models, codec,
                     new WorkerConfig.Retry(1, 1, 1), false, Clock.systemUTC());

@@ -24,7 +24,8 @@ import picocli.CommandLine;
             "promote and rollback publish the change (new active version, old one retired) in one Kafka transaction;",
             "workers follow and swap. Exit 2 for an unknown version, a version no longer in the registry, or nothing to roll back to."
         },
-        subcommands = {ModelsCommand.ListCommand.class, ModelsCommand.PromoteCommand.class, ModelsCommand.RollbackCommand.class})
+        subcommands = {ModelsCommand.ListCommand.class, ModelsCommand.PromoteCommand.class, ModelsCommand.RollbackCommand.class,
+            ModelsImportCommand.class})
 public final class ModelsCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -80,8 +81,10 @@ public final class ModelsCommand implements Runnable {
     }
 
     static String row(ModelVersionPublished v) {
-        return String.format(Locale.ROOT, "%-8d %-10s %-9.4f %-9.4f %-25s %s", v.version(), v.status().wire(),
-                v.validation().loss(), v.validation().dice().meanRegions(), v.createdAt(), v.artifactUri());
+        Double loss = v.validation().loss();
+        return String.format(Locale.ROOT, "%-8d %-10s %-9s %-9.4f %-25s %s%s", v.version(), v.status().wire(),
+                loss == null ? "-" : String.format(Locale.ROOT, "%.4f", loss), v.validation().dice().meanRegions(),
+                v.createdAt(), v.artifactUri(), v.source() == null ? "" : "  (imported: " + v.source() + ")");
     }
 
     @Command(name = "promote", mixinStandardHelpOptions = true,

@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.brainseg.imaging.nifti.NiftiReader;
+import org.brainseg.model.bundle.TestBundles;
 import org.brainseg.model.net.TorchReference;
 import org.brainseg.synthetic.CohortConfig;
 import org.brainseg.synthetic.CohortGenerator;
@@ -27,18 +24,7 @@ class BundleCommandsTest {
     Path tmp;
 
     Path bundle() throws Exception {
-        Path script = tmp.resolve("bundle_tool.py");
-        try (InputStream in = BundleCommandsTest.class.getResourceAsStream("/bundle/bundle_tool.py")) {
-            Files.write(script, in.readAllBytes());
-        }
-        Path dir = tmp.resolve("test-bundle");
-        Process p = new ProcessBuilder(TorchReference.PYTHON.toString(), script.toString(), "make", dir.toString(), "32,32,16",
-                "gaussian").redirectErrorStream(true).start();
-        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IOException("bundle_tool.py failed: " + log);
-        }
-        return dir;
+        return TestBundles.make(tmp.resolve("test-bundle"));
     }
 
     @Test

@@ -1,6 +1,8 @@
 package org.brainseg.cli.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,7 +25,10 @@ import org.brainseg.imaging.dataset.DatasetLayout;
 import org.brainseg.imaging.dataset.TinyDatasets;
 import org.brainseg.kafka.embedded.EmbeddedKafka;
 import org.brainseg.kafka.embedded.EmbeddedKafkaExtension;
+import org.brainseg.model.bundle.TestBundles;
+import org.brainseg.model.net.TorchReference;
 import org.brainseg.schemas.EventCodec;
+import org.brainseg.schemas.ModelRef;
 import org.brainseg.schemas.ModelStatus;
 import org.brainseg.schemas.ModelVersionPublished;
 import org.brainseg.schemas.Normalization;
@@ -31,6 +36,8 @@ import org.brainseg.schemas.Promotion;
 import org.brainseg.schemas.RegionValues;
 import org.brainseg.schemas.Topics;
 import org.brainseg.schemas.TrainingRequested;
+import org.brainseg.synthetic.CohortConfig;
+import org.brainseg.synthetic.CohortGenerator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -45,7 +52,7 @@ import org.junit.jupiter.api.io.TempDir;
  * registry, nothing to roll back to, and bad retrain input.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@Timeout(value = 3, unit = TimeUnit.MINUTES)
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ModelsCommandIT {
     Path tmp;
     @RegisterExtension
@@ -158,6 +165,112 @@ class ModelsCommandIT {
         Run epochs = CliTest.run("retrain", "--dataset", data.toString(), "--epochs", "0", "--bootstrap", kafka.bootstrapServers());
         assertThat(epochs.code()).isEqualTo(2);
         assertThat(epochs.err()).contains("epochs");
+    }
+
+    @Test
+    void shouldImportABundleThroughTheGateAndAnnounceIt() throws Exception {
+        assumeTrue(TorchReference.available(), "/usr/bin/python3 with torch is not installed (it traces the bundle)");
+        Path bundle = TestBundles.make(tmp.resolve("bundles/test-bundle"));
+        Path data = tmp.resolve("cohort");
+        new CohortGenerator(CohortConfig.of(3, 5).withSpacing(5.0)).generate(data, r -> {});
+        Path registry = tmp.resolve("registry");
+
+        Run first = models("import", bundle.toString(), "--registry", registry.toString(), "--dataset", data.toString(),
+                "--name", "zoo", "--threads", "1");
+        assertThat(first.code()).as(first.err()).isZero();
+        assertThat(first.out()).contains("bundle test-bundle 0.1.0").contains("imported test-bundle 0.1.0 as version 1 of zoo")
+                .contains("-> active");
+        Path v1 = registry.resolve("zoo/1");
+        assertThat(v1.resolve("import.json")).isRegularFile();
+        assertThat(v1.resolve("models/model.ts")).hasSameBinaryContentAs(bundle.resolve("models/model.ts"));
+        try (var s = Files.list(registry.resolve("zoo"))) {
+            assertThat(s.map(p -> p.getFileName().toString())).as("no work directory left").containsExactly("1");
+        }
+
+        // the same bundle again, never promoted: a candidate beside the active import
+        Run second = models("import", bundle.toString(), "--registry", registry.toString(), "--dataset", data.toString(),
+                "--name", "zoo", "--promotion", "never", "--threads", "1");
+        assertThat(second.code()).as(second.err()).isZero();
+        assertThat(second.out()).contains("as version 2 of zoo").contains("-> candidate");
+
+        List<ModelVersionPublished> zoo = modelEvents().stream().filter(e -> e.name().equals("zoo")).toList();
+        assertThat(zoo).extracting(ModelVersionPublished::version, ModelVersionPublished::status)
+                .containsExactly(tuple(1, ModelStatus.ACTIVE), tuple(2, ModelStatus.CANDIDATE));
+        ModelVersionPublished e1 = zoo.get(0);
+        assertThat(e1.source()).isEqualTo(new ModelRef(ModelRef.TORCHSCRIPT, "test-bundle", "0.1.0"));
+        assertThat(e1.architecture().family()).isEqualTo(ModelVersionPublished.IMPORTED_FAMILY);
+        assertThat(e1.architecture().patchSize()).containsExactly(32, 32, 16);
+        assertThat(e1.sha256()).isEqualTo(org.brainseg.model.artifact.ModelArtifact.sha256(v1.resolve("models/model.ts")));
+        assertThat(e1.validation().loss()).as("an imported network has no brainseg loss").isNull();
+        assertThat(e1.validation().dice().wt()).isBetween(0.0, 1.0);
+        assertThat(zoo.get(1).comparedWith().version()).isEqualTo(1);
+
+        Run list = models("list", "--name", "zoo");
+        assertThat(list.code()).as(list.err()).isZero();
+        assertThat(list.out()).containsPattern("(?m)^1\\s+active\\s+-\\s+").contains("(imported: test-bundle 0.1.0)");
+    }
+
+    @Test
+    void shouldRefuseAnImportThatCannotBeServedWithExit2AndPublishNothing() throws Exception {
+        Path data = tmp.resolve("refusal-cohort");
+        new CohortGenerator(CohortConfig.of(2, 6).withSpacing(6.0)).generate(data, r -> {});
+        Path registry = tmp.resolve("refusal-registry");
+        Path zip = tmp.resolve("hostile.zip");
+        try (var z = new java.util.zip.ZipOutputStream(Files.newOutputStream(zip))) {
+            z.putNextEntry(new java.util.zip.ZipEntry("../../escape.txt"));
+            z.write("x".getBytes(StandardCharsets.UTF_8));
+            z.closeEntry();
+        }
+        Path bare = Files.createDirectories(tmp.resolve("bare"));
+        Files.writeString(bare.resolve("model.ts"), "not torchscript");
+        Path unstated = Files.createDirectories(tmp.resolve("unstated"));
+        Files.writeString(unstated.resolve("model.ts"), "not torchscript");
+        Files.writeString(unstated.resolve("brainseg-bundle.json"), "{\"channels\": [\"T1\", \"T1ce\", \"T2\", \"FLAIR\"]}");
+        record Bad(List<String> args, String says) {}
+        List<Bad> cases = List.of(
+                new Bad(List.of(tmp.resolve("nowhere").toString()), "no such file or folder"),
+                new Bad(List.of(zip.toString()), "escapes the bundle folder"),
+                new Bad(List.of(bare.toString()), "brainseg-bundle.json"),
+                new Bad(List.of(unstated.toString()), "not stated"),
+                new Bad(List.of(bare.toString(), "--promotion", "maybe"), "--promotion"),
+                new Bad(List.of(bare.toString(), "--tolerance", "-1"), "--tolerance"),
+                new Bad(List.of(bare.toString(), "--hold-out-fraction", "1.5"), "--hold-out-fraction"),
+                new Bad(List.of(bare.toString(), "--name", "../up"), "--name"));
+        for (Bad b : cases) {
+            List<String> args = new ArrayList<>(List.of("import"));
+            args.addAll(b.args());
+            args.addAll(List.of("--registry", registry.toString(), "--dataset", data.toString(), "--name", "refused"));
+            if (b.args().contains("--name")) {
+                args.subList(args.size() - 2, args.size()).clear();
+            }
+            Run r = models(args.toArray(String[]::new));
+            assertThat(r.code()).as("%s: %s", b.args(), r.err()).isEqualTo(2);
+            assertThat(r.err()).as("%s", b.args()).contains(b.says());
+        }
+        Run noData = models("import", bare.toString(), "--registry", registry.toString(), "--dataset",
+                tmp.resolve("no-data").toString(), "--name", "refused");
+        assertThat(noData.code()).isEqualTo(2);
+        assertThat(noData.err()).contains("--dataset").contains("no such directory");
+        assertThat(tmp.resolve("escape.txt")).doesNotExist();
+        assertThat(modelEvents()).noneMatch(e -> e.name().equals("refused"));
+        if (Files.isDirectory(registry.resolve("refused"))) {
+            try (var s = Files.list(registry.resolve("refused"))) {
+                assertThat(s).as("no version and no work directory left").isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void shouldRefuseARegistryThatIsNotTheModelsOwn() throws Exception {
+        assumeTrue(TorchReference.available(), "/usr/bin/python3 with torch is not installed (it traces the bundle)");
+        Path bundle = TestBundles.make(tmp.resolve("bundles/other-bundle"));
+        Path data = tmp.resolve("mismatch-cohort");
+        new CohortGenerator(CohortConfig.of(2, 7).withSpacing(6.0)).generate(data, r -> {});
+        // "brainseg" has versions 1-3 on the topic; this registry has none of them
+        Run r = models("import", bundle.toString(), "--registry", tmp.resolve("empty-registry").toString(), "--dataset",
+                data.toString(), "--name", "brainseg", "--threads", "1");
+        assertThat(r.code()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).contains("brainseg.models announces up to 3").contains("not the registry");
     }
 
     private ModelVersionPublished event(String name, int version, ModelStatus status, double dice) throws Exception {

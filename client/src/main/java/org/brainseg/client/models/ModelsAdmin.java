@@ -86,6 +86,29 @@ public final class ModelsAdmin {
         return activate(target, active);
     }
 
+    /**
+     * Announces a new version (an imported model): as it is when a candidate or rejected, and when
+     * active with the active one retired in the same transaction.
+     *
+     * @throws IllegalArgumentException the version is already known or not in the registry
+     */
+    public Change publishNew(ModelVersionPublished v) {
+        if (!v.name().equals(name)) {
+            throw new IllegalArgumentException("version of model " + v.name() + " given to the admin of " + name);
+        }
+        ModelCatalog c = catalog();
+        if (c.version(v.version()).isPresent()) {
+            throw new IllegalArgumentException("version " + v.version() + " of model " + name + " is already on "
+                    + Topics.MODELS);
+        }
+        requireInRegistry(v);
+        Optional<ModelVersionPublished> active = c.active();
+        List<ModelVersionPublished> events = ModelCatalog.transition(v, active);
+        publish(events);
+        int before = active.map(ModelVersionPublished::version).orElse(0);
+        return new Change(events, before, v.status() == ModelStatus.ACTIVE ? v.version() : before);
+    }
+
     private Change activate(ModelVersionPublished target, Optional<ModelVersionPublished> active) {
         requireInRegistry(target);
         List<ModelVersionPublished> events = ModelCatalog.transition(target.withStatus(ModelStatus.ACTIVE), active);
@@ -104,9 +127,10 @@ public final class ModelsAdmin {
             throw new IllegalArgumentException("version " + v.version() + ": artifact " + v.artifactUri()
                     + " is not a local directory; cannot check it is in the registry");
         }
-        if (!Files.isRegularFile(dir.resolve(RegistryLayout.MANIFEST_FILE))) {
+        if (!RegistryLayout.isComplete(dir)) {
             throw new IllegalArgumentException("version " + v.version() + " is not in the registry any more: " + dir
-                    + (Files.isDirectory(dir) ? " has no " + RegistryLayout.MANIFEST_FILE : " does not exist (pruned?)"));
+                    + (Files.isDirectory(dir) ? " has neither " + RegistryLayout.MANIFEST_FILE + " nor "
+                            + RegistryLayout.IMPORT_MANIFEST_FILE : " does not exist (pruned?)"));
         }
     }
 

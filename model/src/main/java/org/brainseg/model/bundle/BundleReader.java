@@ -52,8 +52,20 @@ public final class BundleReader {
         return Files.isDirectory(dir.resolve("configs")) ? dir.resolve(BUNDLE_MODEL) : dir.resolve(BARE_MODEL);
     }
 
-    /** Reads the contract of the bundle or bare folder {@code dir}. */
+    /**
+     * Reads the contract of the bundle or bare folder {@code dir}. A network that states no name
+     * is named by its import manifest (a registry copy) or else by its folder.
+     */
     public static BundleContract read(Path dir) throws BundleException {
+        String name = dir.toAbsolutePath().normalize().getFileName().toString();
+        if (BundleImport.isImported(dir)) {
+            name = BundleImport.read(dir).name();
+        }
+        return read(dir, name);
+    }
+
+    /** {@link #read(Path)}, naming a network that states no name {@code defaultName}. */
+    public static BundleContract read(Path dir, String defaultName) throws BundleException {
         if (!Files.isDirectory(dir)) {
             throw new BundleException(dir, "", "not a directory");
         }
@@ -80,7 +92,7 @@ public final class BundleReader {
             override(override, parse(override), f);
         }
         if (f.name == null) {
-            f.name = dir.toAbsolutePath().normalize().getFileName().toString();
+            f.name = defaultName;
         }
         return f.contract(bundle ? dir.resolve("configs") : override);
     }

@@ -18,6 +18,7 @@ import org.brainseg.imaging.io.Sha256;
 import org.brainseg.model.infer.ScanSegmenter;
 import org.brainseg.model.infer.Segmentation;
 import org.brainseg.model.infer.TumourVolumes;
+import org.brainseg.schemas.ModelRef;
 
 /**
  * Serves a network trained elsewhere (a MONAI bundle or a bare TorchScript) through DJL's PyTorch
@@ -90,12 +91,28 @@ public final class BundleSegmenter implements ScanSegmenter {
 
     @Override
     public String modelName() {
-        return contract.name() + " " + contract.version();
+        return ref().toString();
+    }
+
+    /** The network as its authors name it: (torchscript, name, version). */
+    public ModelRef ref() {
+        return new ModelRef(ModelRef.TORCHSCRIPT, contract.name(), contract.version());
     }
 
     @Override
     public String modelSha256() {
         return sha256;
+    }
+
+    @Override
+    public String device() {
+        return device.toString();
+    }
+
+    /** Not yet for imported models. */
+    @Override
+    public boolean supportsTta() {
+        return false;
     }
 
     /** The case segmented on its own grid; test-time flips are not supported for imported models yet. */

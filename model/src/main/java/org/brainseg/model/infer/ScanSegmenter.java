@@ -22,6 +22,12 @@ public interface ScanSegmenter extends AutoCloseable {
     /** Lowercase hex sha256 of the weights file. */
     String modelSha256();
 
+    /** Where inference runs, e.g. {@code cpu()} or {@code gpu(0)}. */
+    String device();
+
+    /** Whether {@link #segment} can average over test-time flips. */
+    boolean supportsTta();
+
     @Override
     void close();
 

@@ -134,6 +134,16 @@ public final class Segmenter implements ScanSegmenter {
     }
 
     @Override
+    public String device() {
+        return model().device().toString();
+    }
+
+    @Override
+    public boolean supportsTta() {
+        return true;
+    }
+
+    @Override
     public void close() {
         model.close();
     }

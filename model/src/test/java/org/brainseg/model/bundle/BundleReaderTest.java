@@ -32,7 +32,11 @@ class BundleReaderTest {
 
     /** A bundle laid out as the MONAI Model Zoo's brats_mri_segmentation (the network file a placeholder). */
     Path bratsBundle(Consumer<ObjectNode> metadata, Consumer<ObjectNode> inference) throws Exception {
-        Path dir = tmp.resolve("brats_mri_segmentation");
+        return writeBratsBundle(tmp.resolve("brats_mri_segmentation"), metadata, inference);
+    }
+
+    /** {@link #bratsBundle} at {@code dir}, for other tests of this package. */
+    static Path writeBratsBundle(Path dir, Consumer<ObjectNode> metadata, Consumer<ObjectNode> inference) throws Exception {
         Files.createDirectories(dir.resolve("configs"));
         Files.createDirectories(dir.resolve("models"));
         Files.writeString(dir.resolve("models/model.ts"), "not read by the reader");

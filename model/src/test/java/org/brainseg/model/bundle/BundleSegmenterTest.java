@@ -5,13 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.brainseg.imaging.Volume;
 import org.brainseg.imaging.dataset.LoadedCase;
 import org.brainseg.model.Phantoms;
@@ -170,20 +167,6 @@ class BundleSegmenterTest {
     }
 
     void python(String... args) throws IOException, InterruptedException {
-        Path script = tmp.resolve("bundle_tool.py");
-        if (!Files.exists(script)) {
-            try (InputStream in = BundleSegmenterTest.class.getResourceAsStream("/bundle/bundle_tool.py")) {
-                Files.write(script, in.readAllBytes());
-            }
-        }
-        String[] cmd = new String[args.length + 2];
-        cmd[0] = TorchReference.PYTHON.toString();
-        cmd[1] = script.toString();
-        System.arraycopy(args, 0, cmd, 2, args.length);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IOException("bundle_tool.py " + String.join(" ", args) + " failed: " + log);
-        }
+        TestBundles.run(tmp, args);
     }
 }

@@ -13,6 +13,7 @@ import org.brainseg.pacs.dicom.Tags;
 import org.brainseg.pacs.dicom.Uids;
 import org.brainseg.pacs.ingest.ScanSource;
 import org.brainseg.schemas.ErrorCode;
+import org.brainseg.schemas.ModelRef;
 
 /**
  * A binary DICOM Segmentation (PS3.3 A.51, Segmentation IOD) of a brainseg mask: one segment per
@@ -51,10 +52,40 @@ public final class SegmentationBuilder {
      * @param completedAt     when the mask was made (content date and time)
      * @param softwareVersion brainseg's version
      * @param seriesNumber    SeriesNumber of the SEG series
+     * @param model           the model by kind, name and version as the SegmentationCompleted names it, or
+     *                        null for an event that does not (schema version 1): then "brainseg U-Net"
      */
-    public record Result(String scanId, int modelVersion, Instant completedAt, String softwareVersion, int seriesNumber) {}
+    public record Result(String scanId, int modelVersion, Instant completedAt, String softwareVersion, int seriesNumber,
+            ModelRef model) {
+        /** A result of brainseg's own U-Net, named by its version number only. */
+        public Result(String scanId, int modelVersion, Instant completedAt, String softwareVersion, int seriesNumber) {
+            this(scanId, modelVersion, completedAt, softwareVersion, seriesNumber, null);
+        }
+
+        /** The SEG's algorithm name: the model's own name and version (an imported network's), at most 64 characters. */
+        public String algorithmName() {
+            String n = model == null || ModelRef.NATIVE.equals(model.kind()) ? "brainseg U-Net v" + modelVersion
+                    : model.name() + " " + model.version();
+            return longString(n);
+        }
+    }
 
     private SegmentationBuilder() {}
+
+    /** "brainseg tumour segmentation, model v3", naming an imported network too (at most 64 characters). */
+    static String seriesDescription(Result r) {
+        String d = "brainseg tumour segmentation, model v" + r.modelVersion();
+        if (r.model() != null && !ModelRef.NATIVE.equals(r.model().kind())) {
+            d = "brainseg v" + r.modelVersion() + ": " + r.model().name() + " " + r.model().version();
+        }
+        return longString(d);
+    }
+
+    /** A DICOM LO value: at most 64 characters, no backslash (LO's value separator). */
+    static String longString(String s) {
+        String v = s.replace('\\', '/');
+        return v.length() > 64 ? v.substring(0, 64) : v;
+    }
 
     public static String seriesUid(String scanId, int modelVersion) {
         return Uids.fromName("brainseg/seg/series/" + scanId + "/" + modelVersion);
@@ -86,7 +117,7 @@ public final class SegmentationBuilder {
                 .text(Tags.SERIES_INSTANCE_UID, "UI", seriesUid(r.scanId(), r.modelVersion()))
                 .text(Tags.MODALITY, "CS", "SEG")
                 .text(Tags.SERIES_NUMBER, "IS", Integer.toString(r.seriesNumber()))
-                .text(Tags.SERIES_DESCRIPTION, "LO", "brainseg tumour segmentation, model v" + r.modelVersion())
+                .text(Tags.SERIES_DESCRIPTION, "LO", seriesDescription(r))
                 .text(Tags.SERIES_DATE, "DA", date).text(Tags.SERIES_TIME, "TM", time)
                 .text(Tags.INSTANCE_NUMBER, "IS", "1")
                 .text(Tags.CONTENT_DATE, "DA", date).text(Tags.CONTENT_TIME, "TM", time)
@@ -146,7 +177,7 @@ public final class SegmentationBuilder {
                     .us(Tags.SEGMENT_NUMBER, i + 1)
                     .text(Tags.SEGMENT_LABEL, "LO", s.name())
                     .text(Tags.SEGMENT_ALGORITHM_TYPE, "CS", "AUTOMATIC")
-                    .text(Tags.SEGMENT_ALGORITHM_NAME, "LO", "brainseg U-Net v" + r.modelVersion())
+                    .text(Tags.SEGMENT_ALGORITHM_NAME, "LO", r.algorithmName())
                     .sequence(Tags.SEGMENTED_PROPERTY_CATEGORY_CODE_SEQUENCE, code(s.category()))
                     .sequence(Tags.SEGMENTED_PROPERTY_TYPE_CODE_SEQUENCE, code(s.type()))
                     .sequence(Tags.ANATOMIC_REGION_SEQUENCE, code(BRAIN)));

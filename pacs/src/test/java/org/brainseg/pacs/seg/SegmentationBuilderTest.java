@@ -18,6 +18,7 @@ import org.brainseg.pacs.Tools;
 import org.brainseg.pacs.dicom.DicomException;
 import org.brainseg.pacs.dicom.Part10;
 import org.brainseg.pacs.ingest.ScanSource;
+import org.brainseg.schemas.ModelRef;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -107,6 +108,34 @@ public class SegmentationBuilderTest {
         assertThat(seg.path("frameOfReference").asText()).isEqualTo(source().reference().frameOfReferenceUid());
         assertThat(seg.path("referencedSeries").asText()).isEqualTo(source().reference().seriesInstanceUid());
         assertSegFramesEqualMask(seg, Files.readAllBytes(bits), m, source());
+    }
+
+    @Test
+    void shouldNameAnImportedNetworkAndStayValidDicom() throws Exception {
+        String py = Tools.requirePydicom();
+        String dciodvfy = Tools.require("dciodvfy", "dicom3tools");
+        SegmentationBuilder.Result imported = new SegmentationBuilder.Result("orthanc-s-1-abc", 5,
+                Instant.parse("2026-12-02T10:15:30Z"), "0.1.0", 9901,
+                new ModelRef(ModelRef.TORCHSCRIPT, "brats_mri_segmentation", "0.5.3"));
+        Path f = dir.resolve("seg-imported.dcm");
+        Files.write(f, Part10.encode(SegmentationBuilder.build(study(), source(), mask(4), imported)));
+        Tools.Result r = Tools.run(List.of(py, Tools.script("read_seg.py", dir).toString(), f.toString(),
+                dir.resolve("bits.raw").toString()), 120);
+        assertThat(r.code()).as(r.output()).isZero();
+        JsonNode seg = JSON.readTree(r.output());
+        assertThat(seg.path("seriesDescription").asText()).isEqualTo("brainseg v5: brats_mri_segmentation 0.5.3");
+        assertThat(seg.path("segments")).isNotEmpty()
+                .allSatisfy(s -> assertThat(s.path("algorithm").asText()).isEqualTo("brats_mri_segmentation 0.5.3"));
+        Tools.Result v = Tools.run(List.of(dciodvfy, f.toString()), 120);
+        assertThat(v.output()).as(v.output()).contains("Segmentation").doesNotContain("Error");
+
+        // a hostile name: LO allows 64 characters and no backslash
+        SegmentationBuilder.Result odd = new SegmentationBuilder.Result("s", 6, Instant.EPOCH, "0.1.0", 1,
+                new ModelRef(ModelRef.TORCHSCRIPT, "a\\b".repeat(40), "1"));
+        assertThat(odd.algorithmName()).hasSize(64).doesNotContain("\\");
+        assertThat(SegmentationBuilder.seriesDescription(odd)).hasSize(64).doesNotContain("\\");
+        assertThat(result(3).algorithmName()).isEqualTo("brainseg U-Net v3");
+        assertThat(SegmentationBuilder.seriesDescription(result(3))).isEqualTo("brainseg tumour segmentation, model v3");
     }
 
     /** Frame f (segment s, the slice at its position) has pixel (row j, column i) set exactly where the mask is s. */

@@ -9,11 +9,11 @@ import org.brainseg.schemas.RegionValues;
  * A model version judged on a held-out set.
  *
  * @param loss mean over cases of the training loss (cross-entropy + soft Dice) on the model's own
- *     preprocessed grid
+ *     preprocessed grid; null for an imported model, whose outputs are not brainseg's classes
  * @param dice mean over cases of the Dice per label and region, on each scan's original grid
  * @param cases the held-out case ids
  */
-public record Evaluation(double loss, RegionValues dice, List<String> cases) {
+public record Evaluation(Double loss, RegionValues dice, List<String> cases) {
     public Evaluation {
         Objects.requireNonNull(dice, "dice");
         cases = List.copyOf(cases);
@@ -26,7 +26,7 @@ public record Evaluation(double loss, RegionValues dice, List<String> cases) {
 
     /** As the validation block of a ModelVersionPublished. */
     public ModelVersionPublished.Validation toValidation() {
-        return new ModelVersionPublished.Validation(Math.max(0, loss), dice);
+        return new ModelVersionPublished.Validation(loss == null ? null : Math.max(0, loss), dice);
     }
 
     /** From a published validation block (for a version that cannot be evaluated any more). */

@@ -82,7 +82,7 @@ public final class TrainerMetrics {
     }
 
     public void candidate(Evaluation e) {
-        validationLoss = e.loss();
+        validationLoss = e.loss() == null ? Double.NaN : e.loss();
         dice = e.dice();
     }
 

@@ -208,6 +208,11 @@ public final class RequestHandler {
             if (active.isEmpty()) {
                 LOG.info("request {}: asks to fine-tune the active version, but none is active; training from scratch",
                         req.requestId());
+            } else if (!active.get().isNative()) {
+                return new Refused(ErrorCode.INCOMPATIBLE_MODEL, "cannot fine-tune active version "
+                        + active.get().version() + ": it is an imported model (" + active.get().modelRef()
+                        + ", " + active.get().architecture().family() + "); the trainer fine-tunes brainseg's own U-Net "
+                        + "only. Ask to start from scratch, or make a native version active first");
             } else {
                 Path from = localDir(active.get().artifactUri());
                 String why = from == null ? "its artifact " + active.get().artifactUri() + " is not a directory here"
@@ -285,7 +290,7 @@ public final class RequestHandler {
             Path dir = registry.path(name(), version);
             LOG.info(String.format(Locale.ROOT, "request %s: version %d trained in %.0f s, held-out mean Dice %.4f, loss %.4f%s",
                     req.requestId(), version, record.trainingSeconds(), candidate.meanDice(), candidate.loss(),
-                    compared == null ? "" : String.format(Locale.ROOT, "; active version %d: mean Dice %.4f, loss %.4f",
+                    compared == null ? "" : String.format(Locale.ROOT, "; active version %d: mean Dice %.4f, loss %s",
                             record.comparedWithVersion(), compared.meanDice(), compared.loss())));
             try {
                 return new Trained(version, dir, ModelArtifact.readManifest(dir), record, false);

@@ -14,18 +14,21 @@ import org.brainseg.imaging.io.FileTrees;
 import org.brainseg.model.train.TrainingListener;
 import org.brainseg.schemas.ErrorCode;
 import org.brainseg.schemas.ModelCatalog;
+import org.brainseg.schemas.ModelRef;
 import org.brainseg.schemas.ModelStatus;
+import org.brainseg.schemas.ModelVersionPublished;
 import org.brainseg.schemas.Normalization;
 import org.brainseg.schemas.Promotion;
+import org.brainseg.schemas.RegionValues;
 import org.brainseg.schemas.StartFrom;
 import org.brainseg.schemas.TrainingRequested;
+import org.brainseg.trainer.config.TrainerConfig;
 import org.brainseg.trainer.registry.ModelRegistry;
+import org.brainseg.trainer.registry.VersionRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import org.brainseg.trainer.config.TrainerConfig;
-import org.brainseg.trainer.registry.VersionRecord;
 
 /**
  * One request at a time, without Kafka: refusals name the problem with the right error code, a
@@ -167,6 +170,27 @@ class RequestHandlerTest {
         assertThat(((RequestHandler.Refused) corrupt).code()).isEqualTo(ErrorCode.INCOMPATIBLE_MODEL);
         assertThat(((RequestHandler.Refused) corrupt).message()).contains("sha256");
         assertThat(new ModelRegistry(root).versions("brainseg")).containsExactly(1, 2);
+    }
+
+    @Test
+    void shouldRefuseToFineTuneAnImportedActiveVersionSayingWhy() throws Exception {
+        Path root = tmp.resolve("fine-tune-imported");
+        RequestHandler h = handler(root, List.of(data));
+        Path dir = Files.createDirectories(root.resolve("brainseg/1"));
+        ModelCatalog catalog = new ModelCatalog("brainseg");
+        catalog.apply(new ModelVersionPublished(UUID.randomUUID(), "brainseg", 1, dir.toUri(), "b".repeat(64), null,
+                new ModelVersionPublished.Architecture(ModelVersionPublished.IMPORTED_FAMILY, null, null, 4, 3, List.of(96, 96, 64)),
+                "imported from /bundles/brats_mri_segmentation",
+                new ModelVersionPublished.Validation(null, new RegionValues(0.8, 0.8, 0.8, 0.8, 0.8, 0.8)), ModelStatus.ACTIVE, null,
+                Instant.now(), null, new ModelRef(ModelRef.TORCHSCRIPT, "brats_mri_segmentation", "0.5.3")));
+
+        RequestHandler.Result r = h.handle(fineTune("ft-imported", Normalization.LAYER), catalog, TrainingListener.NONE);
+        assertThat(r).isInstanceOf(RequestHandler.Refused.class);
+        RequestHandler.Refused refused = (RequestHandler.Refused) r;
+        assertThat(refused.code()).isEqualTo(ErrorCode.INCOMPATIBLE_MODEL);
+        assertThat(refused.message()).contains("cannot fine-tune active version 1", "imported model",
+                "brats_mri_segmentation 0.5.3", "from scratch");
+        assertThat(new ModelRegistry(root).versions("brainseg")).as("nothing trained").containsExactly(1);
     }
 
     private TrainingRequested fineTune(String id, Normalization n) {

@@ -2,28 +2,37 @@ package org.brainseg.worker.model;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import org.brainseg.imaging.dataset.LoadedCase;
+import org.brainseg.model.infer.ScanSegmenter;
 import org.brainseg.model.infer.Segmentation;
-import org.brainseg.model.infer.Segmenter;
+import org.brainseg.schemas.ModelRef;
 
 /**
- * One loaded model version as the worker serves it, reference-counted so that a swap never
- * frees native memory under a scan still running on it: the holder owns one reference, each
- * in-flight scan another; the last release closes the segmenter.
+ * One loaded model version as the worker serves it, of either kind (brainseg's own U-Net or an
+ * imported TorchScript), reference-counted so that a swap never frees native memory under a scan
+ * still running on it: the holder owns one reference, each in-flight scan another; the last
+ * release closes the segmenter.
  */
 public final class ServingModel {
-    private final Segmenter segmenter;
+    private final ScanSegmenter segmenter;
     private final int version;
+    private final ModelRef ref;
     private final String device;
     private final AtomicInteger references = new AtomicInteger(1);
 
-    public ServingModel(Segmenter segmenter, int version) {
+    public ServingModel(ScanSegmenter segmenter, int version, ModelRef ref) {
         this.segmenter = segmenter;
         this.version = version;
-        this.device = segmenter.model().device().toString();
+        this.ref = ref;
+        this.device = segmenter.device();
     }
 
     public int version() {
         return version;
+    }
+
+    /** The model as its events and SEGs name it: kind, name and version. */
+    public ModelRef ref() {
+        return ref;
     }
 
     /** Where inference runs, e.g. {@code cpu()} or {@code gpu(0)}. */
@@ -31,12 +40,16 @@ public final class ServingModel {
         return device;
     }
 
-    public Segmenter segmenter() {
+    public ScanSegmenter segmenter() {
         return segmenter;
     }
 
+    /**
+     * Segments a scan; {@code tta} asks for test-time flips, which apply only where the model kind
+     * supports them (not yet for imported models, which then segment once).
+     */
     public Segmentation segment(LoadedCase c, boolean tta) {
-        return segmenter.segment(c, tta);
+        return segmenter.segment(c, tta && segmenter.supportsTta());
     }
 
     /** Takes a reference for one scan; false when the model is already released. */

@@ -14,6 +14,10 @@ import org.brainseg.model.artifact.LoadedModel;
 import org.brainseg.model.artifact.ModelArtifact;
 import org.brainseg.model.artifact.ModelArtifactException;
 import org.brainseg.model.artifact.ModelManifest;
+import org.brainseg.model.bundle.BundleContract;
+import org.brainseg.model.bundle.BundleException;
+import org.brainseg.model.bundle.BundleImport;
+import org.brainseg.model.bundle.BundleSegmenter;
 import org.brainseg.model.engine.EngineSettings;
 import org.brainseg.model.infer.Segmenter;
 import org.brainseg.model.net.UNetConfig;
@@ -27,12 +31,18 @@ import org.brainseg.schemas.ModelVersionPublished;
  * small synthetic scan must give finite class probabilities. Any failure is a
  * {@link ModelRefusedException} with the reason, and nothing native stays allocated.
  *
+ * <p>An imported version (family {@value ModelVersionPublished#IMPORTED_FAMILY}) is checked the
+ * same way against what it is: every file against its import manifest's SHA-256, the TorchScript's
+ * against the event's, the bundle's contract read again, the network loaded and probed with one
+ * window (finite outputs of the stated shape), and its channels, outputs and window against the
+ * event's architecture.
+ *
  * <p>Runs on the model follower's thread, never on an inference thread: a slow load delays the
  * swap, not the scans.
  */
 public final class VersionLoader {
     /** The architecture family model.json calls {@code unet3d}. */
-    public static final String FAMILY = "unet3d";
+    public static final String FAMILY = ModelVersionPublished.NATIVE_FAMILY;
 
     private final RegistryRoot registry;
     private final EngineSettings engine;
@@ -49,6 +59,9 @@ public final class VersionLoader {
      */
     public ServingModel load(ModelVersionPublished v) throws ModelRefusedException {
         Path dir = registry.resolve(v.artifactUri());
+        if (ModelVersionPublished.IMPORTED_FAMILY.equals(v.architecture().family())) {
+            return loadImported(v, dir);
+        }
         ModelManifest manifest;
         try {
             manifest = ModelArtifact.readManifest(dir);
@@ -81,12 +94,47 @@ public final class VersionLoader {
         try {
             warmUp(segmenter);
             ok = true;
-            return new ServingModel(segmenter, v.version());
+            return new ServingModel(segmenter, v.version(), v.modelRef());
         } finally {
             if (!ok) {
                 segmenter.close();
             }
         }
+    }
+
+    private ServingModel loadImported(ModelVersionPublished v, Path dir) throws ModelRefusedException {
+        BundleImport.Manifest manifest;
+        try {
+            manifest = BundleImport.verify(dir);
+        } catch (BundleException e) {
+            throw new ModelRefusedException(e.getMessage(), e);
+        }
+        String sha = manifest.files().get(manifest.modelFile());
+        if (!v.sha256().equals(sha)) {
+            throw new ModelRefusedException(dir.resolve(manifest.modelFile()) + ": sha256 " + sha
+                    + " does not match the event's sha256 " + v.sha256() + " (a wrong event or a replaced network)");
+        }
+        BundleSegmenter segmenter;
+        try {
+            segmenter = BundleSegmenter.load(dir, engine); // probes one window: finite outputs of the stated shape
+        } catch (BundleException e) {
+            throw new ModelRefusedException(e.getMessage(), e);
+        }
+        List<String> diffs = new ArrayList<>();
+        BundleContract c = segmenter.contract();
+        ModelVersionPublished.Architecture e = v.architecture();
+        compare(diffs, "inChannels", c.channels().size(), e.inChannels());
+        compare(diffs, "numClasses", Math.max(2, c.output().channels()), e.numClasses());
+        List<Integer> roi = List.of(c.window().roi()[0], c.window().roi()[1], c.window().roi()[2]);
+        if (!roi.equals(e.patchSize())) {
+            diffs.add("patchSize " + roi + " (event: " + e.patchSize() + ")");
+        }
+        if (!diffs.isEmpty()) {
+            segmenter.close();
+            throw new ModelRefusedException("the bundle does not describe the network the event announces: "
+                    + String.join(", ", diffs));
+        }
+        return new ServingModel(segmenter, v.version(), v.modelRef());
     }
 
     /** Refuses a model.json that is not the network the event announces. */

@@ -210,7 +210,7 @@ public final class ScanProcessor {
             List<Event> events = new ArrayList<>();
             events.add(new SegmentationCompleted(UUID.randomUUID(), event.scanId(), event.eventId(), model.version(),
                     mask.toUri(), sha, event.labelConvention(), seg.volumesMl(), timings, model.device(),
-                    clock.instant()));
+                    clock.instant(), model.ref()));
             if (loaded.hasLabels()) {
                 SegmentationMetrics.Report r = SegmentationMetrics.compute(seg.mask(), loaded.labels());
                 events.add(new DiceReported(UUID.randomUUID(), event.scanId(), model.version(),

@@ -11,6 +11,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.brainseg.model.engine.DeviceChoice;
+import org.brainseg.schemas.ModelRef;
 import org.brainseg.model.engine.EngineSettings;
 import org.brainseg.model.infer.Segmenter;
 import org.brainseg.worker.ModelVersions;
@@ -30,11 +31,12 @@ class ModelHolderTest {
     }
 
     private ServingModel load(int version) throws Exception {
-        return new ServingModel(Segmenter.load(dir, EngineSettings.of(DeviceChoice.CPU, 1)), version);
+        return new ServingModel(Segmenter.load(dir, EngineSettings.of(DeviceChoice.CPU, 1)), version,
+                ModelRef.nativeVersion("m", version));
     }
 
     private static boolean closed(ServingModel m) {
-        return m.segmenter().model().isClosed();
+        return ((Segmenter) m.segmenter()).model().isClosed();
     }
 
     @Test

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.brainseg.model.engine.EngineSettings;
+import org.brainseg.model.infer.Segmenter;
+import org.brainseg.schemas.ModelRef;
 import org.brainseg.schemas.ModelStatus;
 import org.brainseg.schemas.ModelVersionPublished;
 import org.brainseg.schemas.Normalization;
@@ -51,9 +53,9 @@ class VersionLoaderTest {
     void shouldVerifyWarmUpAndServeAGoodVersion() throws Exception {
         ServingModel m = loader.load(ModelVersions.event("m", 1, good, ModelStatus.ACTIVE));
         assertThat(m.version()).isEqualTo(1);
-        assertThat(m.segmenter().model().isClosed()).isFalse();
+        assertThat(((Segmenter) m.segmenter()).model().isClosed()).isFalse();
         m.release();
-        assertThat(m.segmenter().model().isClosed()).isTrue();
+        assertThat(((Segmenter) m.segmenter()).model().isClosed()).isTrue();
     }
 
     static Stream<Arguments> badVersions() {
