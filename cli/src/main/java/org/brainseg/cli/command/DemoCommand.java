@@ -80,6 +80,11 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--orthanc-user", paramLabel = "USER", description = "HTTP basic user for --orthanc.")
     String orthancUser;
 
+    @Option(names = "--import-bundle", paramLabel = "DIR", description = {"Half-way, import this MONAI bundle or TorchScript "
+            + "folder (or .zip) as the next version instead of retraining (as brainseg models import does, with --promotion), so "
+            + "that the worker swaps from the native model to it while scans flow. See docs/MODELS.md."})
+    Path importBundle;
+
     @Option(names = "--timeout", defaultValue = "30", paramLabel = "MINUTES", description = "Give up after this long (default: ${DEFAULT-VALUE}).")
     int timeoutMinutes;
 
@@ -122,12 +127,15 @@ public final class DemoCommand implements Callable<Integer> {
                 b.cases(cases);
             }
             options = b.data(data).kafka(bootstrap, properties).spacingMm(spacing).ports(workerPort, trainerPort).promotion(p)
-                    .keepRunning(keepRunning).timeout(Duration.ofMinutes(timeoutMinutes)).orthanc(orthancTarget()).build();
+                    .keepRunning(keepRunning).timeout(Duration.ofMinutes(timeoutMinutes)).orthanc(orthancTarget()).importBundle(importBundle).build();
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage());
         }
         if (data != null && !java.nio.file.Files.isDirectory(data)) {
             throw new BadInputException("--data " + data + ": not a directory");
+        }
+        if (importBundle != null && !java.nio.file.Files.exists(importBundle)) {
+            throw new BadInputException("--import-bundle " + importBundle + ": no such file or folder");
         }
         java.nio.file.Files.createDirectories(workDir);
         org.brainseg.cli.demo.DemoLogging.toFile(workDir.resolve("demo.log"));

@@ -25,10 +25,12 @@ import org.brainseg.schemas.Promotion;
  * @param keepRunning stay up after the summary until interrupted
  * @param timeout limit for the whole run
  * @param orthanc stream the scans through this Orthanc as DICOM studies (null: as NIfTI files)
+ * @param importBundle a MONAI bundle or TorchScript folder (or .zip) imported half-way instead of the
+ *     retrain, so that the worker swaps from the native model to it (null: the retrain)
  */
 public record DemoOptions(Path workDir, Path cacheRoot, Path data, String bootstrap, Map<String, String> kafkaProperties,
         int cases, double spacingMm, int stepsPerEpoch, int epochs, int workerPort, int trainerPort, Promotion promotion,
-        boolean keepRunning, Duration timeout, DemoPacs.Target orthanc) {
+        boolean keepRunning, Duration timeout, DemoPacs.Target orthanc, Path importBundle) {
 
     public DemoOptions {
         kafkaProperties = Map.copyOf(kafkaProperties);
@@ -70,6 +72,7 @@ public record DemoOptions(Path workDir, Path cacheRoot, Path data, String bootst
         private boolean keepRunning;
         private Duration timeout = Duration.ofMinutes(30);
         private DemoPacs.Target orthanc;
+        private Path importBundle;
 
         private Builder(Path workDir, Path cacheRoot, int cases, int stepsPerEpoch, int epochs) {
             this.workDir = workDir;
@@ -137,9 +140,14 @@ public record DemoOptions(Path workDir, Path cacheRoot, Path data, String bootst
             return this;
         }
 
+        public Builder importBundle(Path bundle) {
+            importBundle = bundle;
+            return this;
+        }
+
         public DemoOptions build() {
             return new DemoOptions(workDir, cacheRoot, data, bootstrap, kafkaProperties, cases, spacingMm, stepsPerEpoch, epochs,
-                    workerPort, trainerPort, promotion, keepRunning, timeout, orthanc);
+                    workerPort, trainerPort, promotion, keepRunning, timeout, orthanc, importBundle);
         }
     }
 }

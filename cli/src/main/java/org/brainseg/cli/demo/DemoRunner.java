@@ -16,7 +16,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.brainseg.cli.command.BadInputException;
 import org.brainseg.cli.console.LiveLine;
+import org.brainseg.cli.models.BundleImporter;
 import org.brainseg.client.models.ModelsAdmin;
 import org.brainseg.client.retrain.RetrainRequests;
 import org.brainseg.client.submit.ScanSubmitter;
@@ -25,9 +27,11 @@ import org.brainseg.imaging.dataset.Case;
 import org.brainseg.imaging.dataset.DatasetScanner;
 import org.brainseg.imaging.io.FileTrees;
 import org.brainseg.kafka.embedded.EmbeddedKafka;
+import org.brainseg.model.engine.EngineSettings;
 import org.brainseg.schemas.DiceReported;
 import org.brainseg.schemas.EventCodec;
 import org.brainseg.schemas.ModelCatalog;
+import org.brainseg.schemas.ModelStatus;
 import org.brainseg.schemas.ModelVersionPublished;
 import org.brainseg.schemas.Normalization;
 import org.brainseg.schemas.Promotion;
@@ -38,6 +42,7 @@ import org.brainseg.schemas.SegmentationCompleted;
 import org.brainseg.schemas.StartFrom;
 import org.brainseg.schemas.Topics;
 import org.brainseg.schemas.TrainingRequested;
+import org.brainseg.trainer.evaluation.PromotionGate;
 import org.brainseg.trainer.registry.ModelRegistry;
 import org.brainseg.trainer.registry.ShippedSeed;
 import org.brainseg.trainer.service.TrainerService;
@@ -90,8 +95,7 @@ public final class DemoRunner {
             Services services = services(bootstrap, data);
             int initial = initialModel(bootstrap, services.registryRoot(), data.dir(), services.trainer(), services.worker(),
                     deadline);
-            Summary s = stream(bootstrap, data.cases(), data.retrainDir(), services.trainer(), services.worker(), initial,
-                    deadline);
+            Summary s = stream(bootstrap, data.cases(), data.retrainDir(), services, initial, deadline);
             report(s, bootstrap, data, services, deadline);
             return s;
         } finally {
@@ -289,8 +293,10 @@ public final class DemoRunner {
     }
 
     /** Step 5: streams every case, asks for the fine-tune half-way, follows the swap, streams them again. */
-    private Summary stream(String bootstrap, List<Case> cases, Path dataDir, TrainerService trainer, Worker worker, int initial,
-            long deadline) throws Exception {
+    private Summary stream(String bootstrap, List<Case> cases, Path dataDir, Services services, int initial, long deadline)
+            throws Exception {
+        TrainerService trainer = services.trainer();
+        Worker worker = services.worker();
         long start = System.nanoTime();
         DemoStats stats = new DemoStats(start);
         AtomicBoolean following = new AtomicBoolean(true);
@@ -304,8 +310,8 @@ public final class DemoRunner {
         int total = cases.size() * 2;
         try (ScanSubmitter submitter = new ScanSubmitter(bootstrap, o.kafkaProperties(), Clock.systemUTC());
                 LiveLine live = new LiveLine(out, "    ")) {
-            console.step("Streaming %d scans: %d now, a retrain at half-way, %d more once the worker has swapped", total, cases.size(),
-                    cases.size());
+            console.step("Streaming %d scans: %d now, %s at half-way, %d more once the worker has swapped", total, cases.size(),
+                    o.importBundle() == null ? "a retrain" : "an import of " + o.importBundle().getFileName(), cases.size());
             send(submitter, cases, 1);
             String retrainId = null;
             boolean retrainSettled = false; // swapped to the new version, or the trainer did not promote it
@@ -315,6 +321,16 @@ public final class DemoRunner {
                 int done = stats.completedCount() + stats.failedCount();
                 int serving = worker.status().modelVersion();
                 TrainerStatus ts = trainer.status();
+                if (retrainId == null && o.importBundle() != null && done >= cases.size() / 2) {
+                    retrainId = "import";
+                    live.println(String.format(Locale.ROOT, "importing %s after %d scans (promotion %s)", o.importBundle(), done,
+                            o.promotion()));
+                    String outcome = importBundle(bootstrap, services.registryRoot(), dataDir, live);
+                    if (outcome != null) {
+                        live.println(outcome + ": v" + serving + " keeps serving");
+                        retrainSettled = true;
+                    }
+                }
                 if (retrainId == null && done >= cases.size() / 2) {
                     // a new seed per retrain (the serving version + 1): the same seed on the same data would reproduce the model exactly
                     TrainingRequested req = fineTune("demo: fine-tune part-way through the stream", dataDir, o.promotion(),
@@ -361,6 +377,26 @@ public final class DemoRunner {
         }
         return new Summary(total, stats.completedCount(), stats.failedCount(), stats.completedByVersion(), initial,
                 worker.status().modelVersion(), stats.summaryTable(), stats.meanDiceByVersion());
+    }
+
+    /**
+     * With --import-bundle: imports the bundle as the next version through the promotion gate,
+     * judged on the held-out part of {@code dataDir}. Returns why the worker will not swap (refused,
+     * candidate or rejected), or null when the import is active and the worker will swap to it.
+     */
+    private String importBundle(String bootstrap, Path registryRoot, Path dataDir, LiveLine live) throws Exception {
+        ModelsAdmin admin = new ModelsAdmin(bootstrap, o.kafkaProperties(), MODEL, Duration.ofSeconds(30));
+        BundleImporter importer = new BundleImporter(new ModelRegistry(registryRoot), MODEL, admin, EngineSettings.defaults());
+        try {
+            List<Case> heldOut = BundleImporter.heldOut(dataDir, "the demo's retrain cohort", 0.2, 0);
+            BundleImporter.Result r = importer.importBundle(o.importBundle(), heldOut, o.promotion(), new PromotionGate(0.01),
+                    live::println);
+            live.println(String.format(Locale.ROOT, "imported %s as v%d: held-out mean Dice %.3f; %s -> %s", r.manifest().ref(),
+                    r.event().version(), r.candidate().meanDice(), r.decision().reason(), r.decision().status().wire()));
+            return r.decision().status() == ModelStatus.ACTIVE ? null : "import " + r.decision().status().wire();
+        } catch (BadInputException e) {
+            return e.getMessage();
+        }
     }
 
     /** "training e/E" while the retrain runs, null otherwise. */

@@ -24,6 +24,7 @@ class DemoCommandTest {
         "--worker-port=70000   | ports must be 0..65535",
         "--trainer-port=-1     | ports must be 0..65535",
         "--data=/nonexistent/brats | --data /nonexistent/brats: not a directory",
+        "--import-bundle=/nonexistent/bundle | --import-bundle /nonexistent/bundle: no such file or folder",
         "--orthanc=ftp://pacs.example/ | --orthanc must be an http:// or https:// URL",
         "--orthanc=pacs:8042       | --orthanc must be an http:// or https:// URL",
         "--orthanc=http://user:pw@pacs:8042/ | --orthanc must not carry credentials",

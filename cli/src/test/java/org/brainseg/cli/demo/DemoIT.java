@@ -1,6 +1,7 @@
 package org.brainseg.cli.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -10,6 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.brainseg.model.bundle.TestBundles;
+import org.brainseg.model.net.TorchReference;
 import org.brainseg.schemas.RegionValues;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -69,5 +72,25 @@ class DemoIT {
         assertThat(again.completed()).isEqualTo(8);
         assertThat(again.initialVersion()).isEqualTo(2);
         assertThat(again.finalVersion()).isEqualTo(3);
+    }
+
+    @Test
+    void importsABundleHalfWayAndSwapsFromTheNativeModelToIt() throws Exception {
+        assumeTrue(TorchReference.available(), "/usr/bin/python3 with torch is not installed (it traces the bundle)");
+        Path bundle = TestBundles.make(tmp.resolve("bundles/test-bundle"));
+        DemoOptions o = DemoOptions.quick(tmp.resolve("work-import"), tmp.resolve("cache")).cases(4).training(3, 1).anyPorts()
+                .timeout(Duration.ofMinutes(7)).importBundle(bundle).build();
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        DemoRunner.Summary s = new DemoRunner(o, new PrintStream(buf, true, StandardCharsets.UTF_8)).run();
+        String out = buf.toString(StandardCharsets.UTF_8);
+
+        assertThat(s.completed()).as(out).isEqualTo(8);
+        assertThat(s.failed()).as(out).isZero();
+        assertThat(s.initialVersion()).isEqualTo(1);
+        assertThat(s.finalVersion()).as(out).isEqualTo(2);
+        assertThat(s.completedByVersion().getOrDefault(2, 0)).as(out).isGreaterThanOrEqualTo(4);
+        assertThat(out).contains("an import of test-bundle").contains("imported test-bundle 0.1.0 as v2")
+                .contains("hot swap: v1 -> v2").doesNotContain("retrain requested");
+        assertThat(tmp.resolve("work-import/registry/brainseg/2/import.json")).isRegularFile();
     }
 }
