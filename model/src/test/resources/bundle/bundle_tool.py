@@ -1,12 +1,14 @@
 #!/usr/bin/python3
 """Test helper for brainseg's imported-model support, with Debian's PyTorch (no MONAI: it is not
-packaged). Two jobs:
+packaged). Three jobs:
 
   make DIR ROI BLEND [KIND] a small 3-D network traced to DIR/models/model.ts, with
                            DIR/configs/metadata.json and inference.json in the MONAI bundle layout:
                            inputs T1c, T1, T2, FLAIR; outputs TC, WT, ET as sigmoids, threshold 0.5;
                            NormalizeIntensityd(nonzero, channel_wise); SlidingWindowInferer with
                            roi_size ROI (x,y,z), overlap 0.5, sw_batch_size 2, mode BLEND.
+  dice DIR DATASET         that reference inference on every case of a BraTS 2020-layout dataset: Dice
+                           per region as JSON (the figure `brainseg evaluate --model DIR` must match).
   infer DIR IN OUT         the reference inference of that bundle, written from MONAI's semantics:
                            IN holds float32 (4, X, Y, Z) in brainseg's order (T1, T1ce, T2, FLAIR),
                            OUT gets uint8 (X, Y, Z) internal labels (1 NCR/NET, 2 edema, 3 enhancing).
@@ -23,12 +25,12 @@ MODALITY = {"t1": 0, "t1c": 1, "t1ce": 1, "t2": 2, "flair": 3}
 
 
 class Net(torch.nn.Module):
-    """kind: 'good'; 'nan' (every output NaN); 'rank4' (drops the last spatial axis)."""
+    """kind: 'good'; 'nan' (every output NaN); 'rank4' (drops the last spatial axis); 'in5' (takes 5 channels)."""
 
     def __init__(self, kind):
         super().__init__()
         self.kind = kind
-        self.a = torch.nn.Conv3d(4, 6, 3, padding=1)
+        self.a = torch.nn.Conv3d(5 if kind == "in5" else 4, 6, 3, padding=1)
         self.b = torch.nn.Conv3d(6, 3, 1)
 
     def forward(self, x):
@@ -45,7 +47,7 @@ def make(out, roi, blend, kind):
     net = Net(kind).eval()
     os.makedirs(os.path.join(out, "models"), exist_ok=True)
     os.makedirs(os.path.join(out, "configs"), exist_ok=True)
-    example = torch.zeros(1, 4, *roi)
+    example = torch.zeros(1, 5 if kind == "in5" else 4, *roi)
     torch.jit.trace(net, example).save(os.path.join(out, "models", "model.ts"))
     metadata = {
         "version": "0.1.0",
@@ -95,6 +97,13 @@ def importance(roi, blend):
 
 
 def infer(bundle, src, dst):
+    shape = [int(s) for s in open(src + ".shape").read().split()]
+    raw = np.fromfile(src, dtype="<f4").reshape(shape)
+    infer_array(bundle, raw).tofile(dst)
+
+
+def infer_array(bundle, raw):
+    """raw: float (4, X, Y, Z) in brainseg's order (T1, T1ce, T2, FLAIR); returns uint8 internal labels (X, Y, Z)."""
     with open(os.path.join(bundle, "configs", "metadata.json")) as f:
         metadata = json.load(f)
     with open(os.path.join(bundle, "configs", "inference.json")) as f:
@@ -102,8 +111,6 @@ def infer(bundle, src, dst):
     net = torch.jit.load(os.path.join(bundle, "models", "model.ts")).eval()
     channel_def = metadata["network_data_format"]["inputs"]["image"]["channel_def"]
     order = [MODALITY[channel_def[str(i)].lower()] for i in range(len(channel_def))]
-    shape = [int(s) for s in open(src + ".shape").read().split()]
-    raw = np.fromfile(src, dtype="<f4").reshape(shape)
     image = raw[order].astype(np.float64)
     for c in range(image.shape[0]):  # NormalizeIntensityd(nonzero=True, channel_wise=True)
         nz = image[c] != 0
@@ -137,7 +144,33 @@ def infer(bundle, src, dst):
     on = prob >= 0.5
     tc, wt, et = on[0], on[1], on[2]
     labels = np.where(et, 3, np.where(tc, 1, np.where(wt, 2, 0))).astype(np.uint8)
-    labels.tofile(dst)
+    return labels
+
+
+def dice(bundle, dataset):
+    """Mean Dice per region (WT, TC, ET; both empty = 1) of the bundle's reference inference on every case
+    of a BraTS 2020-layout dataset (CASE/CASE_{t1,t1ce,t2,flair,seg}.nii.gz, seg labels 1, 2, 4), read with nibabel."""
+    import nibabel as nib
+    regions = {"WT": (1, 2, 3), "TC": (1, 3), "ET": (3,)}
+    per_case = []
+    for case in sorted(os.listdir(dataset)):
+        d = os.path.join(dataset, case)
+        seg_file = os.path.join(d, case + "_seg.nii.gz")
+        if not os.path.isfile(seg_file):
+            continue
+        raw = np.stack([np.asarray(nib.load(os.path.join(d, "%s_%s.nii.gz" % (case, m))).dataobj, dtype=np.float32)
+                        for m in ("t1", "t1ce", "t2", "flair")])
+        truth = np.asarray(nib.load(seg_file).dataobj).astype(np.int16)
+        truth = np.where(truth == 4, 3, truth)
+        pred = infer_array(bundle, raw)
+        row = {"case": case}
+        for r, labels in regions.items():
+            p, t = np.isin(pred, labels), np.isin(truth, labels)
+            denom = p.sum() + t.sum()
+            row[r] = 1.0 if denom == 0 else 2.0 * np.logical_and(p, t).sum() / denom
+        per_case.append(row)
+    mean = {r: float(np.mean([c[r] for c in per_case])) for r in regions}
+    print(json.dumps({"cases": per_case, "mean": mean}, default=float))
 
 
 if __name__ == "__main__":
@@ -145,5 +178,7 @@ if __name__ == "__main__":
         make(sys.argv[2], [int(v) for v in sys.argv[3].split(",")], sys.argv[4], sys.argv[5] if len(sys.argv) > 5 else "good")
     elif sys.argv[1] == "infer":
         infer(sys.argv[2], sys.argv[3], sys.argv[4])
+    elif sys.argv[1] == "dice":
+        dice(sys.argv[2], sys.argv[3])
     else:
-        sys.exit("usage: bundle_tool.py make DIR X,Y,Z BLEND | infer DIR IN OUT")
+        sys.exit("usage: bundle_tool.py make DIR X,Y,Z BLEND | infer DIR IN OUT | dice DIR DATASET")

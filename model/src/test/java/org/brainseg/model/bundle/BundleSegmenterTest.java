@@ -93,6 +93,9 @@ class BundleSegmenterTest {
                 {"output": {"kind": "softmax-labels", "labels": ["background", "ncrNet", "edema", "enhancing"]}}""");
         assertThatThrownBy(() -> BundleSegmenter.load(fourClasses, CPU)).isInstanceOf(BundleException.class)
                 .hasMessageContaining("the contract says (1, 4, 32, 24, 16)");
+        Path fiveInputs = bundle("five", "constant", "in5"); // metadata says 4 channels, the network takes 5
+        assertThatThrownBy(() -> BundleSegmenter.load(fiveInputs, CPU)).isInstanceOf(BundleException.class)
+                .hasMessageContaining("fails on a (1, 4, 32, 24, 16)");
         Path resampled = bundle("resampled", "constant", "good");
         Files.writeString(resampled.resolve(BundleReader.OVERRIDE_FILE), "{\"spacingMm\": [2, 2, 2]}");
         assertThatThrownBy(() -> BundleSegmenter.load(resampled, CPU)).isInstanceOf(BundleException.class)
