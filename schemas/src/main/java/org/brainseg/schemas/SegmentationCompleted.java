@@ -23,6 +23,8 @@ import org.brainseg.imaging.labels.LabelConvention;
  * @param completedAt     when the mask was written
  * @param model           the model that produced the mask, by kind, name and version (schema
  *                        version 2; null in version-1 events)
+ * @param quality         how far to trust the mask without ground truth (schema version 2; null when
+ *                        the worker does not estimate it)
  */
 public record SegmentationCompleted(
         UUID eventId,
@@ -36,7 +38,8 @@ public record SegmentationCompleted(
         Timings timingsMs,
         String device,
         Instant completedAt,
-        ModelRef model) implements Event {
+        ModelRef model,
+        Quality quality) implements Event {
 
     public SegmentationCompleted {
         Require.nonNull(eventId, "eventId");
@@ -52,12 +55,20 @@ public record SegmentationCompleted(
         Require.nonNull(completedAt, "completedAt");
     }
 
+    /** Without a quality estimate. */
+    public SegmentationCompleted(UUID eventId, String scanId, UUID sourceEventId, int modelVersion, URI maskUri,
+            String maskSha256, LabelConvention labelConvention, RegionValues volumesMl, Timings timingsMs, String device,
+            Instant completedAt, ModelRef model) {
+        this(eventId, scanId, sourceEventId, modelVersion, maskUri, maskSha256, labelConvention, volumesMl, timingsMs,
+                device, completedAt, model, null);
+    }
+
     /** An event that does not name the model beyond its version number (as schema version 1 did). */
     public SegmentationCompleted(UUID eventId, String scanId, UUID sourceEventId, int modelVersion, URI maskUri,
             String maskSha256, LabelConvention labelConvention, RegionValues volumesMl, Timings timingsMs, String device,
             Instant completedAt) {
         this(eventId, scanId, sourceEventId, modelVersion, maskUri, maskSha256, labelConvention, volumesMl, timingsMs,
-                device, completedAt, null);
+                device, completedAt, null, null);
     }
 
     /** Wall time per stage in milliseconds: waiting in the worker, loading, inference, writing, and all of it. */

@@ -70,7 +70,9 @@ final class Fixtures {
         return new SegmentationCompleted(ID, "BraTS2021_00001", SOURCE, 5,
                 URI.create("file:///masks/BraTS2021_00001/v5/mask.nii.gz"), SHA, LabelConvention.BRATS2021,
                 VOLUMES, new SegmentationCompleted.Timings(5, 120, 2300, 40, 2465), "cpu", T,
-                new ModelRef(ModelRef.TORCHSCRIPT, "brats_mri_segmentation", "0.5.3"));
+                new ModelRef(ModelRef.TORCHSCRIPT, "brats_mri_segmentation", "0.5.3"),
+                new Quality(new Quality.Regions(0.62, 0.81, 0.75), true, List.of("low-predicted-dice", "intensity-shift:flair"),
+                        Map.of("flipDice.WT", 0.71, "flipDice.TC", 0.86, "flipDice.ET", 0.8, "input.maxZ.flair", 6.5)));
     }
 
     /** Schema version 2: a MONAI bundle imported as version 5, judged against native version 4 (no losses). */

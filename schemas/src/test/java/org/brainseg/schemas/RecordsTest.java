@@ -76,7 +76,16 @@ class RecordsTest {
                         Fixtures.imported().source())),
                 Arguments.of("model.kind", (Runnable) () -> new ModelRef("onnx", "n", "1")),
                 Arguments.of("model.name", (Runnable) () -> new ModelRef(ModelRef.NATIVE, "tab\tname", "1")),
-                Arguments.of("model.version", (Runnable) () -> new ModelRef(ModelRef.NATIVE, "n", "x".repeat(65))));
+                Arguments.of("model.version", (Runnable) () -> new ModelRef(ModelRef.NATIVE, "n", "x".repeat(65))),
+                Arguments.of("quality.predictedDice.WT", (Runnable) () -> new Quality.Regions(1.01, 0.5, 0.5)),
+                Arguments.of("quality.predictedDice.ET", (Runnable) () -> new Quality.Regions(0.5, 0.5, Double.NaN)),
+                Arguments.of("quality.reasons", (Runnable) () -> new Quality(null, false, null, Map.of())),
+                Arguments.of("quality.reasons[]", (Runnable) () -> new Quality(null, true, List.of("two words"), Map.of())),
+                Arguments.of("quality.reasons", (Runnable) () -> new Quality(null, true,
+                        java.util.Collections.nCopies(33, "r"), Map.of())),
+                Arguments.of("quality.features.x", (Runnable) () -> new Quality(null, false, List.of(),
+                        Map.of("x", Double.POSITIVE_INFINITY))),
+                Arguments.of("quality.features key", (Runnable) () -> new Quality(null, false, List.of(), Map.of("a b", 1.0))));
     }
 
     @ParameterizedTest(name = "{0}")

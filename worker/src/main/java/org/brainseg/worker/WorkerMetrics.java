@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.function.Supplier;
 import org.brainseg.schemas.DiceReported;
 import org.brainseg.schemas.ErrorCode;
+import org.brainseg.schemas.Quality;
 import org.brainseg.schemas.SegmentationCompleted;
 
 /**
@@ -19,7 +20,11 @@ import org.brainseg.schemas.SegmentationCompleted;
  * {@code brainseg_model_version}, {@code brainseg_dice{region,model_version}} (summary: mean =
  * sum / count), {@code brainseg_model_swaps_total{outcome="swapped|refused"}} (versions taken into
  * service or refused by the model follower), {@code brainseg_model_load_seconds} (timer: load,
- * verification and warm-up of each version taken into service).
+ * verification and warm-up of each version taken into service); the quality estimate:
+ * {@code brainseg_quality_predicted_dice{region}} (histogram), {@code brainseg_quality_baseline_dice{region}}
+ * (the serving version's validation mean Dice), {@code brainseg_quality_assessed_total},
+ * {@code brainseg_input_ood_total}, {@code brainseg_quality_flagged_total{reason}} (reasons
+ * {@code low_predicted_dice}, {@code input_out_of_distribution}, {@code no_brain_signal}).
  */
 public final class WorkerMetrics {
     public static final String RECEIVED = "brainseg.scans.received";
@@ -34,6 +39,14 @@ public final class WorkerMetrics {
     public static final String SWAPPED = "swapped";
     public static final String REFUSED = "refused";
     public static final String[] STAGES = {"queue", "load", "infer", "write", "total"};
+    public static final String PREDICTED_DICE = "brainseg.quality.predicted.dice";
+    public static final String BASELINE_DICE = "brainseg.quality.baseline.dice";
+    public static final String ASSESSED = "brainseg.quality.assessed";
+    public static final String INPUT_OOD = "brainseg.input.ood";
+    public static final String FLAGGED = "brainseg.quality.flagged";
+    public static final String[] FLAG_REASONS = {"low_predicted_dice", "input_out_of_distribution", "no_brain_signal"};
+    private static final String[] REGIONS = {"WT", "TC", "ET"};
+    private static final double[] DICE_BUCKETS = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1.0};
 
     private final MeterRegistry registry;
     private final Counter received;
@@ -56,6 +69,66 @@ public final class WorkerMetrics {
         swaps(SWAPPED);
         swaps(REFUSED);
         loadTimer();
+        for (String r : REGIONS) {
+            predictedDice(r);
+        }
+        Counter.builder(ASSESSED).description("scans that got a quality estimate").register(registry);
+        Counter.builder(INPUT_OOD).description("scans whose input looked out of distribution").register(registry);
+        for (String r : FLAG_REASONS) {
+            flagged(r);
+        }
+    }
+
+    /**
+     * Gauges {@code brainseg_quality_baseline_dice{region}}: the serving version's validation mean
+     * Dice (WT, TC, ET) from its quality profile; NaN when it has none.
+     */
+    public void baselineDice(Supplier<double[]> wtTcEt) {
+        for (int i = 0; i < REGIONS.length; i++) {
+            int k = i;
+            Gauge.builder(BASELINE_DICE, () -> {
+                double[] b = wtTcEt.get();
+                return b == null ? Double.NaN : b[k];
+            }).tags("region", REGIONS[i]).description("serving version's validation mean Dice, what predicted Dice hovers around")
+                    .register(registry);
+        }
+    }
+
+    /** Records a committed scan's quality estimate. */
+    public void quality(Quality q) {
+        registry.counter(ASSESSED).increment();
+        if (q.predictedDice() != null) {
+            predictedDice("WT").record(q.predictedDice().wt());
+            predictedDice("TC").record(q.predictedDice().tc());
+            predictedDice("ET").record(q.predictedDice().et());
+        }
+        boolean low = q.reasons().contains(QUALITY_LOW);
+        boolean noSignal = q.reasons().contains(QUALITY_NO_SIGNAL);
+        boolean input = q.reasons().stream().anyMatch(r -> !r.equals(QUALITY_LOW));
+        if (input) {
+            registry.counter(INPUT_OOD).increment();
+        }
+        if (low) {
+            flagged("low_predicted_dice").increment();
+        }
+        if (noSignal) {
+            flagged("no_brain_signal").increment();
+        } else if (input) {
+            flagged("input_out_of_distribution").increment();
+        }
+    }
+
+    private static final String QUALITY_LOW = "low-predicted-dice";
+    private static final String QUALITY_NO_SIGNAL = "no-brain-signal";
+
+    private DistributionSummary predictedDice(String region) {
+        return DistributionSummary.builder(PREDICTED_DICE).description("Dice predicted per scan without ground truth")
+                .tags("region", region).serviceLevelObjectives(DICE_BUCKETS).register(registry);
+    }
+
+    private Counter flagged(String reason) {
+        return Counter.builder(FLAGGED).description("scans flagged needsReview, by reason").tags("reason", reason)
+                .register(registry);
     }
 
     public MeterRegistry registry() {

@@ -6,6 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,6 +25,7 @@ import org.brainseg.model.engine.DeviceChoice;
 import org.brainseg.model.engine.EngineSettings;
 import org.brainseg.model.bundle.BundleSegmenter;
 import org.brainseg.model.infer.ScanSegmenter;
+import org.brainseg.model.quality.QualityProfile;
 import org.brainseg.schemas.ModelRef;
 import org.brainseg.schemas.ErrorCode;
 import org.brainseg.schemas.EventCodec;
@@ -139,6 +141,7 @@ public final class WorkerVerticle extends AbstractVerticle {
     private IngestLoop assemble() throws Exception {
         closeables.add(JvmMeters.bindTo(registry));
         WorkerMetrics metrics = new WorkerMetrics(registry, () -> loop == null ? 0 : loop.inFlight(), models::version);
+        metrics.baselineDice(models::baselineDice);
 
         WorkerConfig.Inference inf = config.inference();
         int intra = inf.intraOpThreads() > 0 ? inf.intraOpThreads()
@@ -156,8 +159,15 @@ public final class WorkerVerticle extends AbstractVerticle {
             long t0 = System.nanoTime();
             ScanSegmenter segmenter = ScanSegmenter.load(dir, engine);
             int version = versionOf(dir);
+            QualityProfile profile;
+            try {
+                profile = QualityProfile.read(dir);
+            } catch (IOException e) {
+                segmenter.close();
+                throw e;
+            }
             models.swap(new ServingModel(segmenter, version, segmenter instanceof BundleSegmenter b ? b.ref()
-                    : ModelRef.nativeVersion(config.model().name(), version)));
+                    : ModelRef.nativeVersion(config.model().name(), version), profile));
             metrics.modelLoaded(Duration.ofNanos(System.nanoTime() - t0));
         }
         closeables.add(models);
@@ -165,7 +175,7 @@ public final class WorkerVerticle extends AbstractVerticle {
         LocalFileStore store = new LocalFileStore(config.store().inputRoots(), config.store().outputRoot());
         EventCodec codec = new EventCodec();
         ScanProcessor processor = new ScanProcessor(store, models, codec, config.retry(), inf.tta(), Clock.systemUTC(),
-                inf.threads());
+                new java.util.concurrent.Semaphore(inf.threads()), inf.quality() ? inf.reviewBelowWt() : -1);
         KafkaSection k = config.kafka();
         KafkaConsumer<byte[], byte[]> consumer = KafkaClients.transactionalConsumer(k.bootstrapServers(), k.properties(), k.groupId(),
                 k.transactionalId() + "-consumer", k.maxPollIntervalMs());

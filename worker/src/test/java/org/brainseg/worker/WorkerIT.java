@@ -22,10 +22,16 @@ import org.brainseg.client.submit.ScanSubmitter;
 import org.brainseg.imaging.Volume;
 import org.brainseg.imaging.dataset.Case;
 import org.brainseg.imaging.dataset.CaseLoader;
+import org.brainseg.imaging.dataset.Modality;
 import org.brainseg.imaging.labels.Region;
 import org.brainseg.imaging.labels.TumourLabel;
 import org.brainseg.imaging.metrics.SegmentationMetrics;
 import org.brainseg.imaging.nifti.NiftiReader;
+import org.brainseg.model.TinyModels;
+import org.brainseg.model.engine.DeviceChoice;
+import org.brainseg.model.engine.EngineSettings;
+import org.brainseg.model.infer.ScanSegmenter;
+import org.brainseg.model.quality.QualityFitter;
 import org.brainseg.schemas.DiceReported;
 import org.brainseg.schemas.ErrorCode;
 import org.brainseg.schemas.Event;
@@ -39,7 +45,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.brainseg.model.TinyModels;
 
 /**
  * The worker against a real (embedded KRaft) broker with a real DJL model: scans in, masks and
@@ -220,6 +225,42 @@ class WorkerIT extends BrokerFixture {
         done.forEach(d -> ids.add(d.scanId()));
         assertThat(done).hasSize(20);
         assertThat(ids).hasSize(20);
+    }
+
+    @Test
+    void shouldEstimateEachMasksQualityAndFlagASwappedScanWithoutFailingIt() throws Exception {
+        String p = "q-";
+        // the version's quality profile, fitted on 6 cases as the trainer fits it on its held-out cases
+        Path calibrated = ModelVersions.copy(model, tmp.resolve("models-q/1"));
+        try (ScanSegmenter s = ScanSegmenter.load(calibrated, EngineSettings.of(DeviceChoice.CPU, 1))) {
+            QualityFitter.fit(s, cases.subList(0, 6), (d, t) -> { }).profile().write(calibrated);
+        }
+        Case good = cases.get(10);
+        Case swapped = cases.get(11);
+        java.util.EnumMap<Modality, Path> files = new java.util.EnumMap<>(swapped.modalities());
+        files.put(Modality.T1, swapped.modalities().get(Modality.FLAIR));
+        files.put(Modality.FLAIR, swapped.modalities().get(Modality.T1));
+        List<Case> scans = List.of(good, Case.separate(swapped.id(), files, swapped.label(), swapped.convention()));
+        WorkerConfig c = Fixtures.config(kafka.bootstrapServers(), tmp.resolve("scans"), tmp.resolve("masks"), calibrated, 1, 2,
+                "it-q").withQuality(true);
+        try (Worker w = Worker.start(c, t -> {})) {
+            submit(p, scans);
+            awaitCount(Topics.SEGMENTATIONS, SegmentationCompleted.class, p, 2);
+            assertThat(w.scrape()).contains("brainseg_quality_assessed_total 2.0")
+                    .containsPattern("brainseg_quality_predicted_dice_count\\{region=\"WT\",?\\} 2")
+                    .contains("brainseg_quality_baseline_dice{region=\"WT\"}");
+        }
+        Map<String, SegmentationCompleted> byScan = committed(Topics.SEGMENTATIONS, SegmentationCompleted.class, p).stream()
+                .collect(Collectors.toMap(SegmentationCompleted::scanId, x -> x));
+        assertThat(committed(Topics.SCANS_FAILED, ScanFailed.class, p)).as("an unusual scan is flagged, never failed").isEmpty();
+        SegmentationCompleted ok = byScan.get(p + good.id());
+        assertThat(ok.quality()).isNotNull();
+        assertThat(ok.quality().predictedDice()).isNotNull();
+        assertThat(ok.quality().features()).containsKeys("flipDice.WT", "flipDice.TC", "flipDice.ET", "volume.WT");
+        assertThat(ok.quality().reasons()).noneMatch(r -> r.startsWith("modalities-swapped"));
+        SegmentationCompleted odd = byScan.get(p + swapped.id());
+        assertThat(odd.quality().needsReview()).as("%s", odd.quality()).isTrue();
+        assertThat(odd.quality().reasons()).as("%s", odd.quality()).anyMatch(r -> r.startsWith("modalities-swapped"));
     }
 
     private static void assertHttpEndpoints(int port) throws Exception {

@@ -20,6 +20,8 @@ import org.brainseg.model.artifact.ShippedModel;
 import org.brainseg.model.infer.Segmentation;
 import org.brainseg.model.bundle.BundleReader;
 import org.brainseg.model.infer.ScanSegmenter;
+import org.brainseg.model.quality.QualityEstimator;
+import org.brainseg.model.quality.QualityProfile;
 import org.brainseg.model.train.DiceScore;
 import org.brainseg.schemas.RegionValues;
 import picocli.CommandLine.Command;
@@ -52,6 +54,16 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     InferenceOptions inference;
 
+    @Option(names = "--quality", description = {"Also estimate each mask's quality as brainseg segment and the worker do "
+            + "(without the ground truth) and set it beside the true Dice: predicted WT, flip agreement, needsReview and its "
+            + "reasons per case; the correlation and mean error of predicted against true WT, and how many cases under",
+            "--review-below were flagged. Costs one more pass per case."})
+    boolean quality;
+
+    @Option(names = "--review-below", defaultValue = "0.8", paramLabel = "DICE",
+            description = "With --quality: needsReview below this predicted WT Dice (default: ${DEFAULT-VALUE}).")
+    double reviewBelow;
+
     @Override
     public Integer call() throws Exception {
         if (!Files.isDirectory(data)) {
@@ -66,7 +78,18 @@ public final class EvaluateCommand implements Callable<Integer> {
             throw new BadInputException(data + ": no labelled case to score" + (scan.problems().isEmpty() ? ""
                     : " (" + String.join("; ", scan.problems()) + ")"));
         }
+        if (!(reviewBelow >= 0 && reviewBelow <= 1)) {
+            throw new BadInputException("--review-below must be in [0, 1], got " + reviewBelow);
+        }
         Path modelDir = model != null ? model : ShippedModel.directory();
+        QualityEstimator estimator = null;
+        if (quality) {
+            try {
+                estimator = new QualityEstimator(QualityProfile.read(modelDir), reviewBelow);
+            } catch (java.io.IOException e) {
+                throw new BadInputException(e.getMessage());
+            }
+        }
         PrintWriter out = spec.commandLine().getOut();
         List<Map<String, Object>> rows = new ArrayList<>();
         Map<String, List<Double>> byKey = new LinkedHashMap<>();
@@ -84,6 +107,11 @@ public final class EvaluateCommand implements Callable<Integer> {
                 row.put("case", lc.id());
                 row.put("dice", dice);
                 row.put("seconds", s);
+                if (estimator != null) {
+                    QualityEstimator.Estimate e = estimator.estimate(segmenter, lc, seg);
+                    row.put("quality", e.quality());
+                    row.put("qualitySeconds", e.millis() / 1e3);
+                }
                 rows.add(row);
                 seconds.add(s);
                 dice.forEach((k, v) -> byKey.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
@@ -111,6 +139,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
         double median = seconds.stream().sorted().toList().get(seconds.size() / 2);
         out.printf(Locale.ROOT, "mean ± sd:%s%nmedian %.1f s per case%n", line, median);
+        Map<String, Object> qualitySummary = estimator == null ? null : QualityReport.print(out, rows, reviewBelow);
         if (json != null) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("model", modelDir.toString());
@@ -118,6 +147,9 @@ public final class EvaluateCommand implements Callable<Integer> {
             doc.put("cases", rows);
             doc.put("dice", summary);
             doc.put("medianSecondsPerCase", median);
+            if (qualitySummary != null) {
+                doc.put("quality", qualitySummary);
+            }
             JsonMappers.indented().writeValue(json.toFile(), doc);
         }
         return 0;

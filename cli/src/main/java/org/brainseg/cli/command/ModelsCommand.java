@@ -25,7 +25,7 @@ import picocli.CommandLine;
             "workers follow and swap. Exit 2 for an unknown version, a version no longer in the registry, or nothing to roll back to."
         },
         subcommands = {ModelsCommand.ListCommand.class, ModelsCommand.PromoteCommand.class, ModelsCommand.RollbackCommand.class,
-            ModelsImportCommand.class})
+            ModelsImportCommand.class, ModelsCalibrateCommand.class})
 public final class ModelsCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

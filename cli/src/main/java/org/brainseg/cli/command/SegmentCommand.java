@@ -19,6 +19,8 @@ import org.brainseg.imaging.nifti.NiftiWriter;
 import org.brainseg.model.artifact.ShippedModel;
 import org.brainseg.model.infer.Segmentation;
 import org.brainseg.model.infer.ScanSegmenter;
+import org.brainseg.model.quality.QualityEstimator;
+import org.brainseg.model.quality.QualityProfile;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -63,6 +65,15 @@ public final class SegmentCommand implements Callable<Integer> {
     @Mixin
     InferenceOptions inference;
 
+    @Option(names = "--no-quality", description = "Skip the quality estimate (by default the report's \"quality\" says how far "
+            + "to trust the mask without ground truth: one more, mirrored pass, the input guard, and the Dice predicted from "
+            + "the model's quality.json).")
+    boolean noQuality;
+
+    @Option(names = "--review-below", defaultValue = "0.8", paramLabel = "DICE",
+            description = "needsReview when the predicted WT Dice is below this (default: ${DEFAULT-VALUE}).")
+    double reviewBelow;
+
     @Override
     public Integer call() throws Exception {
         LabelConvention conv = convention == null ? null : LabelConvention.parse(convention);
@@ -90,6 +101,9 @@ public final class SegmentCommand implements Callable<Integer> {
             c = Case.separate("scan", files, null, LabelConvention.INTERNAL);
             conv = conv == null ? LabelConvention.INTERNAL : conv;
         }
+        if (!(reviewBelow >= 0 && reviewBelow <= 1)) {
+            throw new BadInputException("--review-below must be in [0, 1], got " + reviewBelow);
+        }
         LoadedCase scan = new CaseLoader().load(c);
         Segmentation seg;
         String sha;
@@ -100,10 +114,20 @@ public final class SegmentCommand implements Callable<Integer> {
                     + "not for clinical use; see its MODEL_CARD.md); --model DIR for another");
         }
         String modelName;
+        QualityEstimator.Estimate estimate = null;
         try (ScanSegmenter segmenter = inference.load(modelDir)) {
             seg = segmenter.segment(scan, inference.tta);
             sha = segmenter.modelSha256();
             modelName = segmenter.modelName();
+            if (!noQuality) {
+                QualityProfile profile;
+                try {
+                    profile = QualityProfile.read(modelDir);
+                } catch (java.io.IOException e) {
+                    throw new BadInputException(e.getMessage());
+                }
+                estimate = new QualityEstimator(profile, reviewBelow).estimate(segmenter, scan, seg);
+            }
         }
         long w0 = System.nanoTime();
         new NiftiWriter().write(out, seg.mask(conv), NiftiDataType.UINT8, scan.reference());
@@ -118,10 +142,16 @@ public final class SegmentCommand implements Callable<Integer> {
         timings.put("infer", seg.inferenceMs());
         timings.put("postprocess", seg.postprocessMs());
         timings.put("write", writeMs);
+        if (estimate != null) {
+            timings.put("quality", estimate.millis());
+        }
         report.put("timingsMs", timings);
         report.put("model", modelName);
         report.put("modelSha256", sha);
         report.put("tta", inference.tta);
+        if (estimate != null) {
+            report.put("quality", estimate.quality());
+        }
         spec.commandLine().getOut().println(JsonMappers.indented()
                 .writeValueAsString(report));
         return 0;

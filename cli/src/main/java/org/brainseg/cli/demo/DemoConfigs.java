@@ -43,7 +43,7 @@ final class DemoConfigs {
                 new KafkaSection(bootstrap, "brainseg-workers", "brainseg-demo-worker", 600_000, o.kafkaProperties()),
                 new WorkerConfig.Store(inputRoots, masks),
                 new WorkerConfig.Model(DemoRunner.MODEL, null, registryRoot, "cpu"),
-                new WorkerConfig.Inference(1, 2, false, 0),
+                new WorkerConfig.Inference(1, 2, false, 0, true, 0.8), // with the quality estimate, as deployments run
                 new HttpSection("127.0.0.1", o.workerPort()),
                 new WorkerConfig.Retry(3, 200, 2000));
     }

@@ -21,6 +21,8 @@ import org.brainseg.model.bundle.BundleException;
 import org.brainseg.model.bundle.BundleImport;
 import org.brainseg.model.bundle.BundleSegmenter;
 import org.brainseg.model.engine.EngineSettings;
+import org.brainseg.model.quality.QualityFitter;
+import org.brainseg.model.quality.QualityProfile;
 import org.brainseg.model.train.DataSplit;
 import org.brainseg.schemas.ModelCatalog;
 import org.brainseg.schemas.ModelVersionPublished;
@@ -63,14 +65,21 @@ public record BundleImporter(ModelRegistry registry, String name, ModelsAdmin ad
             BundleContract contract;
             try {
                 String ownName = BundleImport.stage(bundle, work);
-                manifest = BundleImport.seal(work, bundle.toAbsolutePath().toString(), ownName, Instant.now());
+                Files.deleteIfExists(work.resolve(QualityProfile.FILE_NAME)); // the bundle's own, if any, is not trusted
+                BundleImport.seal(work, bundle.toAbsolutePath().toString(), ownName, Instant.now()); // names it
                 try (BundleSegmenter s = BundleSegmenter.load(work, settings)) { // loads and probes the network
                     contract = s.contract();
-                    progress.accept(String.format(Locale.ROOT, "bundle %s: %d channels %s, %s, window %s, on %s; judging on %d "
-                            + "held-out cases", manifest.ref(), contract.channels().size(), contract.channels(),
-                            contract.output().getClass().getSimpleName(), Arrays.toString(contract.window().roi()), s.device(),
-                            heldOut.size()));
+                    progress.accept(String.format(Locale.ROOT, "bundle %s %s: %d channels %s, %s, window %s, on %s; judging on "
+                            + "%d held-out cases", contract.name(), contract.version(), contract.channels().size(),
+                            contract.channels(), contract.output().getClass().getSimpleName(),
+                            Arrays.toString(contract.window().roi()), s.device(), heldOut.size()));
+                    QualityFitter.Result q = QualityFitter.fit(s, heldOut, (done, total) -> { });
+                    q.profile().write(work); // sealed with the rest below
+                    progress.accept(String.format(Locale.ROOT, "quality estimate calibrated on the held-out cases: WT = %.3f + "
+                            + "%.3f x flip Dice", q.profile().calibration().wt().intercept(),
+                            q.profile().calibration().wt().slope()));
                 }
+                manifest = BundleImport.seal(work, bundle.toAbsolutePath().toString(), ownName, Instant.now()); // with quality.json
             } catch (BundleException e) {
                 throw new BadInputException("import refused: " + e.getMessage());
             }

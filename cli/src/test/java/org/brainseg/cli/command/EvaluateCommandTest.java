@@ -89,4 +89,82 @@ class EvaluateCommandTest {
         assertThat(badModel.code()).isEqualTo(2);
         assertThat(badModel.err()).contains("nomodel: no model.json there");
     }
+
+    @Test
+    void shouldCalibrateAModelThenEstimateEachMasksQualityBesideTheTruth() throws Exception {
+        Path data = tmp.resolve("calibration");
+        new CohortGenerator(CohortConfig.of(4, 811).withSpacing(3.0)).generate(data, r -> {});
+        Path model = tmp.resolve("model");
+        org.brainseg.model.artifact.ModelArtifact.copy(org.brainseg.model.artifact.ShippedModel.directory(), model);
+        java.nio.file.Files.deleteIfExists(model.resolve("quality.json"));
+
+        Run dry = run("models", "calibrate", "--model", model.toString(), "--data", data.toString(), "--dry-run", "--threads", "1");
+        assertThat(dry.code()).as(dry.err()).isZero();
+        assertThat(dry.out()).contains("flip WT").contains("WT: predicted = ").contains("nothing written");
+        assertThat(model.resolve("quality.json")).doesNotExist();
+        Run cal = run("models", "calibrate", "--model", model.toString(), "--data", data.toString(), "--threads", "1");
+        assertThat(cal.code()).as(cal.err()).isZero();
+        JsonNode profile = new ObjectMapper().readTree(model.resolve("quality.json").toFile());
+        assertThat(profile.at("/calibration/cases").asInt()).isEqualTo(4);
+        assertThat(profile.at("/input/cases").asInt()).isEqualTo(4);
+
+        Path held = tmp.resolve("held");
+        new CohortGenerator(CohortConfig.of(2, 812).withSpacing(3.0)).generate(held, r -> {});
+        Path json = tmp.resolve("q.json");
+        Run ev = run("evaluate", "--data", held.toString(), "--model", model.toString(), "--quality", "--json", json.toString(),
+                "--threads", "1");
+        assertThat(ev.code()).as(ev.err()).isZero();
+        assertThat(ev.out()).contains("pred. WT").contains("predicted against true WT Dice").contains("needsReview:");
+        JsonNode doc = new ObjectMapper().readTree(json.toFile());
+        JsonNode q = doc.at("/cases/0/quality");
+        assertThat(q.at("/predictedDice/WT").asDouble()).isBetween(0.0, 1.0);
+        assertThat(q.at("/features/flipDice.WT").asDouble()).isBetween(0.0, 1.0);
+        assertThat(doc.at("/quality/meanAbsoluteErrorWT").isNumber()).isTrue();
+
+        // segment carries the same object
+        Path caseDir = held.resolve(doc.at("/cases/0/case").asText());
+        Run seg = run("segment", "--model", model.toString(), "--case", caseDir.toString(), "--out",
+                tmp.resolve("m.nii.gz").toString(), "--threads", "1");
+        assertThat(seg.code()).as(seg.err()).isZero();
+        JsonNode report = new ObjectMapper().readTree(seg.out());
+        assertThat(report.at("/quality/predictedDice/WT").asDouble()).isEqualTo(q.at("/predictedDice/WT").asDouble());
+        assertThat(report.at("/quality/needsReview").isBoolean()).isTrue();
+        assertThat(report.at("/timingsMs/quality").isNumber()).isTrue();
+        Run skip = run("segment", "--model", model.toString(), "--case", caseDir.toString(), "--out",
+                tmp.resolve("m2.nii.gz").toString(), "--threads", "1", "--no-quality");
+        assertThat(new ObjectMapper().readTree(skip.out()).has("quality")).isFalse();
+    }
+
+    @Test
+    void shouldRefuseBadCalibrationAndQualityInputWithExit2() throws Exception {
+        Path data = tmp.resolve("one");
+        new CohortGenerator(CohortConfig.of(1, 813).withSpacing(4.0)).generate(data, r -> {});
+        Path model = org.brainseg.model.artifact.ShippedModel.directory();
+        Path sealed = java.nio.file.Files.createDirectories(tmp.resolve("sealed"));
+        java.nio.file.Files.writeString(sealed.resolve("model.json"), "{}");
+        java.nio.file.Files.writeString(sealed.resolve("import.json"), "{}");
+        String[][] bad = {
+            {"models", "calibrate", "--model", tmp.resolve("nowhere").toString(), "--data", data.toString()},
+            {"models", "calibrate", "--model", sealed.toString(), "--data", data.toString()},
+            {"models", "calibrate", "--model", model.toString(), "--data", data.toString()},
+            {"models", "calibrate", "--model", model.toString(), "--data", tmp.resolve("nodata").toString()},
+            {"evaluate", "--data", data.toString(), "--quality", "--review-below", "1.5"},
+            {"segment", "--case", data.resolve("BraTS20_Synth_001").toString(), "--out", tmp.resolve("x.nii.gz").toString(),
+                "--review-below", "-0.1"},
+        };
+        String[] says = {"not a model folder", "sealed by", "1 labelled case(s)", "no such directory", "--review-below",
+            "--review-below"};
+        for (int i = 0; i < bad.length; i++) {
+            Run r = run(bad[i]);
+            assertThat(r.code()).as("%s: %s", String.join(" ", bad[i]), r.err()).isEqualTo(2);
+            assertThat(r.err()).contains(says[i]);
+        }
+        Path broken = tmp.resolve("broken-model");
+        org.brainseg.model.artifact.ModelArtifact.copy(model, broken);
+        java.nio.file.Files.writeString(broken.resolve("quality.json"), "{\"formatVersion\": 9}");
+        Run r = run("segment", "--model", broken.toString(), "--case", data.resolve("BraTS20_Synth_001").toString(), "--out",
+                tmp.resolve("y.nii.gz").toString(), "--threads", "1");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("quality.json");
+    }
 }

@@ -18,7 +18,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.brainseg.imaging.io.AtomicWrite;
 import org.brainseg.imaging.io.Sha256;
@@ -193,16 +195,26 @@ public final class ModelArtifact {
         return "depth " + a.depth() + ", base width " + a.baseWidth() + ", normalization " + a.normalization().wire();
     }
 
+    /** The quality profile's file name (org.brainseg.model.quality.QualityProfile). */
+    public static final String QUALITY_FILE = "quality.json";
+
     /** Lowercase hex sha256 of a file. */
     public static String sha256(Path file) throws IOException {
         return Sha256.ofFile(file);
     }
 
-    /** Copies {@code dir}'s model files into {@code target} (for publishing a version elsewhere). */
+    /**
+     * Copies {@code dir}'s model files into {@code target} (for publishing a version elsewhere): the
+     * parameters, model.json and, when there is one, the quality profile (quality.json).
+     */
     public static void copy(Path dir, Path target) throws IOException {
         ModelManifest m = readManifest(dir);
         Files.createDirectories(target);
-        for (String name : new String[] {m.paramsFile(), ModelManifest.FILE_NAME}) {
+        List<String> names = new ArrayList<>(List.of(m.paramsFile(), ModelManifest.FILE_NAME));
+        if (Files.isRegularFile(dir.resolve(QUALITY_FILE))) {
+            names.add(QUALITY_FILE);
+        }
+        for (String name : names) {
             try (InputStream in = Files.newInputStream(dir.resolve(name));
                     OutputStream out = Files.newOutputStream(target.resolve(name))) {
                 in.transferTo(out);

@@ -56,6 +56,7 @@ public final class ShippedModel {
             // Extracted before (any earlier run): use it as it is; loading it verifies its sha256.
             Path extracted = parent.resolve("brainseg-shipped-" + packedSha256().substring(0, 16));
             if (Files.isRegularFile(extracted.resolve(ModelManifest.FILE_NAME))) {
+                refreshQuality(extracted); // an extraction by an older build may lack it, or hold an older one
                 return extracted;
             }
             Files.createDirectories(parent);
@@ -68,6 +69,7 @@ public final class ShippedModel {
                     Files.copy(in, tmp.resolve(f));
                 }
             }
+            refreshQuality(tmp);
             ModelManifest m = ModelArtifact.readManifest(tmp);
             String sha = ModelArtifact.sha256(tmp.resolve(m.paramsFile()));
             if (!sha.equals(m.paramsSha256())) {
@@ -95,6 +97,24 @@ public final class ShippedModel {
             if (tmp != null) {
                 deleteQuietly(tmp);
             }
+        }
+    }
+
+    /**
+     * Writes the packed quality profile (quality.json, optional: a build without one has none) into
+     * {@code dir} unless it is there with the same bytes.
+     */
+    private static void refreshQuality(Path dir) throws IOException {
+        byte[] packed;
+        try (InputStream in = ShippedModel.class.getClassLoader().getResourceAsStream(RESOURCE_DIR + ModelArtifact.QUALITY_FILE)) {
+            if (in == null) {
+                return;
+            }
+            packed = in.readAllBytes();
+        }
+        Path f = dir.resolve(ModelArtifact.QUALITY_FILE);
+        if (!Files.isRegularFile(f) || !java.util.Arrays.equals(Files.readAllBytes(f), packed)) {
+            org.brainseg.imaging.io.AtomicWrite.write(f, packed);
         }
     }
 

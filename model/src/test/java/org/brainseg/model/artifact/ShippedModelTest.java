@@ -33,6 +33,21 @@ class ShippedModelTest {
     }
 
     @Test
+    void shouldShipItsQualityProfileAndRefreshAnOlderExtraction() throws Exception {
+        Path dir = ShippedModel.directory(tmp);
+        Path repo = Path.of("..", "models", "default", ModelArtifact.QUALITY_FILE);
+        assertThat(dir.resolve(ModelArtifact.QUALITY_FILE)).hasSameBinaryContentAs(repo);
+        // an extraction by a build without it (or with an older one) gets the packed one on the next use
+        Files.delete(dir.resolve(ModelArtifact.QUALITY_FILE));
+        assertThat(ShippedModel.directory(tmp)).isEqualTo(dir);
+        assertThat(dir.resolve(ModelArtifact.QUALITY_FILE)).hasSameBinaryContentAs(repo);
+        Files.writeString(dir.resolve(ModelArtifact.QUALITY_FILE), "{}");
+        ShippedModel.directory(tmp);
+        assertThat(dir.resolve(ModelArtifact.QUALITY_FILE)).hasSameBinaryContentAs(repo);
+        assertThat(org.brainseg.model.quality.QualityProfile.read(dir).calibration()).isNotNull();
+    }
+
+    @Test
     void shouldRefuseAnExtractedCopyWhoseParametersWereReplaced() throws Exception {
         Path dir = ShippedModel.directory(tmp);
         Files.writeString(dir.resolve(ModelArtifact.PARAMS_FILE), "not the shipped weights");

@@ -130,7 +130,8 @@ public final class SegExporter implements Runnable, AutoCloseable {
             Volume mask = internal(NiftiReader.read(masks.resolveInput(done.maskUri().toString())).volume(), done);
             JsonNode study = pacs.studyTags(source.orthancStudy());
             byte[] file = Part10.encode(SegmentationBuilder.build(study, source, mask, new SegmentationBuilder.Result(
-                    done.scanId(), done.modelVersion(), done.completedAt(), softwareVersion, seriesNumber, done.model())));
+                    done.scanId(), done.modelVersion(), done.completedAt(), softwareVersion, seriesNumber, done.model(),
+                    done.quality())));
             String stored = pacs.store(file);
             metrics.segStored();
             LOG.info("scan {} model v{}: SEG stored in study {} by {}: {}", done.scanId(), done.modelVersion(),

@@ -14,6 +14,7 @@ import org.brainseg.pacs.dicom.Uids;
 import org.brainseg.pacs.ingest.ScanSource;
 import org.brainseg.schemas.ErrorCode;
 import org.brainseg.schemas.ModelRef;
+import org.brainseg.schemas.Quality;
 
 /**
  * A binary DICOM Segmentation (PS3.3 A.51, Segmentation IOD) of a brainseg mask: one segment per
@@ -54,12 +55,25 @@ public final class SegmentationBuilder {
      * @param seriesNumber    SeriesNumber of the SEG series
      * @param model           the model by kind, name and version as the SegmentationCompleted names it, or
      *                        null for an event that does not (schema version 1): then "brainseg U-Net"
+     * @param quality         the worker's quality estimate, or null: a mask that needs review says so in the
+     *                        SEG's Content Description (0070,0081) and Series Description
      */
     public record Result(String scanId, int modelVersion, Instant completedAt, String softwareVersion, int seriesNumber,
-            ModelRef model) {
+            ModelRef model, Quality quality) {
         /** A result of brainseg's own U-Net, named by its version number only. */
         public Result(String scanId, int modelVersion, Instant completedAt, String softwareVersion, int seriesNumber) {
-            this(scanId, modelVersion, completedAt, softwareVersion, seriesNumber, null);
+            this(scanId, modelVersion, completedAt, softwareVersion, seriesNumber, null, null);
+        }
+
+        /** Without a quality estimate. */
+        public Result(String scanId, int modelVersion, Instant completedAt, String softwareVersion, int seriesNumber,
+                ModelRef model) {
+            this(scanId, modelVersion, completedAt, softwareVersion, seriesNumber, model, null);
+        }
+
+        /** Whether the worker flagged the mask for review. */
+        public boolean needsReview() {
+            return quality != null && quality.needsReview();
         }
 
         /** The SEG's algorithm name: the model's own name and version (an imported network's), at most 64 characters. */
@@ -78,7 +92,15 @@ public final class SegmentationBuilder {
         if (r.model() != null && !ModelRef.NATIVE.equals(r.model().kind())) {
             d = "brainseg v" + r.modelVersion() + ": " + r.model().name() + " " + r.model().version();
         }
-        return longString(d);
+        return longString(r.needsReview() ? "REVIEW " + d : d);
+    }
+
+    /** The Content Description: the labels and the model, and "NEEDS REVIEW (reasons)" when flagged. */
+    static String contentDescription(Result r) {
+        if (!r.needsReview()) {
+            return longString("BraTS labels by brainseg model v" + r.modelVersion());
+        }
+        return longString("NEEDS REVIEW v" + r.modelVersion() + ": " + String.join(", ", r.quality().reasons()));
     }
 
     /** A DICOM LO value: at most 64 characters, no backslash (LO's value separator). */
@@ -123,7 +145,7 @@ public final class SegmentationBuilder {
                 .text(Tags.CONTENT_DATE, "DA", date).text(Tags.CONTENT_TIME, "TM", time)
                 .texts(Tags.IMAGE_TYPE, "CS", List.of("DERIVED", "PRIMARY"))
                 .text(Tags.CONTENT_LABEL, "CS", "BRAINSEG")
-                .text(Tags.CONTENT_DESCRIPTION, "LO", "BraTS labels by brainseg model v" + r.modelVersion())
+                .text(Tags.CONTENT_DESCRIPTION, "LO", contentDescription(r))
                 .text(Tags.CONTENT_CREATOR_NAME, "PN", "")
                 .text(Tags.FRAME_OF_REFERENCE_UID, "UI", ref.frameOfReferenceUid())
                 .text(Tags.POSITION_REFERENCE_INDICATOR, "LO", "")

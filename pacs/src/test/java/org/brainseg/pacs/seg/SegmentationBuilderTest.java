@@ -19,6 +19,7 @@ import org.brainseg.pacs.dicom.DicomException;
 import org.brainseg.pacs.dicom.Part10;
 import org.brainseg.pacs.ingest.ScanSource;
 import org.brainseg.schemas.ModelRef;
+import org.brainseg.schemas.Quality;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -136,6 +137,33 @@ public class SegmentationBuilderTest {
         assertThat(SegmentationBuilder.seriesDescription(odd)).hasSize(64).doesNotContain("\\");
         assertThat(result(3).algorithmName()).isEqualTo("brainseg U-Net v3");
         assertThat(SegmentationBuilder.seriesDescription(result(3))).isEqualTo("brainseg tumour segmentation, model v3");
+    }
+
+    @Test
+    void shouldSayInTheSegThatAFlaggedMaskNeedsReview() throws Exception {
+        String py = Tools.requirePydicom();
+        String dciodvfy = Tools.require("dciodvfy", "dicom3tools");
+        Quality flagged = new Quality(new Quality.Regions(0.41, 0.7, 0.6), true,
+                List.of("low-predicted-dice", "modalities-swapped:t1<->flair"), Map.of("flipDice.WT", 0.5));
+        SegmentationBuilder.Result r = new SegmentationBuilder.Result("orthanc-s-1-abc", 3, Instant.parse("2026-12-02T10:15:30Z"),
+                "0.1.0", 9901, ModelRef.nativeVersion("brainseg", 3), flagged);
+        assertThat(SegmentationBuilder.contentDescription(r)).as("LO: cut at 64 characters")
+                .isEqualTo("NEEDS REVIEW v3: low-predicted-dice, modalities-swapped:t1<->fla");
+        assertThat(SegmentationBuilder.seriesDescription(r)).startsWith("REVIEW ");
+        Path f = dir.resolve("seg-review.dcm");
+        Files.write(f, Part10.encode(SegmentationBuilder.build(study(), source(), mask(5), r)));
+        Tools.Result read = Tools.run(List.of(py, Tools.script("read_seg.py", dir).toString(), f.toString(),
+                dir.resolve("bits.raw").toString()), 120);
+        assertThat(read.code()).as(read.output()).isZero();
+        assertThat(JSON.readTree(read.output()).path("seriesDescription").asText())
+                .isEqualTo("REVIEW brainseg tumour segmentation, model v3");
+        Tools.Result v = Tools.run(List.of(dciodvfy, f.toString()), 120);
+        assertThat(v.output()).as(v.output()).contains("Segmentation").doesNotContain("Error");
+
+        Quality fine = new Quality(new Quality.Regions(0.9, 0.9, 0.9), false, List.of(), Map.of());
+        SegmentationBuilder.Result ok = new SegmentationBuilder.Result("s", 3, Instant.EPOCH, "0.1.0", 1, null, fine);
+        assertThat(SegmentationBuilder.contentDescription(ok)).isEqualTo("BraTS labels by brainseg model v3");
+        assertThat(SegmentationBuilder.seriesDescription(ok)).isEqualTo("brainseg tumour segmentation, model v3");
     }
 
     /** Frame f (segment s, the slice at its position) has pixel (row j, column i) set exactly where the mask is s. */

@@ -21,6 +21,9 @@ import org.brainseg.imaging.preprocess.PreprocessedCase;
 import org.brainseg.model.artifact.ModelArtifact;
 import org.brainseg.model.artifact.ModelArtifactException;
 import org.brainseg.model.artifact.ModelManifest;
+import org.brainseg.model.infer.ScanSegmenter;
+import org.brainseg.model.infer.Segmenter;
+import org.brainseg.model.quality.QualityFitter;
 import org.brainseg.model.train.DataSplit;
 import org.brainseg.model.train.TrainingConfig;
 import org.brainseg.model.train.TrainingData;
@@ -32,14 +35,14 @@ import org.brainseg.schemas.ModelCatalog;
 import org.brainseg.schemas.ModelVersionPublished;
 import org.brainseg.schemas.StartFrom;
 import org.brainseg.schemas.TrainingRequested;
-import org.brainseg.trainer.registry.ModelRegistry;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.brainseg.trainer.config.TrainerConfig;
 import org.brainseg.trainer.evaluation.Evaluation;
 import org.brainseg.trainer.evaluation.Evaluator;
 import org.brainseg.trainer.evaluation.HeldOutSet;
+import org.brainseg.trainer.registry.ModelRegistry;
 import org.brainseg.trainer.registry.VersionRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns one TrainingRequested into a version in the registry, or into a refusal: checks the
@@ -280,6 +283,7 @@ public final class RequestHandler {
                 }
                 return new Refused(codeOf(e), "evaluating on the held-out cases failed: " + message(e));
             }
+            calibrate(req, work, heldOut);
             String trainedOn = req.datasetUri() + " (training data sha256 " + result.manifest().trainingDataHash() + ")";
             VersionRecord record = new VersionRecord(req.requestId(), req.reason(), req.datasetUri(), req.normalization().wire(),
                     req.epochs(), req.seed(), req.promotion().wire(), trainedOn, candidate,
@@ -353,5 +357,25 @@ public final class RequestHandler {
     /** Whether {@code file} (a model directory or a file in one) lies in {@code dir}. */
     private static boolean within(Path file, Path dir) {
         return file != null && file.toAbsolutePath().normalize().startsWith(dir.toAbsolutePath().normalize());
+    }
+
+    /**
+     * Writes the candidate's quality profile (quality.json: predicted-Dice calibration and input
+     * reference) from the held-out cases, so that workers can estimate each mask's quality. A
+     * failure costs the estimate, not the version: logged, and the version goes out without one.
+     */
+    private void calibrate(TrainingRequested req, Path work, List<Case> heldOut) {
+        try (ScanSegmenter s = Segmenter.load(work, config.training().engine())) {
+            QualityFitter.Result r = QualityFitter.fit(s, heldOut, (done, total) -> { });
+            r.profile().write(work);
+            LOG.info(String.format(Locale.ROOT, "request %s: quality profile from %d held-out cases (WT: %.3f + %.3f x flip Dice)",
+                    req.requestId(), r.points().size(), r.profile().calibration().wt().intercept(),
+                    r.profile().calibration().wt().slope()));
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof TrainingCancelledException c) {
+                throw c;
+            }
+            LOG.warn("request {}: no quality profile: {}", req.requestId(), message(e));
+        }
     }
 }

@@ -10,6 +10,7 @@ import org.brainseg.imaging.labels.Region;
 import org.brainseg.imaging.labels.TumourLabel;
 import org.brainseg.schemas.DiceReported;
 import org.brainseg.schemas.RegionValues;
+import org.brainseg.schemas.Quality;
 import org.brainseg.schemas.ScanFailed;
 import org.brainseg.schemas.SegmentationCompleted;
 import org.brainseg.viewer.index.ScanView;
@@ -35,6 +36,7 @@ final class Views {
         m.put("volumesMl", s == null ? null : regions(s.volumesMl()));
         DiceReported d = v.dice().get(shown);
         m.put("dice", d == null ? null : regions(d.dice()));
+        m.put("quality", s == null ? null : quality(s.quality()));
         ScanFailed f = v.failures().isEmpty() ? null : v.failures().get(v.failures().size() - 1);
         m.put("failure", f == null ? null : failure(f));
         return m;
@@ -60,6 +62,7 @@ final class Views {
             x.put("volumesMl", regions(s.volumesMl()));
             DiceReported d = v.dice().get(n);
             x.put("dice", d == null ? null : regions(d.dice()));
+            x.put("quality", quality(s.quality()));
             versions.add(x);
         });
         m.put("versions", versions);
@@ -67,6 +70,19 @@ final class Views {
         m.put("labels", LabelColours.ENTRIES.stream().map(e -> Map.of("label", e.label(), "key", e.key(), "name", e.name(),
                 "rgb", List.of(e.rgb()[0], e.rgb()[1], e.rgb()[2]))).toList());
         m.put("alpha", LabelColours.ALPHA);
+        return m;
+    }
+
+    /** The quality estimate a person reads: predicted Dice, review flag and reasons (null when the worker made none). */
+    static Map<String, Object> quality(Quality q) {
+        if (q == null) {
+            return null;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("predictedDice", q.predictedDice() == null ? null
+                : Map.of("WT", q.predictedDice().wt(), "TC", q.predictedDice().tc(), "ET", q.predictedDice().et()));
+        m.put("needsReview", q.needsReview());
+        m.put("reasons", q.reasons());
         return m;
     }
 

@@ -38,6 +38,17 @@ const bs = {
       p(d.getUTCHours()) + ":" + p(d.getUTCMinutes()) + ":" + p(d.getUTCSeconds()) + "Z";
   },
   num(x, digits) { return x === null || x === undefined ? "" : Number(x).toFixed(digits); },
+  // A table cell for a mask's quality estimate: predicted WT Dice and a "review" badge with its reasons as tooltip.
+  quality(q) {
+    const td = bs.el("td", null, "quality");
+    if (!q) return td;
+    if (q.predictedDice) td.appendChild(bs.el("span", "WT≈" + bs.num(q.predictedDice.WT, 2) + " "));
+    const badge = bs.el("span", q.needsReview ? "review" : "ok", "badge " + (q.needsReview ? "q-review" : "q-ok"));
+    if (q.reasons && q.reasons.length) badge.title = q.reasons.join(", ");
+    td.dataset.needsReview = String(q.needsReview);
+    td.appendChild(badge);
+    return td;
+  },
   showError(msg) {
     const e = document.getElementById("error");
     e.textContent = msg;

@@ -51,6 +51,7 @@
     tr.appendChild(bs.el("td", (s.version ? "v" + s.version : "") + (others.length ? " (also " + others.join(", ") + ")" : "")));
     for (const k of ["WT", "TC", "ET"]) tr.appendChild(bs.el("td", s.volumesMl ? bs.num(s.volumesMl[k], 1) : "", "num"));
     for (const k of ["WT", "TC", "ET"]) tr.appendChild(bs.el("td", s.dice ? bs.num(s.dice[k], 3) : "", "num"));
+    tr.appendChild(bs.quality(s.quality));
     const f = bs.el("td", s.failure ? s.failure.errorCode + ": " + s.failure.message : "", "msg");
     if (s.failure) f.dataset.errorCode = s.failure.errorCode;
     tr.appendChild(f);

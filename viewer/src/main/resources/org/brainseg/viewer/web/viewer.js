@@ -237,6 +237,7 @@
       tr.appendChild(bs.el("td", bs.time(v.completedAt)));
       for (const ml of Object.values(v.volumesMl)) tr.appendChild(bs.el("td", bs.num(ml, 1), "num")); // regions, then labels
       for (const k of ["WT", "TC", "ET"]) tr.appendChild(bs.el("td", v.dice ? bs.num(v.dice[k], 3) : "–", "num"));
+      tr.appendChild(bs.quality(v.quality));
       const a = bs.el("a", "png");
       a.href = api.replace("/api/scans/", "/scans/") + "/preview.png?version=" + v.version;
       tr.appendChild(document.createElement("td")).appendChild(a);

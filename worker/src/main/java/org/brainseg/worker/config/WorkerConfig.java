@@ -86,9 +86,19 @@ public record WorkerConfig(KafkaSection kafka, Store store, Model model, Inferen
      * @param maxInFlight scans taken from Kafka and not yet committed; partitions pause above it
      * @param tta flip test-time augmentation
      * @param intraOpThreads PyTorch intra-op threads per inference (0: cores / threads)
+     * @param quality estimate each mask's quality without ground truth (a second, mirrored pass; the input guard)
+     * @param reviewBelowWt needsReview when the predicted WT Dice is below this
      */
-    public record Inference(int threads, int maxInFlight, boolean tta, int intraOpThreads) {
+    public record Inference(int threads, int maxInFlight, boolean tta, int intraOpThreads, boolean quality,
+            double reviewBelowWt) {
+        /** Without the quality estimate (tests and benchmarks that measure the segmentation alone). */
+        public Inference(int threads, int maxInFlight, boolean tta, int intraOpThreads) {
+            this(threads, maxInFlight, tta, intraOpThreads, false, 0.8);
+        }
+
         public Inference {
+            require(reviewBelowWt >= 0 && reviewBelowWt <= 1, "inference.reviewBelowWt", "must be in [0, 1], got "
+                    + reviewBelowWt);
             require(threads >= 1 && threads <= 64, "inference.threads", "must be 1..64, got " + threads);
             require(maxInFlight >= threads && maxInFlight <= 10_000, "inference.maxInFlight",
                     "must be between inference.threads (" + threads + ") and 10000, got " + maxInFlight);
@@ -131,6 +141,12 @@ public record WorkerConfig(KafkaSection kafka, Store store, Model model, Inferen
                 new Inference(threads, maxInFlight, false, intraOpThreads),
                 new HttpSection("127.0.0.1", 0),
                 new Retry(3, 20, 200));
+    }
+
+    /** The same configuration with the quality estimate on or off. */
+    public WorkerConfig withQuality(boolean on) {
+        return new WorkerConfig(kafka, store, model, new Inference(inference.threads(), inference.maxInFlight(),
+                inference.tta(), inference.intraOpThreads(), on, inference.reviewBelowWt()), http, retry);
     }
 
     /** The same configuration serving {@code m}. */

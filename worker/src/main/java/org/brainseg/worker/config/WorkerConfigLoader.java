@@ -32,7 +32,8 @@ public final class WorkerConfigLoader {
                 "maxPollIntervalMs", 600_000, "properties", Map.of()));
         d.put("store", ordered("inputRoots", null, "outputRoot", null));
         d.put("model", ordered("name", "brainseg", "registryRoot", null, "directory", null, "device", "auto"));
-        d.put("inference", ordered("threads", 1, "maxInFlight", 2, "tta", false, "intraOpThreads", 0));
+        d.put("inference", ordered("threads", 1, "maxInFlight", 2, "tta", false, "intraOpThreads", 0,
+                "quality", true, "reviewBelowWt", 0.8));
         d.put("http", ordered("host", "127.0.0.1", "port", 8080));
         d.put("retry", ordered("maxAttempts", 5, "initialBackoffMs", 200, "maxBackoffMs", 10_000));
         return d;
@@ -53,7 +54,8 @@ public final class WorkerConfigLoader {
                 new WorkerConfig.Model(v.string("model", "name"), v.path("model", "directory"), v.path("model", "registryRoot"),
                         v.string("model", "device")),
                 new WorkerConfig.Inference(v.integer("inference", "threads"), v.integer("inference", "maxInFlight"),
-                        v.bool("inference", "tta"), v.integer("inference", "intraOpThreads")),
+                        v.bool("inference", "tta"), v.integer("inference", "intraOpThreads"), v.bool("inference", "quality"),
+                        v.decimal("inference", "reviewBelowWt")),
                 HttpSection.read(v),
                 new WorkerConfig.Retry(v.integer("retry", "maxAttempts"), v.integer("retry", "initialBackoffMs"),
                         v.integer("retry", "maxBackoffMs")));

@@ -12,6 +12,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
 import org.brainseg.schemas.DiceReported;
+import org.brainseg.schemas.SegmentationCompleted;
 import org.brainseg.schemas.Event;
 import org.brainseg.schemas.EventCodec;
 import org.brainseg.schemas.ScanFailed;
@@ -175,6 +176,8 @@ public final class IngestLoop extends TransactionalLoop {
         for (Event ev : o.events()) {
             if (ev instanceof DiceReported d) {
                 metrics.dice(d);
+            } else if (ev instanceof SegmentationCompleted s && s.quality() != null) {
+                metrics.quality(s.quality());
             }
         }
     }

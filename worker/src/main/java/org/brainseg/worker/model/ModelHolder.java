@@ -53,6 +53,12 @@ public final class ModelHolder implements AutoCloseable {
         return m == null ? "" : m.device();
     }
 
+    /** The served version's validation mean Dice (WT, TC, ET) from its quality profile, or null. */
+    public double[] baselineDice() {
+        ServingModel m = current.get();
+        return m == null ? null : m.baselineDice();
+    }
+
     public boolean loaded() {
         return current.get() != null;
     }

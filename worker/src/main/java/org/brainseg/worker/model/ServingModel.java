@@ -4,6 +4,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.brainseg.imaging.dataset.LoadedCase;
 import org.brainseg.model.infer.ScanSegmenter;
 import org.brainseg.model.infer.Segmentation;
+import org.brainseg.model.quality.QualityProfile;
 import org.brainseg.schemas.ModelRef;
 
 /**
@@ -17,13 +18,34 @@ public final class ServingModel {
     private final int version;
     private final ModelRef ref;
     private final String device;
+    private final QualityProfile quality;
     private final AtomicInteger references = new AtomicInteger(1);
 
     public ServingModel(ScanSegmenter segmenter, int version, ModelRef ref) {
+        this(segmenter, version, ref, null);
+    }
+
+    /** @param quality the version's quality profile (quality.json), or null when it has none */
+    public ServingModel(ScanSegmenter segmenter, int version, ModelRef ref, QualityProfile quality) {
         this.segmenter = segmenter;
         this.version = version;
         this.ref = ref;
         this.device = segmenter.device();
+        this.quality = quality;
+    }
+
+    /** The version's quality profile, or null. */
+    public QualityProfile quality() {
+        return quality;
+    }
+
+    /** The validation mean Dice (WT, TC, ET) its quality profile was fitted on, or null. */
+    public double[] baselineDice() {
+        if (quality == null || quality.calibration() == null) {
+            return null;
+        }
+        return new double[] {quality.calibration().wt().baseline(), quality.calibration().tc().baseline(),
+            quality.calibration().et().baseline()};
     }
 
     public int version() {

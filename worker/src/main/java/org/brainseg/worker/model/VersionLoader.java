@@ -20,6 +20,7 @@ import org.brainseg.model.bundle.BundleImport;
 import org.brainseg.model.bundle.BundleSegmenter;
 import org.brainseg.model.engine.EngineSettings;
 import org.brainseg.model.infer.Segmenter;
+import org.brainseg.model.quality.QualityProfile;
 import org.brainseg.model.net.UNetConfig;
 import org.brainseg.schemas.ModelVersionPublished;
 
@@ -93,8 +94,9 @@ public final class VersionLoader {
         boolean ok = false;
         try {
             warmUp(segmenter);
+            ServingModel m = new ServingModel(segmenter, v.version(), v.modelRef(), quality(dir));
             ok = true;
-            return new ServingModel(segmenter, v.version(), v.modelRef());
+            return m;
         } finally {
             if (!ok) {
                 segmenter.close();
@@ -134,7 +136,21 @@ public final class VersionLoader {
             throw new ModelRefusedException("the bundle does not describe the network the event announces: "
                     + String.join(", ", diffs));
         }
-        return new ServingModel(segmenter, v.version(), v.modelRef());
+        try {
+            return new ServingModel(segmenter, v.version(), v.modelRef(), quality(dir));
+        } catch (ModelRefusedException x) {
+            segmenter.close();
+            throw x;
+        }
+    }
+
+    /** The version's quality profile (quality.json), null when it has none; refused when unreadable. */
+    private static QualityProfile quality(Path dir) throws ModelRefusedException {
+        try {
+            return QualityProfile.read(dir);
+        } catch (IOException e) {
+            throw new ModelRefusedException(e.getMessage(), e);
+        }
     }
 
     /** Refuses a model.json that is not the network the event announces. */

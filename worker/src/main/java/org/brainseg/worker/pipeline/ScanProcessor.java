@@ -27,7 +27,9 @@ import org.brainseg.imaging.nifti.NiftiFormatException;
 import org.brainseg.imaging.nifti.NiftiWriter;
 import org.brainseg.model.infer.NonFiniteOutputException;
 import org.brainseg.model.infer.Segmentation;
+import org.brainseg.model.quality.QualityEstimator;
 import org.brainseg.schemas.DiceReported;
+import org.brainseg.schemas.Quality;
 import org.brainseg.schemas.ErrorCode;
 import org.brainseg.schemas.Event;
 import org.brainseg.schemas.EventCodec;
@@ -65,6 +67,7 @@ public final class ScanProcessor {
     private final EventCodec codec;
     private final WorkerConfig.Retry retry;
     private final boolean tta;
+    private final double reviewBelowWt;
     private final Clock clock;
     private final CaseLoader loader = new CaseLoader();
     private final NiftiWriter writer = new NiftiWriter();
@@ -104,6 +107,18 @@ public final class ScanProcessor {
     /** @param modelSlots its permits are the scans that may be in the model at once */
     public ScanProcessor(ScanStore store, ModelHolder models, EventCodec codec, WorkerConfig.Retry retry, boolean tta,
             Clock clock, Semaphore modelSlots) {
+        this(store, models, codec, retry, tta, clock, modelSlots, -1);
+    }
+
+    /**
+     * @param modelSlots    its permits are the scans that may be in the model at once
+     * @param reviewBelowWt with a value in [0, 1], each mask gets a quality estimate ({@link QualityEstimator}: a
+     *                      second, mirrored pass in the model slot, and the input guard) and needsReview below this
+     *                      predicted WT Dice; negative: no estimate
+     */
+    public ScanProcessor(ScanStore store, ModelHolder models, EventCodec codec, WorkerConfig.Retry retry, boolean tta,
+            Clock clock, Semaphore modelSlots, double reviewBelowWt) {
+        this.reviewBelowWt = reviewBelowWt;
         this.modelSlots = modelSlots;
         this.store = store;
         this.models = models;
@@ -188,12 +203,16 @@ public final class ScanProcessor {
         ServingModel model = null;
         try {
             Segmentation seg;
+            Quality quality = null;
             try {
                 model = models.acquire();
                 if (model == null) {
                     throw new IOException("no model loaded yet");
                 }
                 seg = model.segment(loaded, tta);
+                if (reviewBelowWt >= 0) {
+                    quality = estimate(model, loaded, seg);
+                }
             } catch (NonFiniteOutputException x) {
                 throw new PoisonException(ErrorCode.NUMERIC_ERROR, "model v" + model.version() + ": " + x.getMessage(), x);
             } finally {
@@ -210,7 +229,7 @@ public final class ScanProcessor {
             List<Event> events = new ArrayList<>();
             events.add(new SegmentationCompleted(UUID.randomUUID(), event.scanId(), event.eventId(), model.version(),
                     mask.toUri(), sha, event.labelConvention(), seg.volumesMl(), timings, model.device(),
-                    clock.instant(), model.ref()));
+                    clock.instant(), model.ref(), quality));
             if (loaded.hasLabels()) {
                 SegmentationMetrics.Report r = SegmentationMetrics.compute(seg.mask(), loaded.labels());
                 events.add(new DiceReported(UUID.randomUUID(), event.scanId(), model.version(),
@@ -223,6 +242,18 @@ public final class ScanProcessor {
             if (model != null) {
                 model.release();
             }
+        }
+    }
+
+    /** The quality estimate, or null (logged) when it cannot be made: a scan is never failed for it. */
+    private Quality estimate(ServingModel model, LoadedCase loaded, Segmentation seg) {
+        try {
+            return new QualityEstimator(model.quality(), reviewBelowWt).estimate(model.segmenter(), loaded, seg).quality();
+        } catch (NonFiniteOutputException e) {
+            throw e; // the model itself failed on this scan: a numeric error, as for the first pass
+        } catch (RuntimeException e) {
+            LOG.warn("scan {}: no quality estimate: {}", loaded.id(), e.toString());
+            return null;
         }
     }
 
