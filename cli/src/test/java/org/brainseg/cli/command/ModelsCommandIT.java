@@ -182,6 +182,8 @@ class ModelsCommandIT {
                 .contains("-> active");
         Path v1 = registry.resolve("zoo/1");
         assertThat(v1.resolve("import.json")).isRegularFile();
+        assertThat(v1.resolve("quality.json")).as("calibrated on the held-out cases, sealed with the rest").isRegularFile();
+        assertThat(org.brainseg.model.bundle.BundleImport.verify(v1).files()).containsKey("quality.json");
         assertThat(v1.resolve("models/model.ts")).hasSameBinaryContentAs(bundle.resolve("models/model.ts"));
         try (var s = Files.list(registry.resolve("zoo"))) {
             assertThat(s.map(p -> p.getFileName().toString())).as("no work directory left").containsExactly("1");

@@ -122,6 +122,12 @@ class TrainerServiceIT {
         assertThat(v2.parentVersion()).as("names the active version it lost to").isEqualTo(1);
         VersionRecord r2 = VersionRecord.read(registryRoot.resolve("brainseg/2")).orElseThrow();
         assertThat(r2.requestId()).isEqualTo("r2");
+        // the trained version carries its quality profile, fitted on the held-out cases
+        org.brainseg.model.quality.QualityProfile q2 = org.brainseg.model.quality.QualityProfile.read(
+                registryRoot.resolve("brainseg/2"));
+        assertThat(q2).as("quality.json of version 2").isNotNull();
+        assertThat(q2.calibration().cases()).isEqualTo(r2.candidate().cases().size());
+        assertThat(q2.input().cases()).isEqualTo(r2.candidate().cases().size());
         assertThat(r2.comparedWithVersion()).isEqualTo(1);
         assertThat(r2.comparedWith().cases()).isEqualTo(r2.candidate().cases()).isNotEmpty();
         double v1Dice = r2.comparedWith().meanDice();
