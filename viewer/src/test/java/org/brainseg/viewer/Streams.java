@@ -74,6 +74,11 @@ final class Streams implements AutoCloseable {
 
     /** A mask for {@code version}: the case's truth, with edema removed when {@code dropEdema}. */
     SegmentationCompleted completed(Case c, ScanArrived a, int version, boolean dropEdema) throws Exception {
+        return completed(c, a, version, dropEdema, null);
+    }
+
+    /** As above, with a worker's quality estimate predicting WT Dice {@code predictedWt} (null: none). */
+    SegmentationCompleted completed(Case c, ScanArrived a, int version, boolean dropEdema, Double predictedWt) throws Exception {
         Path mask = masks.resolve(a.scanId()).resolve("v" + version).resolve(a.scanId() + "_seg.nii.gz");
         Files.createDirectories(mask.getParent());
         Volume truth = NiftiReader.read(c.label()).volume();
@@ -93,7 +98,10 @@ final class Streams implements AutoCloseable {
         RegionValues vol = new RegionValues(counts[2] * ml, counts[1] * ml, counts[3] * ml, (counts[1] + counts[2] + counts[3]) * ml,
                 (counts[1] + counts[3]) * ml, counts[3] * ml);
         SegmentationCompleted s = new SegmentationCompleted(UUID.randomUUID(), a.scanId(), a.eventId(), version, mask.toUri(),
-                sha256(mask), conv, vol, new SegmentationCompleted.Timings(1, 2, 3, 4, 10), "cpu", Instant.now());
+                sha256(mask), conv, vol, new SegmentationCompleted.Timings(1, 2, 3, 4, 10), "cpu", Instant.now(), null,
+                predictedWt == null ? null : new org.brainseg.schemas.Quality(
+                        new org.brainseg.schemas.Quality.Regions(predictedWt, 0.9, 0.9), predictedWt < 0.8,
+                        predictedWt < 0.8 ? java.util.List.of("low-predicted-dice") : java.util.List.of(), java.util.Map.of()));
         publish(s);
         double wt = dropEdema ? 0.5 : 1.0;
         publish(new DiceReported(UUID.randomUUID(), a.scanId(), version, new RegionValues(dropEdema ? 0 : 1, 1, 1, wt, 1, 1),

@@ -84,10 +84,10 @@ class ViewerBrowserIT {
         }
         // before the viewer starts: read from the beginning
         ScanArrived a0 = streams.arrived(cases.get(0), "it-" + cases.get(0).id());
-        streams.completed(cases.get(0), a0, 1, false);
+        streams.completed(cases.get(0), a0, 1, false, 0.9);
         ScanArrived a1 = streams.arrived(cases.get(1), "it-" + cases.get(1).id());
-        streams.completed(cases.get(1), a1, 1, false);
-        streams.completed(cases.get(1), a1, 2, true);
+        streams.completed(cases.get(1), a1, 1, false, 0.6);
+        streams.completed(cases.get(1), a1, 2, true, 0.85);
         twoVersions = a1.scanId();
 
         viewer = Viewer.start(new ViewerConfig(new ViewerConfig.Kafka(kafka.bootstrapServers(), Map.of()),
@@ -97,12 +97,12 @@ class ViewerBrowserIT {
 
         // while it runs: streamed live
         ScanArrived a2 = streams.arrived(cases.get(2), "it-" + cases.get(2).id());
-        streams.completed(cases.get(2), a2, 1, false);
+        streams.completed(cases.get(2), a2, 1, false, 0.4);
         ScanArrived a3 = streams.arrived(cases.get(3), "it-" + cases.get(3).id());
         streams.failed(a3.scanId(), ErrorCode.NIFTI_CORRUPT, "t1: truncated gzip stream after 1187 bytes");
         failed = a3.scanId();
         ScanArrived a4 = streams.arrived(cases.get(4), "it-" + cases.get(4).id());
-        SegmentationCompleted s4 = streams.completed(cases.get(4), a4, 1, false);
+        SegmentationCompleted s4 = streams.completed(cases.get(4), a4, 1, false, 0.95);
         Files.delete(Path.of(s4.maskUri()));
         maskDeleted = a4.scanId();
         done = List.of(a0.scanId(), a1.scanId(), a2.scanId(), a4.scanId());
@@ -133,6 +133,26 @@ class ViewerBrowserIT {
         String failedOnly = chrome.dom(base + "/?status=failed", W, H);
         assertThat(rows(failedOnly)).containsExactly(failed);
         assertThat(rows(chrome.dom(base + "/?model=2", W, H))).containsExactly(twoVersions);
+    }
+
+    @Test
+    void shouldListScansByPredictedDiceWorstFirstAndMarkThoseToReview() throws Exception {
+        Chromium chrome = Chromium.require();
+        String dom = chrome.dom(base + "/?sort=predicted", W, H);
+        List<String> order = rows(dom);
+        // predicted WT: it-2 0.4, it-1 0.85 (its newest version, v2), it-0 0.9, it-4 0.95; then scans without one
+        assertThat(order.subList(0, 4)).containsExactly(done.get(2), done.get(1), done.get(0), done.get(3));
+        assertThat(order).hasSize(6).containsOnlyOnce(failed, realScan);
+        assertThat(dom).contains("data-needs-review=\"true\"").contains("data-needs-review=\"false\"")
+                .contains("low-predicted-dice").contains("lowest predicted Dice first");
+        // the first row's badge says review, the newest-first list is unchanged
+        Matcher first = Pattern.compile("<tr data-scan-id=\"" + Pattern.quote(done.get(2)) + "\".*?</tr>", Pattern.DOTALL)
+                .matcher(dom);
+        assertThat(first.find()).isTrue();
+        assertThat(first.group()).contains("WT≈0.40").contains(">review<");
+        assertThat(rows(chrome.dom(base + "/", W, H))).isNotEqualTo(order);
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/api/scans?sort=sideways")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(400);
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.function.Supplier;
+import org.brainseg.model.quality.QualityEstimator;
 import org.brainseg.schemas.DiceReported;
 import org.brainseg.schemas.ErrorCode;
 import org.brainseg.schemas.Quality;
@@ -102,9 +103,10 @@ public final class WorkerMetrics {
             predictedDice("TC").record(q.predictedDice().tc());
             predictedDice("ET").record(q.predictedDice().et());
         }
-        boolean low = q.reasons().contains(QUALITY_LOW);
-        boolean noSignal = q.reasons().contains(QUALITY_NO_SIGNAL);
-        boolean input = q.reasons().stream().anyMatch(r -> !r.equals(QUALITY_LOW));
+        // every reason but the predicted Dice's comes from the input guard
+        boolean low = q.reasons().contains(QualityEstimator.LOW_PREDICTED_DICE);
+        boolean noSignal = q.reasons().contains(QualityEstimator.NO_BRAIN_SIGNAL);
+        boolean input = q.reasons().stream().anyMatch(r -> !r.equals(QualityEstimator.LOW_PREDICTED_DICE));
         if (input) {
             registry.counter(INPUT_OOD).increment();
         }
@@ -117,9 +119,6 @@ public final class WorkerMetrics {
             flagged("input_out_of_distribution").increment();
         }
     }
-
-    private static final String QUALITY_LOW = "low-predicted-dice";
-    private static final String QUALITY_NO_SIGNAL = "no-brain-signal";
 
     private DistributionSummary predictedDice(String region) {
         return DistributionSummary.builder(PREDICTED_DICE).description("Dice predicted per scan without ground truth")

@@ -42,8 +42,9 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--data", required = true, paramLabel = "DIR", description = "Labelled dataset (BraTS or MSD layout).")
-    Path data;
+    @Option(names = "--data", required = true, paramLabel = "DIR", description = "Labelled dataset (BraTS or MSD layout); "
+            + "repeatable: the cases of all of them are scored together (e.g. cohorts of several perturbation strengths).")
+    List<Path> data;
 
     @Option(names = "--model", paramLabel = "DIR", description = "Model directory, MONAI bundle folder or model.ts folder (default: the shipped model, models/default).")
     Path model;
@@ -66,17 +67,23 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.isDirectory(data)) {
-            throw new BadInputException("--data " + data + ": no such directory");
+        for (Path d : data) {
+            if (!Files.isDirectory(d)) {
+                throw new BadInputException("--data " + d + ": no such directory");
+            }
         }
         if (model != null && !Files.isRegularFile(model.resolve("model.json")) && !BundleReader.isBundle(model)) {
             throw new BadInputException("--model " + model + ": no model.json there, and not a MONAI bundle or model.ts folder");
         }
-        DatasetScan scan = DatasetScanner.scan(data);
-        List<Case> labelled = scan.cases().stream().filter(Case::hasLabel).toList();
-        if (labelled.isEmpty()) {
-            throw new BadInputException(data + ": no labelled case to score" + (scan.problems().isEmpty() ? ""
-                    : " (" + String.join("; ", scan.problems()) + ")"));
+        List<Case> labelled = new ArrayList<>();
+        for (Path d : data) {
+            DatasetScan scan = DatasetScanner.scan(d);
+            List<Case> found = scan.cases().stream().filter(Case::hasLabel).toList();
+            if (found.isEmpty()) {
+                throw new BadInputException(d + ": no labelled case to score" + (scan.problems().isEmpty() ? ""
+                        : " (" + String.join("; ", scan.problems()) + ")"));
+            }
+            labelled.addAll(found);
         }
         if (!(reviewBelow >= 0 && reviewBelow <= 1)) {
             throw new BadInputException("--review-below must be in [0, 1], got " + reviewBelow);
@@ -119,7 +126,8 @@ public final class EvaluateCommand implements Callable<Integer> {
                         dice.get("ET")));
             }
         }
-        out.printf(Locale.ROOT, "model %s on %d cases of %s%n", modelDir, labelled.size(), data);
+        String dataNames = String.join(", ", data.stream().map(Path::toString).toList());
+        out.printf(Locale.ROOT, "model %s on %d cases of %s%n", modelDir, labelled.size(), dataNames);
         out.printf(Locale.ROOT, "%-22s %s%n", "case", String.join(" ", RegionValues.KEYS.stream()
                 .map(k -> String.format(Locale.ROOT, "%9s", k)).toList()));
         for (Map<String, Object> r : rows) {
@@ -143,7 +151,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (json != null) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("model", modelDir.toString());
-            doc.put("data", data.toString());
+            doc.put("data", dataNames);
             doc.put("cases", rows);
             doc.put("dice", summary);
             doc.put("medianSecondsPerCase", median);

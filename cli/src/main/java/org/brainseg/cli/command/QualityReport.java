@@ -62,14 +62,74 @@ final class QualityReport {
                 summary.put("pearsonWT", r);
             }
             summary.put("meanAbsoluteErrorWT", mae);
-            out.printf(Locale.ROOT, "predicted against true WT Dice: r %.3f, mean absolute error %.3f (%d cases)%n", r, mae,
-                    truth.size());
+            double rho = spearman(truth, predicted);
+            if (Double.isFinite(rho)) {
+                summary.put("spearmanWT", rho);
+            }
+            double auroc = auroc(truth, predicted, reviewBelow);
+            if (Double.isFinite(auroc)) {
+                summary.put("aurocWT", auroc);
+            }
+            out.printf(Locale.ROOT, "predicted against true WT Dice: Pearson r %.3f, Spearman %.3f, mean absolute error %.3f "
+                    + "(%d cases)%n", r, rho, mae, truth.size());
+            out.printf(Locale.ROOT, "predicted WT Dice telling true WT < %.2f from the rest: AUROC %s%n", reviewBelow,
+                    Double.isFinite(auroc) ? String.format(Locale.ROOT, "%.3f", auroc) : "- (needs cases on both sides)");
         } else {
             out.println("no predicted Dice: the model has no quality.json (brainseg models calibrate makes one)");
         }
         out.printf(Locale.ROOT, "needsReview: %d of %d cases with true WT < %.2f flagged; %d of %d others flagged%n", badFlagged,
                 bad, reviewBelow, goodFlagged, good);
         return summary;
+    }
+
+    /** Spearman's rank correlation (average ranks for ties). */
+    static double spearman(List<Double> a, List<Double> b) {
+        return pearson(ranks(a), ranks(b));
+    }
+
+    static List<Double> ranks(List<Double> v) {
+        Integer[] order = new Integer[v.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (x, y) -> Double.compare(v.get(x), v.get(y)));
+        Double[] r = new Double[v.size()];
+        for (int i = 0; i < order.length; ) {
+            int j = i;
+            while (j + 1 < order.length && v.get(order[j + 1]).equals(v.get(order[i]))) {
+                j++;
+            }
+            double rank = (i + j) / 2.0 + 1;
+            for (int k = i; k <= j; k++) {
+                r[order[k]] = rank;
+            }
+            i = j + 1;
+        }
+        return List.of(r);
+    }
+
+    /**
+     * How well a low predicted Dice picks the cases whose true Dice is below {@code threshold}: the
+     * probability that such a case is predicted lower than a case at or above it (ties count half);
+     * NaN without cases on both sides.
+     */
+    static double auroc(List<Double> truth, List<Double> predicted, double threshold) {
+        double pairs = 0;
+        double wins = 0;
+        for (int i = 0; i < truth.size(); i++) {
+            if (truth.get(i) >= threshold) {
+                continue;
+            }
+            for (int j = 0; j < truth.size(); j++) {
+                if (truth.get(j) < threshold) {
+                    continue;
+                }
+                pairs++;
+                int c = Double.compare(predicted.get(i), predicted.get(j));
+                wins += c < 0 ? 1 : c == 0 ? 0.5 : 0;
+            }
+        }
+        return pairs == 0 ? Double.NaN : wins / pairs;
     }
 
     static double pearson(List<Double> a, List<Double> b) {

@@ -23,6 +23,9 @@ public final class DemoStats {
     private final Set<String> failedIds = new HashSet<>();
     private final Map<Integer, PerVersion> versions = new TreeMap<>();
     private final List<String> failureLines = new ArrayList<>();
+    private final Map<String, Integer> flaggedReasons = new TreeMap<>();
+    private int assessed;
+    private int flagged;
     private int lastVersion;
 
     private static final class PerVersion {
@@ -40,6 +43,15 @@ public final class DemoStats {
         if (completedIds.add(e.scanId() + "@" + e.modelVersion())) {
             perVersion(e.modelVersion()).latencySeconds.add(e.timingsMs().total() / 1e3);
             lastVersion = e.modelVersion();
+            if (e.quality() != null) {
+                assessed++;
+                if (e.quality().needsReview()) {
+                    flagged++;
+                    for (String r : e.quality().reasons()) {
+                        flaggedReasons.merge(r.contains(":") ? r.substring(0, r.indexOf(':')) : r, 1, Integer::sum);
+                    }
+                }
+            }
         }
     }
 
@@ -71,6 +83,11 @@ public final class DemoStats {
         Map<Integer, Integer> out = new TreeMap<>();
         versions.forEach((v, p) -> out.put(v, p.latencySeconds.size()));
         return out;
+    }
+
+    /** Scans with a quality estimate, and of them those flagged needsReview. */
+    public synchronized int[] assessedAndFlagged() {
+        return new int[] {assessed, flagged};
     }
 
     /** The model version of the most recently seen output, 0 before any. */
@@ -131,6 +148,11 @@ public final class DemoStats {
         }
         s.append(row("all", allLat, allDice)).append('\n');
         s.append(String.format(Locale.ROOT, "failed scans: %d%n", failedIds.size()));
+        if (assessed > 0) {
+            s.append(String.format(Locale.ROOT, "flagged for review: %d of %d scans with a quality estimate%s%n", flagged, assessed,
+                    flaggedReasons.isEmpty() ? "" : " (" + String.join(", ", flaggedReasons.entrySet().stream()
+                            .map(x -> x.getKey() + " " + x.getValue()).toList()) + ")"));
+        }
         return s.toString();
     }
 

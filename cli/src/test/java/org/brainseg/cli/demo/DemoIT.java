@@ -57,6 +57,7 @@ class DemoIT {
         v1.byKey().forEach((k, dice) -> assertThat(dice).as("v1 mean Dice of %s\n%s", k, out).isGreaterThan(0.05));
         assertThat(out).contains("retrain requested").contains("fine-tune v1")
                 .contains("hot swap: v1 -> v2").contains("Summary (8 scans, 0 failed)");
+        assertThat(s.table()).as("the worker estimates every mask's quality").containsPattern("flagged for review: \\d+ of 8 scans");
         assertThat(out).containsPattern("viewer: +http://127\\.0\\.0\\.1:\\d+/");
         assertThat(s.table()).contains("v1").contains("v2").contains("all");
         try (Stream<Path> masks = Files.walk(tmp.resolve("work/masks"))) {

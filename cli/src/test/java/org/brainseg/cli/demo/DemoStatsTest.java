@@ -51,6 +51,26 @@ class DemoStatsTest {
     }
 
     @Test
+    void summaryCountsTheScansFlaggedForReviewByReason() {
+        DemoStats s = new DemoStats(0);
+        s.completed(done("a", 1, 1000)); // no estimate
+        assertThat(s.summaryTable()).doesNotContain("flagged");
+        s.completed(withQuality(done("b", 1, 1000), false));
+        s.completed(withQuality(done("c", 1, 1000), true, "low-predicted-dice", "intensity-shift:t2"));
+        s.completed(withQuality(done("d", 1, 1000), true, "intensity-shift:flair"));
+        assertThat(s.assessedAndFlagged()).containsExactly(3, 2);
+        assertThat(s.summaryTable()).contains("flagged for review: 2 of 3 scans with a quality estimate "
+                + "(intensity-shift 2, low-predicted-dice 1)");
+    }
+
+    private static SegmentationCompleted withQuality(SegmentationCompleted d, boolean review, String... reasons) {
+        return new SegmentationCompleted(d.eventId(), d.scanId(), d.sourceEventId(), d.modelVersion(), d.maskUri(),
+                d.maskSha256(), d.labelConvention(), d.volumesMl(), d.timingsMs(), d.device(), d.completedAt(), null,
+                new org.brainseg.schemas.Quality(new org.brainseg.schemas.Quality.Regions(0.9, 0.9, 0.9), review,
+                        java.util.List.of(reasons), java.util.Map.of()));
+    }
+
+    @Test
     void progressLineShowsRateLatencyDiceAndVersion() {
         DemoStats s = new DemoStats(0);
         assertThat(s.progressLine(10, 0, 60_000_000_000L)).isEqualTo("0/10 done · 0 failed · 0.0 scans/min · no model yet");

@@ -19,7 +19,7 @@ public final class QualityEstimator {
     /** Reason: the predicted WT Dice is below the threshold. */
     public static final String LOW_PREDICTED_DICE = "low-predicted-dice";
     /** Reason: no brain-like signal at all (the guard's hard case). */
-    public static final String NO_BRAIN_SIGNAL = "no-brain-signal";
+    public static final String NO_BRAIN_SIGNAL = InputIssue.NO_BRAIN_SIGNAL.key();
 
     private final QualityProfile profile;
     private final InputGuard guard;

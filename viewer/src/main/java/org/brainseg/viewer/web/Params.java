@@ -68,6 +68,17 @@ final class Params {
         throw new BadRequest("status must be all, pending, done or failed");
     }
 
+    /** The list's order: false for newest first (absent, empty or "newest"), true for "predicted" (lowest predicted WT Dice first). */
+    static boolean byPredictedDice(String raw) {
+        if (raw == null || raw.isEmpty() || raw.equals("newest")) {
+            return false;
+        }
+        if (raw.equals("predicted")) {
+            return true;
+        }
+        throw new BadRequest("sort must be newest or predicted");
+    }
+
     static Modality modality(String raw) {
         if (raw == null || raw.isEmpty()) {
             return Modality.FLAIR;

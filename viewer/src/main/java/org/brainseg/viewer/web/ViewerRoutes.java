@@ -8,7 +8,10 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
@@ -89,6 +92,7 @@ public final class ViewerRoutes implements Consumer<Router> {
         if (!checked(ctx, () -> {
             Params.version(Params.single(ctx.queryParam("model"), "model"), "model");
             Params.status(Params.single(ctx.queryParam("status"), "status"));
+            Params.byPredictedDice(Params.single(ctx.queryParam("sort"), "sort"));
         })) {
             return;
         }
@@ -127,9 +131,11 @@ public final class ViewerRoutes implements Consumer<Router> {
     private void listData(RoutingContext ctx) {
         Integer[] model = new Integer[1];
         ScanView.Status[] status = new ScanView.Status[1];
+        boolean[] byPredicted = new boolean[1];
         if (!checkedJson(ctx, () -> {
             model[0] = Params.version(Params.single(ctx.queryParam("model"), "model"), "model");
             status[0] = Params.status(Params.single(ctx.queryParam("status"), "status"));
+            byPredicted[0] = Params.byPredictedDice(Params.single(ctx.queryParam("sort"), "sort"));
         })) {
             return;
         }
@@ -138,7 +144,13 @@ public final class ViewerRoutes implements Consumer<Router> {
         body.put("modelVersions", index.modelVersions());
         body.put("total", index.size());
         body.put("unattributedFailures", index.unattributedFailures());
-        body.put("scans", index.list(model[0], status[0]).stream().map(v -> Views.row(v, model[0])).toList());
+        List<ScanView> scans = new ArrayList<>(index.list(model[0], status[0]));
+        if (byPredicted[0]) {
+            // lowest predicted WT Dice first (the masks most in need of a look), then scans without a prediction
+            scans.sort(Comparator.comparing((ScanView v) -> Views.predictedWt(v, model[0]),
+                    Comparator.nullsLast(Comparator.naturalOrder())));
+        }
+        body.put("scans", scans.stream().map(v -> Views.row(v, model[0])).toList());
         json(ctx, 200, body);
     }
 

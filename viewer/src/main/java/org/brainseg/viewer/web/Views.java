@@ -73,6 +73,12 @@ final class Views {
         return m;
     }
 
+    /** The predicted WT Dice of the version shown in the list (asked for, or the newest), or null. */
+    static Double predictedWt(ScanView v, Integer version) {
+        SegmentationCompleted s = v.segmentations().get(version != null ? version : v.latestVersion());
+        return s == null || s.quality() == null || s.quality().predictedDice() == null ? null : s.quality().predictedDice().wt();
+    }
+
     /** The quality estimate a person reads: predicted Dice, review flag and reasons (null when the worker made none). */
     static Map<String, Object> quality(Quality q) {
         if (q == null) {

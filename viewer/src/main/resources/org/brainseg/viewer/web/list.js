@@ -4,7 +4,9 @@
   const params = new URLSearchParams(location.search);
   const model = document.getElementById("model");
   const status = document.getElementById("status");
+  const sort = document.getElementById("sort");
   status.value = params.get("status") || "";
+  sort.value = params.get("sort") || "newest";
   let lastChanges = -1;
   let lastVersions = "";
 
@@ -12,6 +14,7 @@
     const q = new URLSearchParams();
     if (params.get("model")) q.set("model", params.get("model"));
     if (params.get("status")) q.set("status", params.get("status"));
+    if (params.get("sort")) q.set("sort", params.get("sort"));
     const s = q.toString();
     return "/api/scans" + (s ? "?" + s : "");
   }
@@ -20,11 +23,13 @@
     const q = new URLSearchParams();
     if (model.value) q.set("model", model.value);
     if (status.value) q.set("status", status.value);
+    if (sort.value && sort.value !== "newest") q.set("sort", sort.value);
     const s = q.toString();
     location.search = s ? "?" + s : "";
   }
   model.addEventListener("change", go);
   status.addEventListener("change", go);
+  sort.addEventListener("change", go);
 
   function versionOptions(versions) {
     const key = versions.join(",");
