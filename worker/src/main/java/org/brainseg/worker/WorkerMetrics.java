@@ -25,7 +25,7 @@ import org.brainseg.schemas.SegmentationCompleted;
  * {@code brainseg_quality_predicted_dice{region}} (histogram), {@code brainseg_quality_baseline_dice{region}}
  * (the serving version's validation mean Dice), {@code brainseg_quality_assessed_total},
  * {@code brainseg_input_ood_total}, {@code brainseg_quality_flagged_total{reason}} (reasons
- * {@code low_predicted_dice}, {@code input_out_of_distribution}, {@code no_brain_signal}).
+ * {@code low_predicted_dice}, {@code no_tumour_found}, {@code input_out_of_distribution}, {@code no_brain_signal}).
  */
 public final class WorkerMetrics {
     public static final String RECEIVED = "brainseg.scans.received";
@@ -45,7 +45,8 @@ public final class WorkerMetrics {
     public static final String ASSESSED = "brainseg.quality.assessed";
     public static final String INPUT_OOD = "brainseg.input.ood";
     public static final String FLAGGED = "brainseg.quality.flagged";
-    public static final String[] FLAG_REASONS = {"low_predicted_dice", "input_out_of_distribution", "no_brain_signal"};
+    public static final String[] FLAG_REASONS = {"low_predicted_dice", "no_tumour_found", "input_out_of_distribution",
+        "no_brain_signal"};
     private static final String[] REGIONS = {"WT", "TC", "ET"};
     private static final double[] DICE_BUCKETS = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1.0};
 
@@ -103,15 +104,20 @@ public final class WorkerMetrics {
             predictedDice("TC").record(q.predictedDice().tc());
             predictedDice("ET").record(q.predictedDice().et());
         }
-        // every reason but the predicted Dice's comes from the input guard
+        // every reason but those about the mask comes from the input guard
         boolean low = q.reasons().contains(QualityEstimator.LOW_PREDICTED_DICE);
+        boolean empty = q.reasons().contains(QualityEstimator.NO_TUMOUR_FOUND);
         boolean noSignal = q.reasons().contains(QualityEstimator.NO_BRAIN_SIGNAL);
-        boolean input = q.reasons().stream().anyMatch(r -> !r.equals(QualityEstimator.LOW_PREDICTED_DICE));
+        boolean input = q.reasons().stream().anyMatch(r -> !r.equals(QualityEstimator.LOW_PREDICTED_DICE)
+                && !r.equals(QualityEstimator.NO_TUMOUR_FOUND));
         if (input) {
             registry.counter(INPUT_OOD).increment();
         }
         if (low) {
             flagged("low_predicted_dice").increment();
+        }
+        if (empty) {
+            flagged("no_tumour_found").increment();
         }
         if (noSignal) {
             flagged("no_brain_signal").increment();

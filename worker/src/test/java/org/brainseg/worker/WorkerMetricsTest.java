@@ -33,14 +33,16 @@ class WorkerMetricsTest {
         metrics.quality(quality(0.7, "low-predicted-dice", "intensity-shift:t2"));
         metrics.quality(quality(0.9, "modalities-swapped:t1<->flair"));
         metrics.quality(new Quality(null, true, List.of("no-brain-signal"), Map.of()));
+        metrics.quality(quality(0.0, "no-tumour-found", "low-predicted-dice"));
 
-        assertThat(registry.get(WorkerMetrics.ASSESSED).counter().count()).isEqualTo(5);
+        assertThat(registry.get(WorkerMetrics.ASSESSED).counter().count()).isEqualTo(6);
+        assertThat(flagged("no_tumour_found")).isEqualTo(1);
         assertThat(registry.get(WorkerMetrics.INPUT_OOD).counter().count()).isEqualTo(3);
-        assertThat(flagged("low_predicted_dice")).isEqualTo(2);
+        assertThat(flagged("low_predicted_dice")).isEqualTo(3);
         assertThat(flagged("input_out_of_distribution")).isEqualTo(2);
         assertThat(flagged("no_brain_signal")).isEqualTo(1);
         var wt = registry.get(WorkerMetrics.PREDICTED_DICE).tag("region", "WT").summary();
-        assertThat(wt.count()).as("no prediction without a calibration").isEqualTo(4);
+        assertThat(wt.count()).as("no prediction without a calibration").isEqualTo(5);
         assertThat(wt.totalAmount()).isCloseTo(0.95 + 0.5 + 0.7 + 0.9, org.assertj.core.data.Offset.offset(1e-9));
     }
 

@@ -18,6 +18,12 @@ import org.brainseg.schemas.Quality;
 public final class QualityEstimator {
     /** Reason: the predicted WT Dice is below the threshold. */
     public static final String LOW_PREDICTED_DICE = "low-predicted-dice";
+    /**
+     * Reason: the mask holds no tumour. brainseg segments scans sent because they show one; two
+     * passes agreeing on nothing is no evidence of a good mask (an empty flip agreement is 1), so
+     * the predicted Dice is 0 and a person should look.
+     */
+    public static final String NO_TUMOUR_FOUND = "no-tumour-found";
     /** Reason: no brain-like signal at all (the guard's hard case). */
     public static final String NO_BRAIN_SIGNAL = InputIssue.NO_BRAIN_SIGNAL.key();
 
@@ -59,10 +65,14 @@ public final class QualityEstimator {
             }
         });
         List<String> reasons = new ArrayList<>();
+        boolean empty = features.get("volume.WT") == 0;
+        if (empty) {
+            reasons.add(NO_TUMOUR_FOUND);
+        }
         Quality.Regions predicted = null;
         if (profile != null && profile.calibration() != null) {
             double[] flip = {features.get("flipDice.WT"), features.get("flipDice.TC"), features.get("flipDice.ET")};
-            double[] p = profile.calibration().predict(flip);
+            double[] p = empty ? new double[3] : profile.calibration().predict(flip);
             predicted = new Quality.Regions(p[0], p[1], p[2]);
             if (p[0] < reviewBelowWt) {
                 reasons.add(LOW_PREDICTED_DICE);
