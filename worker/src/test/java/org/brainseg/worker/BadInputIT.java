@@ -48,6 +48,7 @@ import org.brainseg.imaging.nifti.NiftiDataType;
 import org.brainseg.imaging.nifti.NiftiReader;
 import org.brainseg.imaging.nifti.NiftiWriter;
 import org.brainseg.schemas.ErrorCode;
+import org.brainseg.schemas.Event;
 import org.brainseg.schemas.EventCodec;
 import org.brainseg.schemas.ScanArrived;
 import org.brainseg.schemas.ScanFailed;
@@ -225,7 +226,8 @@ class BadInputIT extends BrokerFixture {
                 "\"}".getBytes(StandardCharsets.UTF_8)), ErrorCode.BAD_ENCODING));
         t.add(new Bad("utf16-bytes", new String(codec.encode(template), StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_16),
                 ErrorCode.BAD_ENCODING));
-        t.add(new Bad("unknown-schemaVersion", edit(template, n -> n.put("schemaVersion", 2)), ErrorCode.UNKNOWN_SCHEMA_VERSION));
+        t.add(new Bad("unknown-schemaVersion", edit(template, n -> n.put("schemaVersion", Event.SCHEMA_VERSION + 1)),
+                ErrorCode.UNKNOWN_SCHEMA_VERSION));
         t.add(new Bad("empty-payload", new byte[0], ErrorCode.EMPTY_PAYLOAD));
         t.add(new Bad("duplicate-eventId", codec.encode(firstGood), ErrorCode.DUPLICATE_EVENT));
         // URIs (each in the T1 slot of an otherwise good event)

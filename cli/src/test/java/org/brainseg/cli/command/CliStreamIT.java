@@ -95,7 +95,7 @@ class CliStreamIT {
         assertThat(events).hasSize(21);
         Set<String> ids = new HashSet<>();
         for (JsonNode e : events) {
-            assertThat(e.get("schemaVersion").asInt()).isEqualTo(1);
+            assertThat(e.get("schemaVersion").asInt()).isEqualTo(org.brainseg.schemas.Event.SCHEMA_VERSION);
             assertThat(e.get("maskUri").asText()).startsWith("file:");
             ids.add(e.get("scanId").asText());
         }
