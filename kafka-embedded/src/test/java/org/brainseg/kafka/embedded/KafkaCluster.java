@@ -189,13 +189,24 @@ public final class KafkaCluster implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log(id).toFile())).start();
     }
 
+    /** The last {@code lines} lines of a node's log, for an error message that outlives the test's directory. */
+    private static String tail(java.nio.file.Path file, int lines) {
+        try {
+            List<String> all = java.nio.file.Files.readAllLines(file, java.nio.charset.StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (java.io.IOException | RuntimeException e) {
+            return "(unreadable: " + e + ")";
+        }
+    }
+
     /** Waits for a READY line beyond those of the node's earlier lives (the log is appended to). */
     private void awaitReady(int i, Duration timeout) throws Exception {
         int id = nodeId(i);
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!processes[i].isAlive()) {
-                throw new IllegalStateException("node " + id + " exited with " + processes[i].exitValue() + "; see " + log(id));
+                throw new IllegalStateException("node " + id + " exited with " + processes[i].exitValue() + "; see " + log(id)
+                        + " (the temporary directory goes with the test), which ends:\n" + tail(log(id), 30));
             }
             if (readyLines(id) > readyBefore[i]) {
                 return;
