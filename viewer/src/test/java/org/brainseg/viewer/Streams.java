@@ -21,8 +21,6 @@ import org.brainseg.imaging.labels.LabelConvention;
 import org.brainseg.imaging.nifti.NiftiDataType;
 import org.brainseg.imaging.nifti.NiftiReader;
 import org.brainseg.imaging.nifti.NiftiWriter;
-import org.brainseg.synthetic.CohortConfig;
-import org.brainseg.synthetic.CohortGenerator;
 import org.brainseg.schemas.DiceReported;
 import org.brainseg.schemas.ErrorCode;
 import org.brainseg.schemas.Event;
@@ -33,6 +31,8 @@ import org.brainseg.schemas.ScanArrived;
 import org.brainseg.schemas.ScanFailed;
 import org.brainseg.schemas.SegmentationCompleted;
 import org.brainseg.schemas.Topics;
+import org.brainseg.synthetic.CohortConfig;
+import org.brainseg.synthetic.CohortGenerator;
 
 /**
  * Real events about a real synthetic cohort, as a worker would publish them: ScanArrived with the

@@ -23,9 +23,11 @@ import org.brainseg.client.topics.TopicsInitializer;
 import org.brainseg.imaging.dataset.Case;
 import org.brainseg.kafka.embedded.EmbeddedKafka;
 import org.brainseg.kafka.embedded.EmbeddedKafkaExtension;
+import org.brainseg.model.TinyModels;
 import org.brainseg.schemas.ErrorCode;
 import org.brainseg.schemas.ScanArrived;
 import org.brainseg.schemas.SegmentationCompleted;
+import org.brainseg.viewer.config.ViewerConfig;
 import org.brainseg.worker.Worker;
 import org.brainseg.worker.config.WorkerConfig;
 import org.junit.jupiter.api.AfterAll;
@@ -35,8 +37,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.brainseg.viewer.config.ViewerConfig;
-import org.brainseg.model.TinyModels;
 
 /**
  * The viewer in a real headless Chromium, on one embedded broker for the class: real events about a

@@ -47,6 +47,7 @@ import org.brainseg.imaging.dataset.Modality;
 import org.brainseg.imaging.nifti.NiftiDataType;
 import org.brainseg.imaging.nifti.NiftiReader;
 import org.brainseg.imaging.nifti.NiftiWriter;
+import org.brainseg.model.TinyModels;
 import org.brainseg.schemas.ErrorCode;
 import org.brainseg.schemas.Event;
 import org.brainseg.schemas.EventCodec;
@@ -59,7 +60,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
-import org.brainseg.model.TinyModels;
 
 /**
  * The bad-input corpus through a real worker on the embedded broker: malformed events, hostile

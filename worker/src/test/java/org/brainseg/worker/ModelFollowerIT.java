@@ -23,7 +23,9 @@ import org.brainseg.client.topics.TopicsInitializer;
 import org.brainseg.imaging.dataset.Case;
 import org.brainseg.kafka.embedded.EmbeddedKafka;
 import org.brainseg.kafka.embedded.EmbeddedKafkaExtension;
+import org.brainseg.model.TinyModels;
 import org.brainseg.model.artifact.ModelArtifact;
+import org.brainseg.model.net.TorchReference;
 import org.brainseg.schemas.DiceReported;
 import org.brainseg.schemas.Event;
 import org.brainseg.schemas.ModelRef;
@@ -40,8 +42,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.brainseg.model.TinyModels;
-import org.brainseg.model.net.TorchReference;
 
 /**
  * Workers following {@code brainseg.models} on a real (embedded) broker with real DJL models:

@@ -15,12 +15,13 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.brainseg.imaging.dataset.Case;
-import org.brainseg.schemas.ModelRef;
 import org.brainseg.imaging.dataset.Modality;
+import org.brainseg.model.TinyModels;
 import org.brainseg.model.engine.DeviceChoice;
 import org.brainseg.model.engine.EngineSettings;
 import org.brainseg.model.infer.Segmenter;
 import org.brainseg.schemas.EventCodec;
+import org.brainseg.schemas.ModelRef;
 import org.brainseg.schemas.ScanArrived;
 import org.brainseg.schemas.ScanFailed;
 import org.brainseg.schemas.SegmentationCompleted;
@@ -32,7 +33,6 @@ import org.brainseg.worker.pipeline.Outcome;
 import org.brainseg.worker.pipeline.ScanProcessor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.brainseg.model.TinyModels;
 
 /**
  * More scans are processed at once than are in the model: with one model slot and four threads,

@@ -13,13 +13,14 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.brainseg.imaging.dataset.Case;
-import org.brainseg.schemas.ModelRef;
 import org.brainseg.imaging.dataset.Modality;
+import org.brainseg.model.TinyModels;
 import org.brainseg.model.engine.DeviceChoice;
 import org.brainseg.model.engine.EngineSettings;
 import org.brainseg.model.infer.Segmenter;
 import org.brainseg.schemas.ErrorCode;
 import org.brainseg.schemas.EventCodec;
+import org.brainseg.schemas.ModelRef;
 import org.brainseg.schemas.ScanArrived;
 import org.brainseg.schemas.ScanFailed;
 import org.brainseg.service.store.LocalFileStore;
@@ -30,7 +31,6 @@ import org.brainseg.worker.pipeline.Outcome;
 import org.brainseg.worker.pipeline.ScanProcessor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.brainseg.model.TinyModels;
 
 /** A model that gives NaN probabilities: the scan fails with NUMERIC_ERROR and no mask is written. */
 class NumericErrorTest {

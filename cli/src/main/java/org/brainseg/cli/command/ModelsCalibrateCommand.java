@@ -16,10 +16,10 @@ import org.brainseg.model.infer.ScanSegmenter;
 import org.brainseg.model.quality.QualityCalibration;
 import org.brainseg.model.quality.QualityFitter;
 import org.brainseg.model.quality.QualityProfile;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code brainseg models calibrate}: writes a model folder's {@code quality.json} from labelled

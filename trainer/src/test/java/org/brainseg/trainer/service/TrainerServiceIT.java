@@ -34,7 +34,9 @@ import org.brainseg.schemas.ScanFailed;
 import org.brainseg.schemas.StartFrom;
 import org.brainseg.schemas.Topics;
 import org.brainseg.schemas.TrainingRequested;
+import org.brainseg.trainer.config.TrainerConfig;
 import org.brainseg.trainer.registry.ModelRegistry;
+import org.brainseg.trainer.registry.VersionRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,8 +44,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.brainseg.trainer.config.TrainerConfig;
-import org.brainseg.trainer.registry.VersionRecord;
 
 /**
  * The trainer service on the embedded broker, request by request, with real training: the shipped

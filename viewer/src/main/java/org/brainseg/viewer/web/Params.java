@@ -3,8 +3,8 @@ package org.brainseg.viewer.web;
 import java.util.List;
 import java.util.Locale;
 import org.brainseg.imaging.dataset.Modality;
-import org.brainseg.viewer.index.ScanView;
 import org.brainseg.service.store.LocalFileStore;
+import org.brainseg.viewer.index.ScanView;
 
 /**
  * Checks what a browser sends: path and query values are parsed against short allow-lists and

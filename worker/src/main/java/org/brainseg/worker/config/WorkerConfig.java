@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.brainseg.service.config.ConfigException;
 import org.brainseg.service.config.HttpSection;
 import org.brainseg.service.config.KafkaSection;
 

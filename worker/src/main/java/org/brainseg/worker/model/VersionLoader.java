@@ -20,8 +20,8 @@ import org.brainseg.model.bundle.BundleImport;
 import org.brainseg.model.bundle.BundleSegmenter;
 import org.brainseg.model.engine.EngineSettings;
 import org.brainseg.model.infer.Segmenter;
-import org.brainseg.model.quality.QualityProfile;
 import org.brainseg.model.net.UNetConfig;
+import org.brainseg.model.quality.QualityProfile;
 import org.brainseg.schemas.ModelVersionPublished;
 
 /**

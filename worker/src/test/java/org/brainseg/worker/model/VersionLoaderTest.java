@@ -11,7 +11,6 @@ import java.util.UUID;
 import java.util.stream.Stream;
 import org.brainseg.model.engine.EngineSettings;
 import org.brainseg.model.infer.Segmenter;
-import org.brainseg.schemas.ModelRef;
 import org.brainseg.schemas.ModelStatus;
 import org.brainseg.schemas.ModelVersionPublished;
 import org.brainseg.schemas.Normalization;
