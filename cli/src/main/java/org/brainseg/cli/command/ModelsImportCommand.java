@@ -75,7 +75,12 @@ public final class ModelsImportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Promotion policy = parsePolicy(promotion);
+        Promotion policy;
+        try {
+            policy = Promotion.parse(promotion);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("--promotion: " + e.getMessage());
+        }
         PromotionGate gate;
         try {
             gate = new PromotionGate(tolerance);
@@ -99,14 +104,5 @@ public final class ModelsImportCommand implements Callable<Integer> {
         out.printf("%s -> %s%n", r.decision().reason(), r.decision().status().wire());
         ModelsCommand.print(out, r.change());
         return 0;
-    }
-
-    static Promotion parsePolicy(String s) {
-        for (Promotion p : Promotion.values()) {
-            if (p.wire().equals(s)) {
-                return p;
-            }
-        }
-        throw new BadInputException("--promotion must be auto, never or force, got '" + s + "'");
     }
 }
