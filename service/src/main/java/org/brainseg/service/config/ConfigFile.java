@@ -29,7 +29,9 @@ import java.util.function.Function;
  * keys (so a typo cannot silently fall back to a default) and gives typed values, with the
  * environment overriding the file: {@code section.camelCaseKey} by
  * {@code BRAINSEG_SECTION_CAMEL_CASE_KEY} (see {@link #envName}), lists comma-separated, and Kafka
- * client properties by {@code BRAINSEG_KAFKA_PROPERTY_<NAME>} with dots as underscores. Every
+ * client properties by {@code BRAINSEG_KAFKA_PROPERTY_<NAME>} with dots as underscores. A dotted
+ * key in the table ({@code http}'s {@code tls.certificate}) is a mapping nested in the section
+ * ({@code http: {tls: {certificate: ...}}}), overridden by {@code BRAINSEG_HTTP_TLS_CERTIFICATE}. Every
  * bad value is a {@link ConfigException} naming the key.
  */
 public final class ConfigFile {
@@ -75,9 +77,22 @@ public final class ConfigFile {
             Iterator<String> keys = sec.fieldNames();
             while (keys.hasNext()) {
                 String k = keys.next();
-                if (!defaults.get(s).containsKey(k)) {
-                    throw new ConfigException(s + "." + k, "unknown key (known: " + defaults.get(s).keySet() + ")");
+                if (defaults.get(s).containsKey(k)) {
+                    continue;
                 }
+                JsonNode sub = sec.get(k);
+                if (sub.isObject() && defaults.get(s).keySet().stream().anyMatch(d -> d.startsWith(k + "."))) {
+                    sub.fieldNames().forEachRemaining(c -> {
+                        if (!defaults.get(s).containsKey(k + "." + c)) {
+                            throw new ConfigException(s + "." + k + "." + c, "unknown key (known: " + defaults.get(s).keySet() + ")");
+                        }
+                    });
+                    continue;
+                }
+                if (sub.isNull() && defaults.get(s).keySet().stream().anyMatch(d -> d.startsWith(k + "."))) {
+                    continue; // "tls:" with nothing under it: all defaults
+                }
+                throw new ConfigException(s + "." + k, "unknown key (known: " + defaults.get(s).keySet() + ")");
             }
         }
         return new ConfigFile(root, defaults, env);
@@ -130,7 +145,7 @@ public final class ConfigFile {
     }
 
     private static String snake(String camel) {
-        return camel.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
+        return camel.replaceAll("([a-z0-9])([A-Z])", "$1_$2").replace('.', '_').toUpperCase(Locale.ROOT);
     }
 
     /** Every {@code section.key} of a defaults table, in its order. */
@@ -166,7 +181,7 @@ public final class ConfigFile {
         if (e != null) {
             return e;
         }
-        JsonNode n = root.path(section).path(key);
+        JsonNode n = node(section, key);
         if (n.isMissingNode() || n.isNull()) {
             Object d = defaults.get(section).get(key);
             return d == null ? null : String.valueOf(d);
@@ -175,6 +190,15 @@ public final class ConfigFile {
             throw new ConfigException(section + "." + key, "must be a single value");
         }
         return n.asText();
+    }
+
+    /** The node of {@code section.key}; a dotted key ({@code tls.certificate}) is a nested mapping. */
+    private JsonNode node(String section, String key) {
+        JsonNode n = root.path(section);
+        for (String part : key.split("\\.")) {
+            n = n.path(part);
+        }
+        return n;
     }
 
     public String string(String s, String k) {
