@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.brainseg.schemas.EventCodec;
+import org.brainseg.viewer.auth.AccessAudit;
+import org.brainseg.viewer.auth.AccessControl;
 import org.brainseg.viewer.index.EventFollower;
 import org.brainseg.viewer.index.ScanIndex;
 import org.brainseg.viewer.volume.VolumeSource;
@@ -60,8 +62,19 @@ public final class Viewer implements AutoCloseable {
         followerThread = new Thread(follower, "brainseg-viewer-follower");
         followerThread.setDaemon(true);
         followerThread.start();
-        http = HttpEndpoint.start(vertx -> new HttpVerticle(config.http().host(), config.http().port(), registry,
-                this::status, new ViewerRoutes(vertx, index, new VolumeSource(store, CACHED_VOLUMES), metrics)));
+        http = HttpEndpoint.start(vertx -> {
+            // the login (or the proxy check) and the audit trail come before the pages; /metrics and /health stay open
+            AccessControl access = AccessControl.create(vertx, config.auth());
+            AccessAudit audit = new AccessAudit(registry, access);
+            ViewerRoutes pages = new ViewerRoutes(vertx, index, new VolumeSource(store, CACHED_VOLUMES), metrics);
+            return new HttpVerticle(config.http().host(), config.http().port(), registry, this::status, router -> {
+                audit.install(router);
+                access.install(router);
+                pages.accept(router);
+            });
+        });
+        LOG.info("viewer access: {}", config.auth().mode() == ViewerConfig.AuthMode.NONE
+                ? "no login (loopback address " + config.http().host() + " only)" : config.auth().mode().wire());
     }
 
     public ViewerStatus status() {

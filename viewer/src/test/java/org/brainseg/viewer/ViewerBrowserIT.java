@@ -383,7 +383,7 @@ class ViewerBrowserIT {
         return out;
     }
 
-    private static JsonNode state(String dom) throws Exception {
+    static JsonNode state(String dom) throws Exception {
         Matcher m = Pattern.compile("<div id=\"state\"([^>]*)>").matcher(dom);
         assertThat(m.find()).as("state element").isTrue();
         Map<String, String> attrs = new java.util.HashMap<>();

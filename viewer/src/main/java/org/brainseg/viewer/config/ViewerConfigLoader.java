@@ -26,6 +26,9 @@ public final class ViewerConfigLoader {
         d.put("store", ordered("roots", null));
         d.put("http", ordered("host", "127.0.0.1", "port", 8090));
         d.put("index", ordered("maxScans", 100_000));
+        d.put("auth", ordered("mode", "none", "issuer", "", "clientId", "", "clientSecretFile", "", "publicUrl", "",
+                "audience", "", "requiredGroup", "", "groupsClaim", "groups", "subjectClaim", "sub",
+                "proxyUserHeader", "X-Forwarded-User", "proxySecretFile", ""));
         return d;
     }
 
@@ -51,7 +54,14 @@ public final class ViewerConfigLoader {
         int port = o.port() != null ? o.port() : v.integer("http", "port");
         return new ViewerConfig(new ViewerConfig.Kafka(bootstrap, props),
                 new ViewerConfig.Store(roots), new ViewerConfig.Http(v.string("http", "host"), port),
-                v.integer("index", "maxScans"));
+                v.integer("index", "maxScans"), auth(v));
+    }
+
+    private static ViewerConfig.Auth auth(ConfigFile v) {
+        return new ViewerConfig.Auth(ViewerConfig.AuthMode.parse(v.string("auth", "mode")), v.string("auth", "issuer"),
+                v.string("auth", "clientId"), v.path("auth", "clientSecretFile"), v.string("auth", "publicUrl"),
+                v.string("auth", "audience"), v.string("auth", "requiredGroup"), v.string("auth", "groupsClaim"),
+                v.string("auth", "subjectClaim"), v.string("auth", "proxyUserHeader"), v.path("auth", "proxySecretFile"));
     }
 
     public static ViewerConfig load(Path file) throws IOException {

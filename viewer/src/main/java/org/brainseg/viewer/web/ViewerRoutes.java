@@ -76,14 +76,20 @@ public final class ViewerRoutes implements Consumer<Router> {
         r.get("/scans/:scanId/preview.png").handler(this::preview);
         r.route().last().handler(ctx -> page(ctx, 404, Pages.error(404, "Not found", "There is no such page.")));
         r.route().failureHandler(ctx -> {
-            int code = ctx.statusCode() >= 400 ? ctx.statusCode() : 500;
-            if (ctx.failure() != null && !(ctx.failure() instanceof Params.BadRequest)) {
+            boolean bad = ctx.failure() instanceof Params.BadRequest;
+            int code = bad ? 400 : ctx.statusCode() >= 400 ? ctx.statusCode() : 500;
+            boolean refused = code == 401 || code == 403;
+            if (ctx.failure() != null && !bad && !refused) {
                 LOG.warn("{} {}: {}", ctx.request().method(), ctx.normalizedPath(), ctx.failure().toString());
             }
             if (!ctx.response().ended()) {
-                String msg = ctx.failure() instanceof Params.BadRequest b ? b.getMessage() : "the request could not be served";
-                page(ctx, ctx.failure() instanceof Params.BadRequest ? 400 : code,
-                        Pages.error(ctx.failure() instanceof Params.BadRequest ? 400 : code, "Bad request", msg));
+                if (code == 401) {
+                    ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"brainseg\"");
+                }
+                String title = code == 401 ? "Sign-in required" : code == 403 ? "Not allowed" : "Bad request";
+                String msg = bad ? ctx.failure().getMessage() : code == 401 ? "sign in, or send a valid access token"
+                        : code == 403 ? "your account may not see this" : "the request could not be served";
+                page(ctx, code, Pages.error(code, title, msg));
             }
         });
     }
