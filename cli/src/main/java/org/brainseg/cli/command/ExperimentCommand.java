@@ -11,6 +11,7 @@ import org.brainseg.model.train.StepProgress;
 import org.brainseg.model.train.TrainingConfig;
 import org.brainseg.model.train.TrainingListener;
 import org.brainseg.schemas.Normalization;
+import org.brainseg.synthetic.PerturbationStrength;
 import org.brainseg.trainer.experiment.ExperimentReport;
 import org.brainseg.trainer.experiment.ExperimentRunner;
 import org.brainseg.trainer.experiment.Seeds;
@@ -50,6 +51,12 @@ public final class ExperimentCommand implements Callable<Integer> {
                 + "to choose it (default: ${DEFAULT-VALUE}).")
     double testFraction;
 
+    @Option(names = "--test-shift", defaultValue = "none", paramLabel = "STRENGTH",
+            description = {"Also score the test cases under acquisition shift: each perturbed as `brainseg generate --perturb` "
+                + "does (bias field, gamma, noise, thick slices, lower resolution), at none, mild, strong or stronger "
+                + "(default: ${DEFAULT-VALUE})."})
+    String testShift;
+
     @Mixin
     TrainingOptions options;
 
@@ -62,7 +69,7 @@ public final class ExperimentCommand implements Callable<Integer> {
         TrainingConfig base = options.config(variants.get(0));
         ExperimentRunner runner = new ExperimentRunner();
         ExperimentRunner.Plan plan = new ExperimentRunner.Plan(data, variants, base, Seeds.parse(seeds, options.seed),
-                options.valFraction, testFraction, options.engine(), out);
+                options.valFraction, testFraction, options.engine(), out, shift());
         List<VariantResult> results;
         ProgressBar[] loading = new ProgressBar[1];
         try {
@@ -113,6 +120,14 @@ public final class ExperimentCommand implements Callable<Integer> {
         return 0;
     }
 
+    private PerturbationStrength shift() {
+        try {
+            return PerturbationStrength.parse(testShift);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("--test-shift: " + e.getMessage());
+        }
+    }
+
     private List<String> setup(ExperimentRunner.Plan plan, ExperimentRunner.Data d, List<VariantResult> results) {
         TrainingConfig base = plan.base();
         List<String> setup = new ArrayList<>();
@@ -139,6 +154,11 @@ public final class ExperimentCommand implements Callable<Integer> {
                 + "inference, the same way for validation and test cases; each run keeps the epoch with the best mean "
                 + "WT/TC/ET validation Dice; 'lowest val loss' is the lowest validation loss over all epochs (the paper's "
                 + "measure); training time is the wall time of training and validation of one run");
+        if (d.testShift() != PerturbationStrength.NONE) {
+            setup.add("Shifted test: the same test cases with a " + d.testShift().id() + " acquisition shift (bias field, gamma, "
+                    + "Rician noise, thick slices, lower resolution; test case i perturbed as `brainseg generate --perturb "
+                    + d.testShift().id() + " --seed " + base.seed() + "` perturbs case i), scored the same way");
+        }
         return setup;
     }
 }

@@ -25,6 +25,8 @@ import org.brainseg.model.train.TrainingResult;
 import org.brainseg.model.train.UNetTraining;
 import org.brainseg.schemas.Normalization;
 import org.brainseg.schemas.RegionValues;
+import org.brainseg.synthetic.DomainRandomization;
+import org.brainseg.synthetic.Perturbation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -54,6 +56,16 @@ public final class TrainCommand implements Callable<Integer> {
                     + "normalization and spacing; 'shipped' for the shipped default model).")
     String startFrom;
 
+    @Option(names = "--randomize", paramLabel = "STRENGTH", defaultValue = "0",
+            description = {"Domain randomization: train also on copies of each training case with a random acquisition "
+                + "shift (bias field, gamma, noise, thick slices, lower resolution) of a strength uniform in [0, STRENGTH]; "
+                + "0.5 mild, 1 strong, 1.5 stronger, at most 2. Validation cases stay as acquired (default: off)."})
+    double randomize;
+
+    @Option(names = "--variants", paramLabel = "K", defaultValue = "2",
+            description = "Randomized copies per training case with --randomize, 1 to 16 (default: ${DEFAULT-VALUE}).")
+    int variants;
+
     @Mixin
     TrainingOptions options;
 
@@ -68,16 +80,23 @@ public final class TrainCommand implements Callable<Integer> {
         if (labelled.isEmpty()) {
             throw new BadInputException(data + ": no labelled cases to train on");
         }
+        DomainRandomization randomization = randomization();
         DataSplit split = DataSplit.of(labelled.stream().map(Case::id).toList(), options.valFraction, options.seed);
-        List<PreprocessedCase> cases;
-        try (ProgressBar bar = new ProgressBar("loading", labelled.size())) {
-            cases = TrainingData.load(labelled, config.preprocessing(), (done, total) -> bar.update(done, ""));
+        List<PreprocessedCase> train;
+        List<PreprocessedCase> val;
+        try (ProgressBar bar = new ProgressBar(randomization.isOff() ? "loading" : "loading, randomizing", labelled.size())) {
+            List<Case> trainCases = split.trainOf(labelled, Case::id);
+            train = randomization.load(trainCases, config.preprocessing(), (done, total) -> bar.update(done, ""));
+            val = TrainingData.load(split.validationOf(labelled, Case::id), config.preprocessing(),
+                    (done, total) -> bar.update(trainCases.size() + done, ""));
         }
-        List<PreprocessedCase> train = split.trainOf(cases, PreprocessedCase::id);
-        List<PreprocessedCase> val = split.validationOf(cases, PreprocessedCase::id);
+        UNetTraining training = training(config, engine);
+        if (!randomization.isOff()) {
+            training = training.noting("domainRandomization", randomization.describe());
+        }
         TrainingResult result;
         try (ProgressBar bar = new ProgressBar("train", config.totalSteps())) {
-            result = training(config, engine).fit(train, val, out, new TrainingListener() {
+            result = training.fit(train, val, out, new TrainingListener() {
                 @Override
                 public void onStep(StepProgress p) {
                     bar.update(p.globalStep(), String.format(Locale.ROOT, "epoch %d/%d loss %.3f%s", p.epoch(), p.epochs(),
@@ -96,6 +115,16 @@ public final class TrainCommand implements Callable<Integer> {
                 out, result.bestEpoch(), result.history().size(), result.stoppedEarly() ? ", stopped early" : "",
                 dice(best.valDice()), out.resolve(UNetTraining.CSV_FILE));
         return 0;
+    }
+
+    private DomainRandomization randomization() {
+        if (!(randomize >= 0 && randomize <= Perturbation.MAX_STRENGTH)) {
+            throw new BadInputException("--randomize must be 0 to " + Perturbation.MAX_STRENGTH + " (1 = strong), got " + randomize);
+        }
+        if (variants < 1 || variants > DomainRandomization.MAX_VARIANTS) {
+            throw new BadInputException("--variants must be 1 to " + DomainRandomization.MAX_VARIANTS + ", got " + variants);
+        }
+        return randomize == 0 ? DomainRandomization.off() : new DomainRandomization(randomize, variants, options.seed);
     }
 
     private UNetTraining training(TrainingConfig config, EngineSettings engine) throws Exception {

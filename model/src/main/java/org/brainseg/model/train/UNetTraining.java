@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.function.IntConsumer;
 import java.util.stream.Stream;
 import org.brainseg.imaging.labels.LabelConvention;
@@ -63,15 +64,31 @@ public final class UNetTraining {
     private final TrainingConfig config;
     private final EngineSettings engine;
     private final Path initialWeights;
+    private final Map<String, Object> notes;
 
     public UNetTraining(TrainingConfig config, EngineSettings engine) {
-        this(config, engine, null);
+        this(config, engine, null, Map.of());
     }
 
-    private UNetTraining(TrainingConfig config, EngineSettings engine, Path initialWeights) {
+    private UNetTraining(TrainingConfig config, EngineSettings engine, Path initialWeights, Map<String, Object> notes) {
         this.config = Objects.requireNonNull(config, "config");
         this.engine = Objects.requireNonNull(engine, "engine");
         this.initialWeights = initialWeights;
+        this.notes = Map.copyOf(notes);
+    }
+
+    /**
+     * The same training, recording {@code key: value} in model.json's training section (how the
+     * data were prepared, for instance); a key the config already writes is refused.
+     */
+    public UNetTraining noting(String key, Object value) {
+        if (config.describe().containsKey(key) || key.equals("trainCases") || key.equals("validationCases")
+                || key.equals("startedFrom")) {
+            throw new IllegalArgumentException("model.json's training section already has " + key);
+        }
+        Map<String, Object> more = new LinkedHashMap<>(notes);
+        more.put(key, Objects.requireNonNull(value, "value"));
+        return new UNetTraining(config, engine, initialWeights, more);
     }
 
     /**
@@ -80,7 +97,7 @@ public final class UNetTraining {
      * preprocessing; {@link #fit} checks both.
      */
     public UNetTraining startingFrom(Path modelDir) {
-        return new UNetTraining(config, engine, Objects.requireNonNull(modelDir, "modelDir"));
+        return new UNetTraining(config, engine, Objects.requireNonNull(modelDir, "modelDir"), notes);
     }
 
     public TrainingConfig config() {
@@ -116,6 +133,7 @@ public final class UNetTraining {
         if (initialWeights != null) {
             info.put("startedFrom", initialWeights.toString());
         }
+        new TreeMap<>(notes).forEach(info::put);
         ModelManifest base = new ModelManifest(MODEL_NAME, arch, config.patch(), config.preprocessing(),
                 LabelConvention.INTERNAL, TrainingData.hash(Stream.concat(train.stream(), validation.stream()).toList()),
                 info, Map.of(), ModelArtifact.PARAMS_FILE, "", Instant.now().toString(),

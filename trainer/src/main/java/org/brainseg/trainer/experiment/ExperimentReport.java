@@ -32,6 +32,8 @@ public final class ExperimentReport {
     /** What the paper reports for LN (BraTS, its own budget), in the column order of {@link #KEYS}. */
     static final String PAPER_ROW =
             "| *paper, LN (reported; BraTS, GPU budget)* | — | −32 % against none | 0.90 | 0.74 | 0.95 | — | — | — | — | — |";
+    /** The mean validation Dice a run counts as having learned the task at (speed of learning). */
+    static final double LEARNED = 0.80;
     private static final Color[] COLORS = {
         new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0x9467bd), new Color(0xff7f0e), new Color(0x8c564b)
     };
@@ -115,6 +117,28 @@ public final class ExperimentReport {
             md.append(' ').append(g.stream().map(v -> Integer.toString(v.bestEpoch())).collect(Collectors.joining(", ")))
                     .append(" | ").append(pm(values(g, VariantResult::trainSeconds), 0)).append(" s |\n");
         }
+        if (runs.stream().anyMatch(VariantResult::hasShiftedTest)) {
+            md.append("\n### The same test cases under acquisition shift\n\n| variant | seeds | WT Dice | TC Dice | ET Dice "
+                    + "| worst case WT |\n|---|---|---|---|---|---|\n");
+            for (Map.Entry<String, List<VariantResult>> e : groups.entrySet()) {
+                List<VariantResult> g = e.getValue();
+                md.append("| ").append(e.getKey()).append(" | ").append(g.size()).append(" |");
+                for (String k : List.of("WT", "TC", "ET")) {
+                    md.append(' ').append(pm(values(g, v -> v.shiftedTestMean(k)), 3)).append(" |");
+                }
+                md.append(' ').append(fmt(g.stream().mapToDouble(v -> Stats.min(v.shiftedTestDice().get("WT"))).min()
+                        .orElse(Double.NaN), 3)).append(" |\n");
+            }
+        }
+        md.append(String.format(Locale.ROOT, "%n### Speed of learning%n%nEpoch at which the mean validation Dice over WT, TC "
+                + "and ET first reached %.2f (— where it never did), per seed.%n%n| variant | epochs |%n|---|---|%n", LEARNED));
+        for (Map.Entry<String, List<VariantResult>> e : groups.entrySet()) {
+            md.append("| ").append(e.getKey()).append(" | ").append(e.getValue().stream().map(v -> {
+                double ep = v.epochsTo(LEARNED);
+                return Double.isNaN(ep) ? "—" : Integer.toString((int) ep);
+            }).collect(Collectors.joining(", "))).append(" |\n");
+        }
+        md.append('\n');
         md.append(PAPER_ROW).append("\n\nThe paper's row is what it reports for LN on BraTS (Dice: edema, NCR/NET, ET; "
                 + "+7.5 %, +12.5 %, +1.5 % against its no-normalization model); it is a reference, not a run of ours.\n");
         for (String[] p : pairs(new ArrayList<>(groups.keySet()))) {
@@ -202,6 +226,13 @@ public final class ExperimentReport {
                 double[] d = v.valDice().get(k);
                 lines.add(row(v.normalization(), s, "val_dice_" + k, Stats.mean(d), d == null ? 0 : d.length));
             }
+            if (v.hasShiftedTest()) {
+                for (String k : KEYS) {
+                    double[] d = v.shiftedTestDice().get(k);
+                    lines.add(row(v.normalization(), s, "shifted_test_dice_" + k, Stats.mean(d), d == null ? 0 : d.length));
+                }
+            }
+            lines.add(row(v.normalization(), s, "epochs_to_val_dice_" + LEARNED, v.epochsTo(LEARNED), 1));
             lines.add(row(v.normalization(), s, "kept_epoch", v.bestEpoch(), 1));
             lines.add(row(v.normalization(), s, "train_seconds", v.trainSeconds(), 1));
             lines.add(row(v.normalization(), s, "parameters", v.parameters(), 1));

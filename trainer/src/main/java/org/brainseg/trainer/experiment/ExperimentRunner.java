@@ -7,9 +7,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.brainseg.imaging.dataset.Case;
+import org.brainseg.imaging.dataset.CaseLoader;
 import org.brainseg.imaging.dataset.DatasetScan;
 import org.brainseg.imaging.dataset.DatasetScanner;
+import org.brainseg.imaging.dataset.LoadedCase;
 import org.brainseg.imaging.preprocess.PreprocessedCase;
+import org.brainseg.imaging.preprocess.Preprocessor;
 import org.brainseg.model.artifact.LoadedModel;
 import org.brainseg.model.artifact.ModelArtifact;
 import org.brainseg.model.engine.EngineSettings;
@@ -20,6 +23,9 @@ import org.brainseg.model.train.TrainingListener;
 import org.brainseg.model.train.TrainingResult;
 import org.brainseg.model.train.UNetTraining;
 import org.brainseg.schemas.Normalization;
+import org.brainseg.synthetic.DomainRandomization;
+import org.brainseg.synthetic.Perturbation;
+import org.brainseg.synthetic.PerturbationStrength;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,8 +44,14 @@ public final class ExperimentRunner {
      * seeded by {@code base.seed()} and is the same for every run.
      */
     public record Plan(Path data, List<Normalization> variants, TrainingConfig base, List<Long> seeds, double valFraction,
-            double testFraction, EngineSettings engine, Path out) {
+            double testFraction, EngineSettings engine, Path out, PerturbationStrength testShift) {
+        public Plan(Path data, List<Normalization> variants, TrainingConfig base, List<Long> seeds, double valFraction,
+                double testFraction, EngineSettings engine, Path out) {
+            this(data, variants, base, seeds, valFraction, testFraction, engine, out, PerturbationStrength.NONE);
+        }
+
         public Plan {
+            java.util.Objects.requireNonNull(testShift, "testShift");
             if (variants.isEmpty()) {
                 throw new IllegalArgumentException("--normalizations: at least one variant is needed");
             }
@@ -93,7 +105,7 @@ public final class ExperimentRunner {
 
     /** The data actually used, for the report's setup section. */
     public record Data(String layout, int train, int validation, int test, List<String> validationIds, List<String> testIds,
-            String hash) {
+            String hash, PerturbationStrength testShift) {
         public Data {
             validationIds = List.copyOf(validationIds);
             testIds = List.copyOf(testIds);
@@ -116,7 +128,8 @@ public final class ExperimentRunner {
         List<PreprocessedCase> val = split.validationOf(cases, PreprocessedCase::id);
         List<PreprocessedCase> test = split.testOf(cases, PreprocessedCase::id);
         data = new Data(scan.layout().id(), train.size(), val.size(), test.size(), split.validation(), split.test(),
-                TrainingData.hash(cases));
+                TrainingData.hash(cases), plan.testShift());
+        List<PreprocessedCase> shifted = shifted(split.testOf(labelled, Case::id), plan.testShift(), plan.base());
         List<VariantResult> results = new ArrayList<>();
         int index = 0;
         for (long seed : plan.seeds()) {
@@ -126,7 +139,7 @@ public final class ExperimentRunner {
                 TrainingResult r = new UNetTraining(cfg, plan.engine()).fit(train, val, plan.modelDir(n, seed),
                         progress.variant(n, seed, index++, plan.runs()));
                 double seconds = (System.nanoTime() - t0) / 1e9;
-                VariantResult v = scored(n, seed, r, test, cfg.windowBatch(), seconds, plan.engine());
+                VariantResult v = scored(n, seed, r, test, shifted, cfg.windowBatch(), seconds, plan.engine());
                 results.add(v);
                 LOG.info("{} seed {}: kept epoch {}, lowest validation loss {}, test Dice WT {} TC {} ET {}", n.wire(), seed,
                         r.bestEpoch(), r.bestValLoss(), v.testMean("WT"), v.testMean("TC"), v.testMean("ET"));
@@ -136,22 +149,49 @@ public final class ExperimentRunner {
         return results;
     }
 
-    /** Loads the kept checkpoint once: counts its parameters and scores the test cases on it. */
-    static VariantResult scored(Normalization n, long seed, TrainingResult r, List<PreprocessedCase> test, int windowBatch,
-            double seconds, EngineSettings engine) throws IOException {
+    /**
+     * The test cases under acquisition shift: case {@code i} of the test list perturbed with
+     * {@code Perturbation.forCase(strength, split seed, i)} on its raw intensities, then preprocessed
+     * as the plain ones. Empty for strength none.
+     */
+    static List<PreprocessedCase> shifted(List<Case> test, PerturbationStrength strength, TrainingConfig base)
+            throws IOException {
+        if (strength == PerturbationStrength.NONE) {
+            return List.of();
+        }
+        CaseLoader loader = new CaseLoader();
+        Preprocessor pre = new Preprocessor(base.preprocessing());
+        List<PreprocessedCase> out = new ArrayList<>(test.size());
+        for (int i = 0; i < test.size(); i++) {
+            LoadedCase lc = loader.load(test.get(i));
+            Perturbation p = Perturbation.forCase(strength, base.seed(), i);
+            out.add(pre.apply(lc.id(), DomainRandomization.perturbed(lc, p), lc.labels()));
+        }
+        return out;
+    }
+
+    /** Loads the kept checkpoint once: counts its parameters and scores the test cases (plain and shifted) on it. */
+    static VariantResult scored(Normalization n, long seed, TrainingResult r, List<PreprocessedCase> test,
+            List<PreprocessedCase> shifted, int windowBatch, double seconds, EngineSettings engine) throws IOException {
         try (LoadedModel m = ModelArtifact.load(r.modelDir(), engine)) {
             long params = 0;
             for (var p : m.net().getParameters()) {
                 params += p.getValue().getArray().size();
             }
-            return toVariant(n, seed, r, UNetTraining.score(m, windowBatch, test), params, seconds);
+            List<CaseDice> shiftedDice = shifted.isEmpty() ? List.of() : UNetTraining.score(m, windowBatch, shifted);
+            return toVariant(n, seed, r, UNetTraining.score(m, windowBatch, test), shiftedDice, params, seconds);
         }
     }
 
     static VariantResult toVariant(Normalization n, long seed, TrainingResult r, List<CaseDice> test, long params,
             double seconds) {
+        return toVariant(n, seed, r, test, List.of(), params, seconds);
+    }
+
+    static VariantResult toVariant(Normalization n, long seed, TrainingResult r, List<CaseDice> test, List<CaseDice> shifted,
+            long params, double seconds) {
         return new VariantResult(n.wire(), seed, r.history(), r.bestEpoch(), r.bestValLoss(), perKey(r.best().perCase()),
-                perKey(test), params, seconds);
+                perKey(test), shifted.isEmpty() ? Map.of() : perKey(shifted), params, seconds);
     }
 
     static Map<String, double[]> perKey(List<CaseDice> cases) {

@@ -86,6 +86,18 @@ public final class Stats {
         return s / d.length;
     }
 
+    /** The smallest value, NaN for none. */
+    public static double min(double[] d) {
+        if (d == null || d.length == 0) {
+            return Double.NaN;
+        }
+        double m = Double.POSITIVE_INFINITY;
+        for (double v : d) {
+            m = Math.min(m, v);
+        }
+        return m;
+    }
+
     /** Sample standard deviation (n − 1), 0 for a single value, NaN for none. */
     public static double sd(double[] d) {
         if (d == null || d.length == 0) {
