@@ -88,7 +88,7 @@ public final class PacsBridge implements AutoCloseable {
                     VERSION, metrics);
             threads.add(thread("brainseg-pacs-results", exporter, () -> exporter.fatal(), onFatal));
         }
-        http = HttpEndpoint.start(v -> new HttpVerticle(config.http().host(), config.http().port(), registry, this::status));
+        http = HttpEndpoint.start(v -> new HttpVerticle(config.http(), registry, this::status, r -> {}));
     }
 
     private Thread thread(String name, Runnable r, java.util.function.Supplier<Throwable> fatal, Consumer<Throwable> onFatal) {

@@ -92,7 +92,7 @@ public final class WorkerVerticle extends AbstractVerticle {
         vertx.executeBlocking(this::assemble)
                 .compose(l -> config.model().follows() ? Future.succeededFuture() : deployIngest(l))
                 .compose(x -> {
-                    http = new HttpVerticle(config.http().host(), config.http().port(), registry, this::status);
+                    http = new HttpVerticle(config.http(), registry, this::status, r -> {});
                     return vertx.deployVerticle(http);
                 })
                 .onSuccess(id -> {

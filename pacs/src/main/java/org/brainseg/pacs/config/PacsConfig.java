@@ -10,6 +10,7 @@ import java.util.Map;
 import org.brainseg.imaging.dataset.Modality;
 import org.brainseg.pacs.rules.SeriesRules;
 import org.brainseg.service.config.ConfigException;
+import org.brainseg.service.config.HttpSection;
 
 /**
  * The PACS bridge's configuration, validated at construction; each part names its key when wrong.
@@ -19,9 +20,9 @@ import org.brainseg.service.config.ConfigException;
  * @param store   where converted NIfTI go (inside the worker's input roots) and the feed position is kept
  * @param series  the series rules and size limits
  * @param results whether SegmentationCompleted events are turned into DICOM SEG
- * @param http    where {@code /metrics} and {@code /health/*} are served
+ * @param http    where {@code /metrics} and {@code /health/*} are served, TLS or not, with a token or not
  */
-public record PacsConfig(Kafka kafka, Orthanc orthanc, Store store, Series series, Results results, Http http) {
+public record PacsConfig(Kafka kafka, Orthanc orthanc, Store store, Series series, Results results, HttpSection http) {
     public PacsConfig {
         if (results.enabled() && store.maskRoots().isEmpty()) {
             throw new ConfigException("store.maskRoots", "is required while results.enabled is true: the workers' store.outputRoot");
@@ -33,7 +34,7 @@ public record PacsConfig(Kafka kafka, Orthanc orthanc, Store store, Series serie
      * results, HTTP on the loopback address at any free port.
      */
     public static PacsConfig local(Kafka kafka, Orthanc orthanc, Store store) {
-        return new PacsConfig(kafka, orthanc, store, Series.defaults(), Results.defaults(), new Http("127.0.0.1", 0));
+        return new PacsConfig(kafka, orthanc, store, Series.defaults(), Results.defaults(), new HttpSection("127.0.0.1", 0));
     }
 
     /** This configuration with other series rules and limits. */
@@ -182,11 +183,4 @@ public record PacsConfig(Kafka kafka, Orthanc orthanc, Store store, Series serie
         }
     }
 
-    public record Http(String host, int port) {
-        public Http {
-            if (port < 0 || port > 65535) {
-                throw new ConfigException("http.port", "must be 0 to 65535, got " + port);
-            }
-        }
-    }
 }

@@ -15,6 +15,7 @@ import org.brainseg.imaging.dataset.Modality;
 import org.brainseg.pacs.rules.SeriesRules;
 import org.brainseg.service.config.ConfigException;
 import org.brainseg.service.config.ConfigFile;
+import org.brainseg.service.config.HttpSection;
 
 /**
  * Reads a {@link PacsConfig} from YAML through the services' shared {@link ConfigFile}: unknown
@@ -37,7 +38,7 @@ public final class PacsConfigLoader {
                 "t2", SeriesRules.DEFAULTS.get(Modality.T2), "flair", SeriesRules.DEFAULTS.get(Modality.FLAIR),
                 "maxSlices", PacsConfig.Series.DEFAULT_MAX_SLICES, "maxVoxels", PacsConfig.Series.DEFAULT_MAX_VOXELS));
         d.put("results", ordered("enabled", true, "seriesNumber", PacsConfig.Results.DEFAULT_SERIES_NUMBER));
-        d.put("http", ordered("host", "127.0.0.1", "port", 8093));
+        d.put("http", HttpSection.defaults("127.0.0.1", 8093));
         return d;
     }
 
@@ -67,7 +68,7 @@ public final class PacsConfigLoader {
                 new PacsConfig.Store(v.path("store", "inputDir"), v.path("store", "positionFile"), v.paths("store", "maskRoots")),
                 new PacsConfig.Series(rules, v.integer("series", "maxSlices"), v.longInteger("series", "maxVoxels")),
                 new PacsConfig.Results(v.bool("results", "enabled"), v.integer("results", "seriesNumber")),
-                new PacsConfig.Http(v.string("http", "host"), v.integer("http", "port")));
+                HttpSection.read(v));
     }
 
     private static URI uri(String s) {

@@ -33,7 +33,7 @@ class PacsConfigLoaderTest {
         String text = Files.readString(EXAMPLE);
         for (String key : PacsConfigLoader.keys()) {
             String section = key.substring(0, key.indexOf('.'));
-            String name = key.substring(key.indexOf('.') + 1);
+            String name = key.substring(key.lastIndexOf('.') + 1); // http.tls.certificate: nested, as certificate:
             assertThat(text).as(key).contains(section + ":").containsPattern("(?m)^\\s+#?\\s?" + name + ":");
         }
         assertThat(PacsConfigLoader.load(EXAMPLE, Map.of()).series().rules()).isEqualTo(SeriesRules.DEFAULTS);

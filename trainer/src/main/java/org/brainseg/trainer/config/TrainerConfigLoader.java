@@ -40,7 +40,7 @@ public final class TrainerConfigLoader {
                 "device", "auto", "threads", 0));
         d.put("autoRetrain", ordered("afterLabelledScans", 0, "datasetUri", null));
         d.put("data", ordered("roots", null));
-        d.put("http", ordered("host", "127.0.0.1", "port", 8081));
+        d.put("http", HttpSection.defaults("127.0.0.1", 8081));
         return d;
     }
 

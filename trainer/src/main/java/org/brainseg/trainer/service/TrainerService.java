@@ -95,7 +95,7 @@ public final class TrainerService implements AutoCloseable {
             LOG.info("auto-retrain: a request for {} after every {} labelled scans", config.autoRetrain().datasetUri(),
                     config.autoRetrain().afterLabelledScans());
         }
-        http = HttpEndpoint.start(v -> new HttpVerticle(config.http().host(), config.http().port(), registry, this::status));
+        http = HttpEndpoint.start(v -> new HttpVerticle(config.http(), registry, this::status, r -> {}));
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
         while (!loop.isRunning()) {
             if (loop.fatal() != null) {

@@ -73,7 +73,7 @@ class TrainerConfigLoaderTest {
         assertThat(c.registry().root()).isEqualTo(Path.of("models"));
         String text = Files.readString(example);
         for (String key : TrainerConfigLoader.keys()) {
-            String leaf = key.substring(key.indexOf('.') + 1);
+            String leaf = key.substring(key.lastIndexOf('.') + 1); // http.tls.certificate: nested, as certificate:
             assertThat(text).as("deploy/trainer.example.yaml documents %s", key).contains(leaf + ":");
         }
     }

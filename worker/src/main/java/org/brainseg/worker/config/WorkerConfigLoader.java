@@ -34,7 +34,7 @@ public final class WorkerConfigLoader {
         d.put("model", ordered("name", "brainseg", "registryRoot", null, "directory", null, "device", "auto"));
         d.put("inference", ordered("threads", 1, "maxInFlight", 2, "tta", false, "intraOpThreads", 0,
                 "quality", true, "reviewBelowWt", 0.8));
-        d.put("http", ordered("host", "127.0.0.1", "port", 8080));
+        d.put("http", HttpSection.defaults("127.0.0.1", 8080));
         d.put("retry", ordered("maxAttempts", 5, "initialBackoffMs", 200, "maxBackoffMs", 10_000));
         return d;
     }
