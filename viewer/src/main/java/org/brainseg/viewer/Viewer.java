@@ -67,7 +67,7 @@ public final class Viewer implements AutoCloseable {
             AccessControl access = AccessControl.create(vertx, config.auth());
             AccessAudit audit = new AccessAudit(registry, access);
             ViewerRoutes pages = new ViewerRoutes(vertx, index, new VolumeSource(store, CACHED_VOLUMES), metrics);
-            return new HttpVerticle(config.http().host(), config.http().port(), registry, this::status, router -> {
+            return new HttpVerticle(config.http().section(), registry, this::status, router -> {
                 audit.install(router);
                 access.install(router);
                 pages.accept(router);

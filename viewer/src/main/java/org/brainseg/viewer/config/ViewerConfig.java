@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.brainseg.service.config.ConfigException;
+import org.brainseg.service.config.HttpSection;
 
 /**
  * The viewer's configuration, validated at construction; each part names its key when wrong.
@@ -162,17 +163,32 @@ public record ViewerConfig(Kafka kafka, Store store, Http http, int maxScans, Au
         }
     }
 
-    public record Http(String host, int port) {
+    /**
+     * Where the pages, {@code /metrics} and {@code /health/*} listen, with TLS ({@code tls}, null:
+     * plain HTTP) and the token of {@code /metrics}, {@code /health/*} and {@code /v1/status}
+     * ({@code metricsTokenFile}, null: open), by the rules of {@link HttpSection}.
+     */
+    public record Http(String host, int port, HttpSection.Tls tls, Path metricsTokenFile) {
         public Http {
             if (port < 0 || port > 65535) {
                 throw new ConfigException("http.port", "must be 0 to 65535, got " + port);
             }
+        }
+
+        /** Plain HTTP, no token. */
+        public Http(String host, int port) {
+            this(host, port, null, null);
+        }
+
+        /** The section as the shared HTTP endpoint takes it. */
+        public HttpSection section() {
+            return new HttpSection(host, port, tls, metricsTokenFile);
         }
     }
 
     /** The URL people open (the loopback address when listening on all interfaces). */
     public String url(int actualPort) {
         String h = http.host().equals("0.0.0.0") || http.host().equals("::") ? "127.0.0.1" : http.host();
-        return "http://" + h + ":" + actualPort + "/";
+        return (http.tls() == null ? "http://" : "https://") + h + ":" + actualPort + "/";
     }
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.brainseg.service.config.ConfigFile;
+import org.brainseg.service.config.HttpSection;
 
 /**
  * Reads a {@link ViewerConfig} from YAML through the services' shared {@link ConfigFile}: unknown
@@ -24,7 +25,7 @@ public final class ViewerConfigLoader {
         Map<String, Map<String, Object>> d = new LinkedHashMap<>();
         d.put("kafka", ordered("bootstrapServers", "localhost:9092", "properties", Map.of()));
         d.put("store", ordered("roots", null));
-        d.put("http", ordered("host", "127.0.0.1", "port", 8090));
+        d.put("http", HttpSection.defaults("127.0.0.1", 8090));
         d.put("index", ordered("maxScans", 100_000));
         d.put("auth", ordered("mode", "none", "issuer", "", "clientId", "", "clientSecretFile", "", "publicUrl", "",
                 "audience", "", "requiredGroup", "", "groupsClaim", "groups", "subjectClaim", "sub",
@@ -53,7 +54,8 @@ public final class ViewerConfigLoader {
         String bootstrap = o.bootstrapServers() != null ? o.bootstrapServers() : v.string("kafka", "bootstrapServers");
         int port = o.port() != null ? o.port() : v.integer("http", "port");
         return new ViewerConfig(new ViewerConfig.Kafka(bootstrap, props),
-                new ViewerConfig.Store(roots), new ViewerConfig.Http(v.string("http", "host"), port),
+                new ViewerConfig.Store(roots),
+                new ViewerConfig.Http(v.string("http", "host"), port, HttpSection.tls(v), HttpSection.metricsTokenFile(v)),
                 v.integer("index", "maxScans"), auth(v));
     }
 
