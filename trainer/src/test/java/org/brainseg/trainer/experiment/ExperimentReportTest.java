@@ -65,6 +65,32 @@ class ExperimentReportTest {
     }
 
     @Test
+    void shouldReportTheShiftedTestCasesAndTheSpeedOfLearning() throws Exception {
+        List<VariantResult> runs = new ArrayList<>();
+        for (VariantResult r : threeSeeds()) {
+            double d = r.testMean("WT") - 0.2;
+            Map<String, double[]> shifted = Map.of("edema", new double[] {d, d}, "ncrNet", new double[] {d, d},
+                    "enhancing", new double[] {d, d}, "WT", new double[] {d - 0.05, d + 0.05}, "TC", new double[] {d, d},
+                    "ET", new double[] {d, d});
+            runs.add(new VariantResult(r.normalization(), r.seed(), r.history(), r.bestEpoch(), r.bestValLoss(), r.valDice(),
+                    r.testDice(), shifted, r.parameters(), r.trainSeconds()));
+        }
+        ExperimentReport.write(tmp, List.of("data: test"), runs);
+        String md = Files.readString(tmp.resolve("report.md"));
+        // layer shifted WT per seed {0.6, 0.5, 0.3}: mean 0.467 ± 0.153; worst single case 0.3 - 0.05
+        assertThat(md).contains("### The same test cases under acquisition shift")
+                .contains("| layer | 3 | 0.467 ± 0.153 | 0.467 ± 0.153 | 0.467 ± 0.153 | 0.250 |")
+                .contains("| none | 3 | 0.400 ± 0.000 | 0.400 ± 0.000 | 0.400 ± 0.000 | 0.350 |");
+        // val Dice is the run's Dice at every epoch: layer seed 1 (0.8) reaches 0.80 at epoch 1, the others never
+        assertThat(md).contains("### Speed of learning").contains("| layer | 1, —, — |").contains("| none | —, —, — |");
+        assertThat(Files.readString(tmp.resolve("results.csv"))).contains("layer,1,shifted_test_dice_WT,0.6")
+                .contains("layer,1,epochs_to_val_dice_0.8,1");
+        ExperimentReport.write(tmp, List.of("data: test"), threeSeeds());
+        assertThat(Files.readString(tmp.resolve("report.md"))).as("no shift asked for, no section")
+                .doesNotContain("acquisition shift");
+    }
+
+    @Test
     void shouldWritePerRunSummaryAndPairedRowsToTheCsv() throws Exception {
         List<String> csv = ExperimentReport.csv(threeSeeds());
         assertThat(csv.get(0)).isEqualTo("variant,seed,metric,value,n");

@@ -13,14 +13,55 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The viewer's YAML: defaults, environment and command line over the file, bad keys named. */
 class ViewerConfigLoaderTest {
+    static final String OIDC = "auth:\n  mode: oidc\n  issuer: https://sso.example.org/realms/h\n  clientId: viewer\n"
+            + "  publicUrl: https://viewer.example.org/\n";
+
     @TempDir
     Path tmp;
 
     @Test
+    void shouldRefuseANonLoopbackAddressWithoutAuthAndNameTheKey() throws Exception {
+        for (String host : List.of("0.0.0.0", "::", "10.1.2.3", "viewer.example.org", "127.0.0.1.nip.io")) {
+            Path f = Files.writeString(tmp.resolve("open.yaml"), "store:\n  roots: [" + tmp + "]\nhttp:\n  host: \"" + host + "\"\n");
+            assertThatThrownBy(() -> ViewerConfigLoader.load(f, Map.of())).as(host).isInstanceOf(ConfigException.class)
+                    .hasMessageStartingWith("auth.mode: is none, but http.host " + host);
+        }
+        for (String host : List.of("127.0.0.1", "127.1.2.3", "localhost", "::1", "[::1]")) {
+            Path f = Files.writeString(tmp.resolve("local.yaml"), "store:\n  roots: [" + tmp + "]\nhttp:\n  host: \"" + host + "\"\n");
+            assertThat(ViewerConfigLoader.load(f, Map.of()).auth().mode()).as(host).isEqualTo(ViewerConfig.AuthMode.NONE);
+        }
+    }
+
+    @Test
+    void shouldNameTheAuthKeyOfEveryBrokenAuthSection() throws Exception {
+        Map<String, String> cases = new java.util.LinkedHashMap<>();
+        cases.put("  mode: ldap\n", "auth.mode");
+        cases.put("  mode: oidc\n  clientId: v\n  publicUrl: https://v.example.org\n", "auth.issuer");
+        cases.put("  mode: oidc\n  issuer: javascript:alert(1)\n  clientId: v\n  publicUrl: https://v.example.org\n",
+                "auth.issuer");
+        cases.put("  mode: oidc\n  issuer: https://sso.example.org\n  publicUrl: https://v.example.org\n", "auth.clientId");
+        cases.put("  mode: oidc\n  issuer: https://sso.example.org\n  clientId: v\n", "auth.publicUrl");
+        cases.put("  mode: oidc\n  issuer: https://sso.example.org\n  clientId: v\n  publicUrl: https://v.example.org/?next=evil\n",
+                "auth.publicUrl");
+        cases.put("  mode: proxy\n", "auth.proxySecretFile");
+        cases.put("  mode: proxy\n  proxySecretFile: /run/secrets/p\n  proxyUserHeader: \"X-User\\r\\nSet-Cookie: a\"\n",
+                "auth.proxyUserHeader");
+        cases.put("  mdoe: oidc\n", "auth.mdoe");
+        for (Map.Entry<String, String> c : cases.entrySet()) {
+            Path f = Files.writeString(tmp.resolve("a.yaml"), "store:\n  roots: [" + tmp + "]\nauth:\n" + c.getKey());
+            assertThatThrownBy(() -> ViewerConfigLoader.load(f, Map.of())).as(c.getKey()).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining(c.getValue());
+        }
+    }
+
+    @Test
     void shouldReadTheFileWithEnvironmentAndCommandLineOnTop() throws Exception {
         Path f = Files.writeString(tmp.resolve("v.yaml"), "kafka:\n  bootstrapServers: k:9092\n  properties:\n    security.protocol: SSL\n"
-                + "store:\n  roots: [" + tmp + "]\nhttp:\n  host: 0.0.0.0\n");
+                + "store:\n  roots: [" + tmp + "]\nhttp:\n  host: 0.0.0.0\n" + OIDC);
         ViewerConfig c = ViewerConfigLoader.load(f, Map.of());
+        assertThat(c.auth().mode()).isEqualTo(ViewerConfig.AuthMode.OIDC);
+        assertThat(c.auth().expectedAudience()).isEqualTo("viewer");
+        assertThat(c.auth().publicUrl()).as("trailing slash dropped").isEqualTo("https://viewer.example.org");
         assertThat(c.kafka().bootstrapServers()).isEqualTo("k:9092");
         assertThat(c.kafka().properties()).containsEntry("security.protocol", "SSL");
         assertThat(c.http().port()).isEqualTo(8090);
