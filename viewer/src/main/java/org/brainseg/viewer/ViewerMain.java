@@ -3,6 +3,7 @@ package org.brainseg.viewer;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.brainseg.service.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.brainseg.viewer.config.ViewerConfig;
@@ -22,7 +23,15 @@ public final class ViewerMain {
             System.err.println("usage: ViewerMain CONFIG.yaml");
             System.exit(2);
         }
-        System.exit(run(ViewerConfigLoader.load(Path.of(args[0])), url -> {}));
+        ViewerConfig config;
+        try {
+            config = ViewerConfigLoader.load(Path.of(args[0]));
+        } catch (ConfigException e) {
+            System.err.println("brainseg viewer: " + args[0] + ": " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        System.exit(run(config, url -> {}));
     }
 
     /** Runs until stopped; {@code onStarted} hears the URL once serving. Returns the exit code. */

@@ -188,7 +188,7 @@ public final class DemoRunner {
         // the viewer: started beside the worker; 8090 unless the demo runs on free ports
         org.brainseg.viewer.Viewer viewer = DemoViewer.start(bootstrap, o.kafkaProperties(), data.dir(), masks, o.workerPort() == 0);
         opened(viewer);
-        console.line("viewer:  %s (every scan's mask over its MRI)", viewer.url());
+        console.line("viewer:  %s (every scan's mask over its MRI; 127.0.0.1 only, so no login)", viewer.url());
         return new Services(trainer, worker, viewer, registryRoot, masks);
     }
 

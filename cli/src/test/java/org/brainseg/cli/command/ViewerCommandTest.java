@@ -36,4 +36,16 @@ class ViewerCommandTest {
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err().strip()).startsWith("brainseg viewer: " + bad).contains("http.port").doesNotContain("\n");
     }
+
+    @Test
+    void shouldRefuseToServeAllInterfacesWithoutALoginAndNameTheKey() throws Exception {
+        Path open = Files.writeString(tmp.resolve("open.yaml"), "store:\n  roots: " + tmp + "\nhttp:\n  host: 0.0.0.0\n");
+        Run r = CliTest.run("viewer", "--config", open.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).contains("auth.mode").contains("0.0.0.0").contains("oidc").doesNotContain("\n");
+        Path env = Files.writeString(tmp.resolve("local.yaml"), "store:\n  roots: " + tmp + "\n");
+        Run local = CliTest.run("viewer", "--config", env.toString(), "--check");
+        assertThat(local.code()).as(local.err()).isZero();
+        assertThat(local.json().path("auth").path("mode").asText()).isEqualTo("NONE");
+    }
 }
