@@ -42,6 +42,8 @@ class ViewerDeployTest {
             ViewerConfig c = viewerConfig(Files.readString(Repo.file(f)));
             assertThat(c.http().host()).as(f).isEqualTo("0.0.0.0");
             assertThat(c.http().port()).as(f).isEqualTo(VIEWER_PORT);
+            assertThat(c.auth().mode()).as("%s serves all interfaces, so people sign in", f).isEqualTo(ViewerConfig.AuthMode.OIDC);
+            assertThat(c.auth().clientSecretFile()).as(f).isNotNull();
         }
     }
 
@@ -56,6 +58,14 @@ class ViewerDeployTest {
         assertThat(Contract.strings(viewer.path("volumes"))).contains("./config/viewer.yaml:/etc/brainseg/viewer.yaml:ro")
                 .allSatisfy(v -> assertThat(v).endsWith(":ro"));
         assertThat(Contract.strings(viewer.path("ports"))).contains(VIEWER_PORT + ":" + VIEWER_PORT);
+        // published on all interfaces: TLS from compose's secrets, and the OIDC issuer and client required from the user
+        JsonNode env = viewer.path("environment");
+        assertThat(env.path("BRAINSEG_HTTP_TLS_CERTIFICATE").asText()).isEqualTo("/run/secrets/viewer-tls-crt");
+        assertThat(env.path("BRAINSEG_HTTP_TLS_KEY").asText()).isEqualTo("/run/secrets/viewer-tls-key");
+        assertThat(env.path("BRAINSEG_AUTH_ISSUER").asText()).startsWith("${BRAINSEG_OIDC_ISSUER:?");
+        assertThat(Contract.strings(viewer.path("secrets"))).contains("oidc-client-secret", "viewer-tls-crt", "viewer-tls-key");
+        assertThat(Repo.yaml(DeployFilesTest.COMPOSE).path("secrets").path("oidc-client-secret").path("file").asText())
+                .isEqualTo("./secrets/oidc-client-secret");
         ViewerConfig vc = viewerConfig(Files.readString(Repo.file("deploy/config/viewer.yaml")));
         WorkerConfig wc = Contract.workerConfig(Files.readString(Repo.file("deploy/config/worker.yaml")), Map.of());
         assertThat(vc.kafka().bootstrapServers()).isEqualTo(wc.kafka().bootstrapServers());
