@@ -2,6 +2,9 @@ package org.brainseg.cli.demo;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.brainseg.model.artifact.ModelArtifact;
+import org.brainseg.model.artifact.ModelArtifactException;
+import org.brainseg.model.artifact.ShippedModel;
 import org.brainseg.service.config.HttpSection;
 import org.brainseg.service.config.KafkaSection;
 import org.brainseg.trainer.config.TrainerConfig;
@@ -27,13 +30,26 @@ final class DemoConfigs {
     }
 
     /**
-     * The demo's training settings: {@value #TRAINING_SPACING_MM} mm (the shipped model's spacing, so
-     * that the retrain can fine-tune it), patch 48 (the shipped model's), depth 3, width 8, batch 2, learning rate 3e-3
-     * (a tenth of it when fine-tuning, see RequestHandler).
+     * The demo's training settings: {@value #TRAINING_SPACING_MM} mm, patch 48, depth 3 and the shipped
+     * model's width (so that the retrain can fine-tune it), batch 2, learning rate 3e-3 (a tenth of it
+     * when fine-tuning, see RequestHandler).
      */
     static TrainerConfig.Training training(DemoOptions o) {
-        return new TrainerConfig.Training(TRAINING_SPACING_MM, 48, 3, 8, 2, o.stepsPerEpoch(), 3e-3, o.epochs(), "layer", 1, "cpu", 0);
+        return new TrainerConfig.Training(TRAINING_SPACING_MM, 48, 3, shippedWidth(), 2, o.stepsPerEpoch(), 3e-3, o.epochs(), "layer",
+                1, "cpu", 0);
     }
+
+    /** The shipped model's base width; {@value #FALLBACK_WIDTH} when the build ships none. */
+    static int shippedWidth() {
+        try {
+            return ShippedModel.available() ? ModelArtifact.readManifest(ShippedModel.directory()).architecture().baseWidth()
+                    : FALLBACK_WIDTH;
+        } catch (ModelArtifactException e) {
+            return FALLBACK_WIDTH;
+        }
+    }
+
+    static final int FALLBACK_WIDTH = 8;
 
     /** Spacing the demo trains at, whatever the cohort's voxel size: the shipped model's. */
     static final double TRAINING_SPACING_MM = 2.0;
