@@ -121,6 +121,8 @@ class ViewerAuthIT {
         assertThat(state.path("overlay").asText()).isEqualTo("1");
         assertThat(JSON.readTree(state.path("tumourBox").asText()).isArray()).as("the mask was fetched and drawn").isTrue();
         assertThat(issuer.tokens.get()).as("one code exchanged at the issuer").isEqualTo(before + 1);
+        assertThat(dom).as("who is signed in, and the way out").containsPattern("id=\"account\"")
+                .contains("dr.who@example.org").contains("href=\"/auth/logout\"");
         chrome.screenshot(base + "/scans/" + scan + "?overlay=1", ViewerBrowserIT.W, ViewerBrowserIT.H,
                 ViewerBrowserIT.SHOTS.resolve("signed-in-scan.png"));
     }
@@ -135,6 +137,17 @@ class ViewerAuthIT {
         assertNoImage(r);
         assertThat(r.headers().allValues("set-cookie")).anySatisfy(c -> assertThat(c).contains("brainseg.session=")
                 .containsIgnoringCase("Secure").containsIgnoringCase("HttpOnly").containsIgnoringCase("SameSite=Lax"));
+    }
+
+    @Test
+    void shouldNameTheUserToThePageAndSignOut() throws Exception {
+        HttpResponse<byte[]> me = get(base + "/auth/me", issuer.token(b -> b.claim("name", "Dr Who")));
+        assertThat(me.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(me.body()).path("name").asText()).isEqualTo("Dr Who");
+        assertThat(get(base + "/auth/me", null).statusCode()).as("nobody signed in").isIn(302, 401);
+        HttpResponse<byte[]> out = get(base + "/auth/logout", null);
+        assertThat(out.statusCode()).isEqualTo(302);
+        assertThat(TestIssuer.location(out).toString()).isEqualTo("/");
     }
 
     @Test

@@ -47,6 +47,8 @@ import org.brainseg.viewer.config.ViewerConfig.AuthMode;
 public final class AccessControl {
     public static final String CALLBACK = "/auth/callback";
     public static final String LOGOUT = "/auth/logout";
+    /** Who is signed in, for the page header: {@code {"name": ..., "logout": "/auth/logout"}}. */
+    public static final String ME = "/auth/me";
     static final String SESSION_COOKIE = "brainseg.session";
     /** Where the proxy mode keeps the subject for the audit trail. */
     static final String SUBJECT_KEY = "brainseg.subject";
@@ -132,6 +134,7 @@ public final class AccessControl {
                 r.route().handler(this::apiNeedsToken);
                 r.route().handler(oauth);
                 r.route().handler(this::authorize);
+                r.get(ME).handler(this::me);
             }
             default -> throw new IllegalStateException("unknown auth mode " + auth.mode());
         }
@@ -197,6 +200,20 @@ public final class AccessControl {
             return;
         }
         ctx.next();
+    }
+
+    /** The signed-in user's display name (name, preferred_username, email or sub, the first present) and the way out. */
+    private void me(RoutingContext ctx) {
+        JsonObject claims = claims(ctx.user());
+        String name = "";
+        for (String k : List.of("name", "preferred_username", "email", "sub")) {
+            if (claims.getValue(k) instanceof String s && !s.isBlank()) {
+                name = s;
+                break;
+            }
+        }
+        ctx.response().putHeader("content-type", "application/json").putHeader("cache-control", "no-store")
+                .end(new JsonObject().put("name", name).put("logout", LOGOUT).encode());
     }
 
     /** Why the claims are not acceptable, or null. */

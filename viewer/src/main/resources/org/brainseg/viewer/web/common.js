@@ -55,3 +55,19 @@ const bs = {
     e.hidden = false;
   },
 };
+
+// Who is signed in, and a way out: /auth/me exists only behind a login (404 without one, nothing shown).
+(async function signedIn() {
+  const header = document.querySelector("header");
+  if (!header) return;
+  try {
+    const me = await bs.json("/auth/me");
+    const span = bs.el("span", null, "account");
+    span.id = "account";
+    span.appendChild(bs.el("span", me.name, "muted"));
+    const out = bs.el("a", "sign out");
+    out.href = me.logout;
+    span.appendChild(out);
+    header.appendChild(span);
+  } catch (e) { /* no login configured */ }
+})();
