@@ -192,6 +192,12 @@ public final class AccessControl {
                 ctx.session().destroy();
             }
             ctx.userContext().clear();
+            boolean page = ctx.request().getHeader("Authorization") == null && !isData(ctx.normalizedPath());
+            if (page) {
+                // a browser whose session outlived its token: the same page again, which signs in anew
+                ctx.redirect(ctx.request().uri());
+                return;
+            }
             refuse(ctx, 401, problem != null ? problem : "the token has expired");
             return;
         }
