@@ -193,8 +193,9 @@ public final class AccessControl {
             }
             ctx.userContext().clear();
             boolean page = ctx.request().getHeader("Authorization") == null && !isData(ctx.normalizedPath());
-            if (page) {
-                // a browser whose session outlived its token: the same page again, which signs in anew
+            if (page && problem == null) {
+                // a browser whose session outlived its token: the same page again, which signs in anew (a token
+                // with a wrong issuer or audience is refused instead: signing in again would only loop)
                 ctx.redirect(ctx.request().uri());
                 return;
             }
