@@ -55,6 +55,7 @@ public final class AccessControl {
     /** A user id from the proxy: what an IdP's subject or user name looks like, nothing that could break a log line. */
     private static final Pattern PROXY_USER = Pattern.compile("[A-Za-z0-9._@:+-]{1,128}");
     private static final long DISCOVERY_TIMEOUT_S = 30;
+    private static final String EXPIRED = "the token has expired";
 
     private final Vertx vertx;
     private final ViewerConfig.Auth auth;
@@ -193,13 +194,13 @@ public final class AccessControl {
             }
             ctx.userContext().clear();
             boolean page = ctx.request().getHeader("Authorization") == null && !isData(ctx.normalizedPath());
-            if (page && problem == null) {
+            if (page && (problem == null || problem.equals(EXPIRED))) {
                 // a browser whose session outlived its token: the same page again, which signs in anew (a token
                 // with a wrong issuer or audience is refused instead: signing in again would only loop)
                 ctx.redirect(ctx.request().uri());
                 return;
             }
-            refuse(ctx, 401, problem != null ? problem : "the token has expired");
+            refuse(ctx, 401, problem != null ? problem : EXPIRED);
             return;
         }
         if (!auth.requiredGroup().isEmpty() && !holds(claim(claims, auth.groupsClaim()), auth.requiredGroup())) {
@@ -234,7 +235,7 @@ public final class AccessControl {
         }
         Object exp = claims.getValue("exp");
         if (!(exp instanceof Number n) || n.longValue() * 1000 <= System.currentTimeMillis()) {
-            return "the token has expired";
+            return EXPIRED;
         }
         return null;
     }
