@@ -51,6 +51,8 @@ final class TestIssuer implements AutoCloseable {
     private final Map<String, String[]> codes = new ConcurrentHashMap<>();
     final AtomicInteger authorizations = new AtomicInteger();
     final AtomicInteger tokens = new AtomicInteger();
+    /** How long the tokens of a sign-in live. */
+    volatile long loginLifetimeMs = 600_000;
 
     private TestIssuer(String clientId, String clientSecret) throws Exception {
         this.clientId = clientId;
@@ -132,14 +134,16 @@ final class TestIssuer implements AutoCloseable {
         tokens.incrementAndGet();
         try {
             Map<String, Object> body = new LinkedHashMap<>();
-            body.put("access_token", token(b -> { }));
+            Date expires = new Date(System.currentTimeMillis() + loginLifetimeMs);
+            body.put("access_token", token(b -> b.expirationTime(expires)));
             body.put("id_token", token(b -> {
+                b.expirationTime(expires);
                 if (!pending[2].isEmpty()) {
                     b.claim("nonce", pending[2]);
                 }
             }));
             body.put("token_type", "Bearer");
-            body.put("expires_in", 600);
+            body.put("expires_in", loginLifetimeMs / 1000);
             body.put("scope", "openid");
             json(ex, 200, body);
         } catch (Exception e) {

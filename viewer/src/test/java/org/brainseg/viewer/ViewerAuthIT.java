@@ -140,6 +140,54 @@ class ViewerAuthIT {
     }
 
     @Test
+    void shouldSignInByCodeKeepTheSessionAndSignInAgainWhenItsTokenExpires() throws Exception {
+        issuer.loginLifetimeMs = 4_000;
+        try {
+            String page = base + "/scans/" + scan;
+            Map<String, String> cookies = new LinkedHashMap<>();
+            HttpResponse<byte[]> r = follow(page, cookies);
+            assertThat(r.statusCode()).as("signed in and back on the page").isEqualTo(200);
+            assertThat(new String(r.body())).contains("id=\"state\"");
+            assertThat(follow(base + "/api/scans/" + scan + "/mask.bin?version=1", cookies).statusCode())
+                    .as("the session cookie opens the data too").isEqualTo(200);
+            Thread.sleep(5_000);
+            HttpResponse<byte[]> again = send(page, Map.of("Cookie", cookieHeader(cookies)));
+            assertThat(again.statusCode()).as("the token expired: the page signs in again").isEqualTo(302);
+            assertThat(TestIssuer.location(again).toString()).isEqualTo("/scans/" + scan);
+            HttpResponse<byte[]> data = send(base + "/api/scans/" + scan + "/mask.bin?version=1", Map.of("Cookie", cookieHeader(cookies)));
+            assertThat(data.statusCode()).as("data without a live session: 401, no redirect").isEqualTo(401);
+            assertNoImage(data);
+        } finally {
+            issuer.loginLifetimeMs = 600_000;
+        }
+    }
+
+    /** GETs {@code url} and follows redirects by hand (the viewer's Secure cookie over http://localhost, as Chromium keeps it). */
+    private HttpResponse<byte[]> follow(String url, Map<String, String> cookies) throws Exception {
+        URI at = URI.create(url);
+        for (int hop = 0; hop < 10; hop++) {
+            Map<String, String> h = cookies.isEmpty() || at.getPort() != URI.create(base).getPort()
+                    ? Map.of() : Map.of("Cookie", cookieHeader(cookies));
+            HttpResponse<byte[]> r = send(at.toString(), h);
+            if (at.getPort() == URI.create(base).getPort()) {
+                for (String c : r.headers().allValues("set-cookie")) {
+                    String[] kv = c.split(";", 2)[0].split("=", 2);
+                    cookies.put(kv[0], kv.length > 1 ? kv[1] : "");
+                }
+            }
+            if (r.statusCode() / 100 != 3) {
+                return r;
+            }
+            at = at.resolve(r.headers().firstValue("location").orElseThrow());
+        }
+        throw new AssertionError("more than 10 redirects from " + url);
+    }
+
+    private static String cookieHeader(Map<String, String> cookies) {
+        return cookies.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(java.util.stream.Collectors.joining("; "));
+    }
+
+    @Test
     void shouldNameTheUserToThePageAndSignOut() throws Exception {
         HttpResponse<byte[]> me = get(base + "/auth/me", issuer.token(b -> b.claim("name", "Dr Who")));
         assertThat(me.statusCode()).isEqualTo(200);
