@@ -156,8 +156,8 @@ public final class ExperimentCommand implements Callable<Integer> {
                 + "measure); training time is the wall time of training and validation of one run");
         if (d.testShift() != PerturbationStrength.NONE) {
             setup.add("Shifted test: the same test cases with a " + d.testShift().id() + " acquisition shift (bias field, gamma, "
-                    + "Rician noise, thick slices, lower resolution; test case i perturbed as `brainseg generate --perturb "
-                    + d.testShift().id() + " --seed " + base.seed() + "` perturbs case i), scored the same way");
+                    + "Rician noise, thick slices, lower resolution; the i-th test case gets the parameters `brainseg generate "
+                    + "--perturb " + d.testShift().id() + " --seed " + base.seed() + "` draws for its i-th case), scored the same way");
         }
         return setup;
     }

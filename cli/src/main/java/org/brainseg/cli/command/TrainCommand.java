@@ -72,6 +72,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
+        DomainRandomization randomization = randomization();
         TrainingConfig config = options.config(Normalization.parse(normalization));
         EngineSettings engine = options.engine();
         DatasetScan scan = DatasetScanner.scan(data);
@@ -80,7 +81,6 @@ public final class TrainCommand implements Callable<Integer> {
         if (labelled.isEmpty()) {
             throw new BadInputException(data + ": no labelled cases to train on");
         }
-        DomainRandomization randomization = randomization();
         DataSplit split = DataSplit.of(labelled.stream().map(Case::id).toList(), options.valFraction, options.seed);
         List<PreprocessedCase> train;
         List<PreprocessedCase> val;

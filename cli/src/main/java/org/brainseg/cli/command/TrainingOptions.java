@@ -28,7 +28,8 @@ public final class TrainingOptions {
     @Option(names = "--depth", defaultValue = "3", description = "U-Net levels (default: ${DEFAULT-VALUE}).")
     int depth;
 
-    @Option(names = "--width", defaultValue = "8", description = "Channels at the first level (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--width", defaultValue = "16",
+            description = "Channels at the first level; the shipped model's (default: ${DEFAULT-VALUE}).")
     int width;
 
     @Option(names = "--batch", defaultValue = "2", description = "Patches per step (default: ${DEFAULT-VALUE}).")

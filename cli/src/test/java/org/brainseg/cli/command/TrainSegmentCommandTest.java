@@ -116,4 +116,17 @@ class TrainSegmentCommandTest {
         assertThat(seg.err()).startsWith("brainseg segment: ").contains("model.json: not valid JSON");
         assertThat(seg.err().lines().count()).isEqualTo(1);
     }
+
+    @Test
+    void shouldRefuseDomainRandomizationOutOfRangeBeforeReadingAnything() throws Exception {
+        for (String[] bad : new String[][] {{"--randomize", "2.5"}, {"--randomize", "-1"}, {"--randomize", "NaN"},
+            {"--randomize", "1", "--variants", "0"}, {"--randomize", "1", "--variants", "17"}}) {
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("train", "--data", tmp.resolve("none").toString(),
+                    "--out", tmp.resolve("m").toString()));
+            args.addAll(java.util.List.of(bad));
+            Run r = run(args.toArray(String[]::new));
+            assertThat(r.code()).as(String.join(" ", bad)).isEqualTo(2);
+            assertThat(r.err()).contains(bad[bad.length - 2]).doesNotContain("Exception");
+        }
+    }
 }

@@ -35,7 +35,7 @@ public final class TrainerConfigLoader {
         d.put("registry", ordered("root", null, "modelName", "brainseg", "keepLatest", 5, "seedShippedModel", true));
         d.put("promotion", ordered("tolerance", 0.01));
         d.put("holdOut", ordered("fraction", 0.2, "seed", 0));
-        d.put("training", ordered("spacingMm", 2.0, "patch", 64, "depth", 3, "baseWidth", 8, "batch", 2,
+        d.put("training", ordered("spacingMm", 2.0, "patch", 64, "depth", 3, "baseWidth", 16, "batch", 2,
                 "stepsPerEpoch", 50, "learningRate", 0.001, "epochs", 20, "normalization", "layer", "seed", 42,
                 "device", "auto", "threads", 0));
         d.put("autoRetrain", ordered("afterLabelledScans", 0, "datasetUri", null));
