@@ -111,6 +111,10 @@ final class WorkerProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    Path log() {
+        return log;
+    }
+
     String tail() {
         try {
             List<String> lines = Files.readAllLines(log);
