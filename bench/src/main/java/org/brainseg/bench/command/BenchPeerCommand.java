@@ -18,6 +18,7 @@ import org.brainseg.bench.PeerBenchmark.Row;
 import org.brainseg.bench.TorchPeer;
 import org.brainseg.cli.command.BadInputException;
 import org.brainseg.cli.console.ProgressBar;
+import org.brainseg.model.engine.EngineSettings;
 import org.brainseg.schemas.Normalization;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -65,7 +66,8 @@ final class BenchPeerCommand implements Callable<Integer> {
     @Option(names = "--depth", defaultValue = "3", description = "U-Net levels (default: ${DEFAULT-VALUE})")
     int depth;
 
-    @Option(names = "--width", defaultValue = "8", description = "channels of the first level (default: ${DEFAULT-VALUE})")
+    @Option(names = "--width", defaultValue = "16",
+            description = "channels of the first level (default: ${DEFAULT-VALUE}, the shipped model's)")
     int width;
 
     @Option(names = "--threads", defaultValue = "0", description = "intra-op threads of both, 0: all cores (default: ${DEFAULT-VALUE})")

@@ -98,7 +98,11 @@ class EvaluateCommandTest {
         org.brainseg.model.artifact.ModelArtifact.copy(org.brainseg.model.artifact.ShippedModel.directory(), model);
         java.nio.file.Files.deleteIfExists(model.resolve("quality.json"));
 
-        Run dry = run("models", "calibrate", "--model", model.toString(), "--data", data.toString(), "--dry-run", "--threads", "1");
+        Path held = tmp.resolve("held");
+        new CohortGenerator(CohortConfig.of(2, 812).withSpacing(3.0)).generate(held, r -> {});
+
+        // a dry run (on the 2 held-out cases: the smallest calibration there is) writes nothing
+        Run dry = run("models", "calibrate", "--model", model.toString(), "--data", held.toString(), "--dry-run", "--threads", "1");
         assertThat(dry.code()).as(dry.err()).isZero();
         assertThat(dry.out()).contains("flip WT").contains("WT: predicted = ").contains("nothing written");
         assertThat(model.resolve("quality.json")).doesNotExist();
@@ -108,8 +112,6 @@ class EvaluateCommandTest {
         assertThat(profile.at("/calibration/cases").asInt()).isEqualTo(4);
         assertThat(profile.at("/input/cases").asInt()).isEqualTo(4);
 
-        Path held = tmp.resolve("held");
-        new CohortGenerator(CohortConfig.of(2, 812).withSpacing(3.0)).generate(held, r -> {});
         Path json = tmp.resolve("q.json");
         Run ev = run("evaluate", "--data", held.toString(), "--model", model.toString(), "--quality", "--json", json.toString(),
                 "--threads", "1");
