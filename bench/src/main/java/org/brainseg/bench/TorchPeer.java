@@ -61,7 +61,13 @@ public final class TorchPeer implements AutoCloseable {
         return t;
     }
 
-    private JsonNode call(ObjectNode req) throws IOException {
+    /** A new request object for {@link #call}. */
+    public static ObjectNode request(String cmd) {
+        return JSON.createObjectNode().put("cmd", cmd);
+    }
+
+    /** Sends one JSON request line and returns the reply line; an {@code error} reply is thrown. */
+    public JsonNode call(ObjectNode req) throws IOException {
         in.write(JSON.writeValueAsString(req));
         in.write('\n');
         in.flush();

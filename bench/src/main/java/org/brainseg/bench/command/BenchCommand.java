@@ -40,7 +40,8 @@ import picocli.CommandLine;
         mixinStandardHelpOptions = true,
         description = "Benchmarks, one subcommand per table of docs/BENCHMARKS.md (medians over repeated runs).",
         subcommands = {BenchCommand.Nifti.class, BenchStepCommand.class, BenchPeerCommand.class, BenchInferCommand.class,
-            BenchPipelineCommand.class, BenchPreprocessCommand.class, BenchCurvesCommand.class, BenchExportCommand.class})
+            BenchPipelineCommand.class, BenchPreprocessCommand.class, BenchCurvesCommand.class, BenchExportCommand.class,
+            BenchCasePeerCommand.class})
 public final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;

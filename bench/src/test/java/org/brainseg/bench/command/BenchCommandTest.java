@@ -103,6 +103,30 @@ class BenchCommandTest {
     }
 
     /** The training peer refuses a broken split, missing cases and an empty budget with one line, before any training. */
+    /**
+     * The shipped model beside its PyTorch twin on a whole (coarse) case: both label maps agree. Without
+     * TTA, to keep the test short (TTA costs 8 passes; docs/BENCHMARKS.md quotes its agreement).
+     */
+    @Test
+    void shouldSegmentAWholeCaseBesideThePyTorchTwinWithTheSameLabels() throws Exception {
+        assumeTrue(torchAvailable(), "/usr/bin/python3 with torch is not installed (CI installs python3-torch)");
+        Path csv = tmp.resolve("case-peer.csv");
+        BenchRun r = BenchRun.run("case-peer", "--scan-spacings", "4", "--tta", "off", "--rounds", "1", "--warmup", "0",
+                "--cache", tmp.resolve("cache").toString(), "--csv", csv.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("| scan | model grid | TTA | ours ms | peer ms | ours / peer | voxels agreeing | load |");
+        List<String> rows = Files.readAllLines(csv);
+        assertThat(rows).hasSize(2);
+        for (String row : rows.subList(1, 2)) {
+            String[] f = row.split(",");
+            assertThat(Double.parseDouble(f[2])).as("ours ms").isPositive();
+            assertThat(Double.parseDouble(f[3])).as("peer ms").isPositive();
+            // the same weights, windows, blend and flips: at most a few voxels may differ where two classes tie in float32
+            assertThat(Double.parseDouble(f[5])).as("voxel agreement, %s", row).isGreaterThanOrEqualTo(0.999);
+        }
+        assertThat(rows.get(1)).startsWith("4.0,false,");
+    }
+
     @Test
     void shouldRejectBadInputToTheTrainingPeerWithAClearMessage() throws Exception {
         assumeTrue(torchAvailable(), "/usr/bin/python3 with torch is not installed (CI installs python3-torch)");
@@ -148,6 +172,10 @@ class BenchCommandTest {
         "peer --norms layernorm;unknown normalization 'layernorm'",
         "peer --rounds 0;--rounds must be 1..100",
         "peer --profile /dev/null;--profile /dev/null is not a directory",
+        "case-peer --tta maybe;--tta: 'maybe' is neither off nor on",
+        "case-peer --rounds 0;--rounds must be 1..100",
+        "case-peer --scan-spacings 0.1;--scan-spacings must be 0.5..8",
+        "case-peer --model /nonexistent;--model /nonexistent: no model.json there",
         "pipeline --workers 5;--workers must be 1..4",
         "pipeline --spacing 0.1;--spacing must be 0.5..8"})
     void shouldRejectBadArgumentsWithOneLineAndExitCode2(String args, String message) {
