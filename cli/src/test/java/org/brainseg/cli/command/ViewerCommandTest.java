@@ -43,6 +43,13 @@ class ViewerCommandTest {
         Run r = CliTest.run("viewer", "--config", open.toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err().strip()).contains("auth.mode").contains("0.0.0.0").contains("oidc").doesNotContain("\n");
+        // a login configured with a secret file that is not there: exit 2 naming the key, before anything starts
+        Path noSecret = Files.writeString(tmp.resolve("nosecret.yaml"), "store:\n  roots: " + tmp + "\nhttp:\n  host: 0.0.0.0\n"
+                + "auth:\n  mode: oidc\n  issuer: https://sso.example.org/realms/h\n  clientId: viewer\n"
+                + "  publicUrl: https://viewer.example.org\n  clientSecretFile: " + tmp.resolve("absent") + "\n");
+        Run secret = CliTest.run("viewer", "--config", noSecret.toString());
+        assertThat(secret.code()).as(secret.err()).isEqualTo(2);
+        assertThat(secret.err().strip()).contains("auth.clientSecretFile: cannot read").doesNotContain("\n");
         Path env = Files.writeString(tmp.resolve("local.yaml"), "store:\n  roots: " + tmp + "\n");
         Run local = CliTest.run("viewer", "--config", env.toString(), "--check");
         assertThat(local.code()).as(local.err()).isZero();

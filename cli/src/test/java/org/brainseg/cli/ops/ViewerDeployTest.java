@@ -24,11 +24,16 @@ class ViewerDeployTest {
 
     static ViewerConfig viewerConfig(String yaml) throws Exception {
         Path f = Files.createTempFile("viewer", ".yaml");
+        // the secret files are mounted where the viewer runs; here a stand-in takes their place, so that the
+        // load (which reads them and refuses a missing or empty one) checks the rest of the file
+        Path secret = Files.writeString(Files.createTempFile("viewer-secret", ""), "stand-in");
         try {
-            Files.writeString(f, yaml);
+            Files.writeString(f, yaml.replaceAll("(?m)^([ \\t]*(?:clientSecretFile|proxySecretFile):)[ \\t]*[^\\s#]+[ \\t]*$",
+                    "$1 " + secret));
             return ViewerConfigLoader.load(f, Map.of());
         } finally {
             Files.delete(f);
+            Files.delete(secret);
         }
     }
 

@@ -14,9 +14,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.OAuth2AuthHandler;
 import io.vertx.ext.web.handler.SessionHandler;
 import io.vertx.ext.web.sstore.LocalSessionStore;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.List;
@@ -105,16 +103,7 @@ public final class AccessControl {
 
     /** A secret from its file: trimmed, not empty. */
     static byte[] secret(String key, Path file) {
-        String s;
-        try {
-            s = Files.readString(file, StandardCharsets.UTF_8).trim();
-        } catch (IOException | RuntimeException e) {
-            throw new ConfigException(key, "cannot read " + file + ": " + e.getMessage());
-        }
-        if (s.isEmpty()) {
-            throw new ConfigException(key, file + " is empty");
-        }
-        return s.getBytes(StandardCharsets.UTF_8);
+        return ViewerConfig.Auth.readSecret(key, file);
     }
 
     public AuthMode mode() {

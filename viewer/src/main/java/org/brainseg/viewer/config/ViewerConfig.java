@@ -1,5 +1,8 @@
 package org.brainseg.viewer.config;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -112,6 +115,34 @@ public record ViewerConfig(Kafka kafka, Store store, Http http, int maxScans, Au
                             + proxyUserHeader + "'");
                 }
             }
+        }
+
+        /**
+         * Reads the secret files this mode uses ({@code auth.clientSecretFile} for oidc when set,
+         * {@code auth.proxySecretFile} for proxy), so that a missing, unreadable or empty one is a
+         * configuration error at load, naming its key, not a failure once the server starts.
+         */
+        public void checkSecretFiles() {
+            if (mode == AuthMode.OIDC && clientSecretFile != null) {
+                readSecret("auth.clientSecretFile", clientSecretFile);
+            }
+            if (mode == AuthMode.PROXY) {
+                readSecret("auth.proxySecretFile", proxySecretFile);
+            }
+        }
+
+        /** The trimmed content of a secret file; a missing, unreadable or empty file names {@code key}. */
+        public static byte[] readSecret(String key, Path file) {
+            String s;
+            try {
+                s = Files.readString(file, StandardCharsets.UTF_8).trim();
+            } catch (IOException | RuntimeException e) {
+                throw new ConfigException(key, "cannot read " + file + ": " + e.getMessage());
+            }
+            if (s.isEmpty()) {
+                throw new ConfigException(key, file + " is empty");
+            }
+            return s.getBytes(StandardCharsets.UTF_8);
         }
 
         /** The audience bearer tokens must hold. */

@@ -53,10 +53,12 @@ public final class ViewerConfigLoader {
         props.putAll(o.properties());
         String bootstrap = o.bootstrapServers() != null ? o.bootstrapServers() : v.string("kafka", "bootstrapServers");
         int port = o.port() != null ? o.port() : v.integer("http", "port");
-        return new ViewerConfig(new ViewerConfig.Kafka(bootstrap, props),
+        ViewerConfig config = new ViewerConfig(new ViewerConfig.Kafka(bootstrap, props),
                 new ViewerConfig.Store(roots),
                 new ViewerConfig.Http(v.string("http", "host"), port, HttpSection.tls(v), HttpSection.metricsTokenFile(v)),
                 v.integer("index", "maxScans"), auth(v));
+        config.auth().checkSecretFiles();
+        return config;
     }
 
     private static ViewerConfig.Auth auth(ConfigFile v) {

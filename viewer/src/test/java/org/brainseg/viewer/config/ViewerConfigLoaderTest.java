@@ -54,6 +54,31 @@ class ViewerConfigLoaderTest {
         }
     }
 
+    /** A secret file that is missing, empty or a directory is refused at load, naming its key, not when the server starts. */
+    @Test
+    void shouldReadTheSecretFilesAtLoadAndNameTheKeyOfABrokenOne() throws Exception {
+        Path empty = Files.writeString(tmp.resolve("empty-secret"), " \n");
+        Path good = Files.writeString(tmp.resolve("secret"), "s3cret\n");
+        Map<String, String> cases = new java.util.LinkedHashMap<>();
+        cases.put(OIDC + "  clientSecretFile: " + tmp.resolve("missing") + "\n", "auth.clientSecretFile: cannot read");
+        cases.put(OIDC + "  clientSecretFile: " + empty + "\n", "auth.clientSecretFile: " + empty + " is empty");
+        cases.put(OIDC + "  clientSecretFile: " + tmp + "\n", "auth.clientSecretFile: cannot read");
+        cases.put("auth:\n  mode: proxy\n  proxySecretFile: " + tmp.resolve("missing") + "\n", "auth.proxySecretFile: cannot read");
+        cases.put("auth:\n  mode: proxy\n  proxySecretFile: " + empty + "\n", "auth.proxySecretFile: " + empty + " is empty");
+        for (Map.Entry<String, String> c : cases.entrySet()) {
+            Path f = Files.writeString(tmp.resolve("s.yaml"), "store:\n  roots: [" + tmp + "]\n" + c.getKey());
+            assertThatThrownBy(() -> ViewerConfigLoader.load(f, Map.of())).as(c.getKey()).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining(c.getValue());
+        }
+        Path ok = Files.writeString(tmp.resolve("ok.yaml"), "store:\n  roots: [" + tmp + "]\n" + OIDC + "  clientSecretFile: " + good
+                + "\n");
+        assertThat(ViewerConfigLoader.load(ok, Map.of()).auth().clientSecretFile()).isEqualTo(good);
+        // a public client (no secret file) and a secret file the mode does not use are not read
+        Path unused = Files.writeString(tmp.resolve("unused.yaml"), "store:\n  roots: [" + tmp + "]\nauth:\n  mode: none\n"
+                + "  proxySecretFile: " + tmp.resolve("missing") + "\n");
+        assertThat(ViewerConfigLoader.load(unused, Map.of()).auth().mode()).isEqualTo(ViewerConfig.AuthMode.NONE);
+    }
+
     @Test
     void shouldReadTheFileWithEnvironmentAndCommandLineOnTop() throws Exception {
         Path f = Files.writeString(tmp.resolve("v.yaml"), "kafka:\n  bootstrapServers: k:9092\n  properties:\n    security.protocol: SSL\n"
