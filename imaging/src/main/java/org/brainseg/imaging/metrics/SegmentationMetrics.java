@@ -40,14 +40,25 @@ public final class SegmentationMetrics {
             throw new IllegalArgumentException("prediction " + Arrays.toString(pred.shape())
                     + " and truth " + Arrays.toString(truth.shape()) + " differ in shape");
         }
-        // The six structures are independent: score them on all cores (HD95's distance
-        // transforms dominate the time of a worker's scan outside the model).
+        // Every structure is made of tumour labels (never background 0): crop both label maps once to
+        // the box around any tumour voxel of either, one voxel wider, and score there. Dice and HD95 are
+        // the same as on the whole grid (outside the box every structure is empty; the margin keeps the
+        // surface test and the distances exact), at a fraction of the work: a 1 mm scan is ~9 M voxels,
+        // a tumour's box a few hundred thousand. An empty structure's HD95 still uses the whole grid.
+        double diagonal = diagonal(pred);
+        boolean[] tumourP = nonzero(pred);
+        boolean[] tumourT = nonzero(truth);
+        boolean anyTumour = any(tumourP) || any(tumourT);
+        int[] box = anyTumour ? box(tumourP, tumourT, pred.nx(), pred.ny(), pred.nz()) : null;
+        Volume p = anyTumour ? cropVolume(pred, box) : pred;
+        Volume t = anyTumour ? cropVolume(truth, box) : truth;
+        // The six structures are independent: score them on all cores.
         TumourLabel[] ls = TumourLabel.values();
         Region[] rs = Region.values();
         Score[] scores = new Score[ls.length + rs.length];
         IntStream.range(0, scores.length).parallel().forEach(i -> scores[i] = i < ls.length
-                ? score(pred, truth, v -> v == ls[i].internal())
-                : score(pred, truth, rs[i - ls.length]::contains));
+                ? score(p, t, v -> v == ls[i].internal(), diagonal)
+                : score(p, t, rs[i - ls.length]::contains, diagonal));
         Map<TumourLabel, Score> labels = new EnumMap<>(TumourLabel.class);
         for (int i = 0; i < ls.length; i++) {
             labels.put(ls[i], scores[i]);
@@ -61,9 +72,42 @@ public final class SegmentationMetrics {
 
     /** Dice and HD95 of the voxels whose label satisfies {@code member}. */
     public static Score score(Volume pred, Volume truth, IntPredicate member) {
+        return score(pred, truth, member, diagonal(pred));
+    }
+
+    /** As {@link #score(Volume, Volume, IntPredicate)} on a crop; {@code diagonal}: the whole image's, in mm. */
+    private static Score score(Volume pred, Volume truth, IntPredicate member, double diagonal) {
         boolean[] a = mask(pred, member);
         boolean[] b = mask(truth, member);
-        return new Score(dice(a, b), hd95(a, b, pred));
+        return new Score(dice(a, b), hd95(a, b, pred, diagonal));
+    }
+
+    /** The image's diagonal in mm: the HD95 of a structure present in only one of the two masks (BraTS). */
+    private static double diagonal(Volume grid) {
+        double[] s = grid.spacing();
+        double dx = grid.nx() * s[0], dy = grid.ny() * s[1], dz = grid.nz() * s[2];
+        return Math.sqrt(dx * dx + dy * dy + dz * dz);
+    }
+
+    private static boolean[] nonzero(Volume v) {
+        float[] d = v.data();
+        boolean[] m = new boolean[d.length];
+        for (int i = 0; i < d.length; i++) {
+            m[i] = d[i] != 0;
+        }
+        return m;
+    }
+
+    /** The voxels of {@code box} ({@code box}: as {@link #box}) as a volume of their own, same spacing. */
+    private static Volume cropVolume(Volume v, int[] box) {
+        int nx = box[3] - box[0], ny = box[4] - box[1], nz = box[5] - box[2];
+        float[] out = new float[nx * ny * nz];
+        for (int k = 0; k < nz; k++) {
+            for (int j = 0; j < ny; j++) {
+                System.arraycopy(v.data(), v.index(box[0], box[1] + j, box[2] + k), out, nx * (j + ny * k), nx);
+            }
+        }
+        return new Volume(nx, ny, nz, out, v.affine());
     }
 
     static boolean[] mask(Volume v, IntPredicate member) {
@@ -92,6 +136,14 @@ public final class SegmentationMetrics {
     }
 
     static double hd95(boolean[] a, boolean[] b, Volume grid) {
+        return hd95(a, b, grid, diagonal(grid));
+    }
+
+    /**
+     * HD95 on {@code grid}, which may be a crop of the image: its border is then background one voxel
+     * deep except where it is the image's edge, so treating it as an edge changes no surface voxel.
+     */
+    private static double hd95(boolean[] a, boolean[] b, Volume grid, double diagonal) {
         boolean anyA = any(a);
         boolean anyB = any(b);
         if (!anyA && !anyB) {
@@ -99,8 +151,7 @@ public final class SegmentationMetrics {
         }
         double[] s = grid.spacing();
         if (!anyA || !anyB) {
-            double dx = grid.nx() * s[0], dy = grid.ny() * s[1], dz = grid.nz() * s[2];
-            return Math.sqrt(dx * dx + dy * dy + dz * dz);
+            return diagonal;
         }
         // Only the box around both masks matters: every surface voxel and its nearest counterpart
         // lie inside it. A one-voxel margin keeps the surface test identical to the full grid's

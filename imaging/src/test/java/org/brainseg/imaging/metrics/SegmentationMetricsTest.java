@@ -91,6 +91,50 @@ class SegmentationMetricsTest {
         }
     }
 
+    /**
+     * compute() scores inside the box around both label maps' tumour voxels: the same Dice and HD95 as
+     * each structure scored on the whole grid, also where a tumour touches the image's edge and where a
+     * structure is in one map only (HD95 is then the whole image's diagonal, not the box's).
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {21, 22, 23, 24})
+    void shouldScoreTheTumourBoxExactlyAsTheWholeGrid(int seed) {
+        Random r = new Random(seed);
+        Affine aniso = Affine.scaling(1.0, 1.2, 2.0);
+        Volume truth = blobs(r, 40, 36, 24, aniso);
+        Volume pred = blobs(r, 40, 36, 24, aniso);
+        // tumour on the image's edges: a slab at x = 0 in the truth, a corner voxel in the prediction
+        for (int k = 5; k < 12; k++) {
+            for (int j = 8; j < 15; j++) {
+                truth.set(0, j, k, 2);
+                truth.set(1, j, k, 2);
+            }
+        }
+        pred.set(39, 35, 23, 1);
+        if (seed % 2 == 0) { // enhancing tumour in the prediction only
+            for (int i = 0; i < truth.size(); i++) {
+                if (truth.data()[i] == 3) {
+                    truth.data()[i] = 1;
+                }
+            }
+        }
+        SegmentationMetrics.Report boxed = SegmentationMetrics.compute(pred, truth);
+        boxed.labels().forEach((l, s) -> {
+            Score whole = SegmentationMetrics.score(pred, truth, v -> v == l.internal());
+            assertThat(s.dice()).as("%s dice", l).isEqualTo(whole.dice());
+            assertThat(s.hd95()).as("%s hd95", l).isEqualTo(whole.hd95());
+        });
+        boxed.regions().forEach((g, s) -> {
+            Score whole = SegmentationMetrics.score(pred, truth, g::contains);
+            assertThat(s.dice()).as("%s dice", g).isEqualTo(whole.dice());
+            assertThat(s.hd95()).as("%s hd95", g).isEqualTo(whole.hd95());
+        });
+        if (seed % 2 == 0) {
+            assertThat(boxed.labels().get(TumourLabel.ENHANCING).hd95()).as("ET in one map only: the image's diagonal")
+                    .isCloseTo(Math.sqrt(40 * 40 + 43.2 * 43.2 + 48 * 48), within(1e-9));
+        }
+    }
+
     /** Random tumour-like blobs against MedPy's definition computed with scipy (independent). */
     @ParameterizedTest
     @ValueSource(ints = {11, 12, 13})
