@@ -2,7 +2,10 @@ package org.brainseg.imaging.dataset;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.stream.IntStream;
 import org.brainseg.imaging.Affine;
 import org.brainseg.imaging.Volume;
 import org.brainseg.imaging.labels.LabelConvention;
@@ -60,9 +63,17 @@ public final class CaseLoader {
             first = null;
             Volume ref = null;
             String refName = null;
+            List<Path> files = new ArrayList<>();
+            for (Modality m : Modality.values()) {
+                files.add(c.modalities().get(m));
+            }
+            if (c.label() != null) {
+                files.add(c.label());
+            }
+            Object[] read = readAll(files);
             for (Modality m : Modality.values()) {
                 Path p = c.modalities().get(m);
-                NiftiImage img = reader.readImage(p);
+                NiftiImage img = take(read[m.ordinal()]);
                 if (img.is4d()) {
                     throw new CaseValidationException("NOT_3D", "case " + c.id() + ": " + p.getFileName() + " is 4-D ("
                             + img.header().timepoints() + " volumes); one 3-D volume per modality expected");
@@ -81,14 +92,42 @@ public final class CaseLoader {
                 checkContent(c, p.getFileName().toString(), v);
                 channels[m.ordinal()] = v;
             }
+            Volume labels = c.label() == null ? null : labels(c, channels[0], take(read[Modality.values().length]));
+            return new LoadedCase(c.id(), channels, labels, first.header());
         }
-        Volume labels = c.label() == null ? null : loadLabels(c, channels[0]);
+        Volume labels = c.label() == null ? null : labels(c, channels[0], reader.readImage(c.label()));
         return new LoadedCase(c.id(), channels, labels, first.header());
     }
 
-    private Volume loadLabels(Case c, Volume grid) throws IOException {
+    /**
+     * Reads {@code files} at once, on the cores there are (decompressing a NIfTI is CPU-bound), each
+     * slot holding the image or the exception its read threw, so that the checks still run, and fail,
+     * in the modalities' order.
+     */
+    private Object[] readAll(List<Path> files) {
+        Object[] out = new Object[files.size()];
+        IntStream.range(0, files.size()).parallel().forEach(i -> {
+            try {
+                out[i] = reader.readImage(files.get(i));
+            } catch (IOException | RuntimeException e) {
+                out[i] = e;
+            }
+        });
+        return out;
+    }
+
+    private static NiftiImage take(Object read) throws IOException {
+        if (read instanceof IOException e) {
+            throw e;
+        }
+        if (read instanceof RuntimeException e) {
+            throw e;
+        }
+        return (NiftiImage) read;
+    }
+
+    private Volume labels(Case c, Volume grid, NiftiImage img) throws CaseValidationException {
         Path p = c.label();
-        NiftiImage img = reader.readImage(p);
         if (img.is4d()) {
             throw new CaseValidationException("NOT_3D", "case " + c.id() + ": label " + p.getFileName() + " is 4-D");
         }
