@@ -46,12 +46,11 @@ public final class SegmentationMetrics {
         // surface test and the distances exact), at a fraction of the work: a 1 mm scan is ~9 M voxels,
         // a tumour's box a few hundred thousand. An empty structure's HD95 still uses the whole grid.
         double diagonal = diagonal(pred);
-        boolean[] tumourP = nonzero(pred);
-        boolean[] tumourT = nonzero(truth);
-        boolean anyTumour = any(tumourP) || any(tumourT);
-        int[] box = anyTumour ? box(tumourP, tumourT, pred.nx(), pred.ny(), pred.nz()) : null;
-        Volume p = anyTumour ? cropVolume(pred, box) : pred;
-        Volume t = anyTumour ? cropVolume(truth, box) : truth;
+        float[] pd = pred.data();
+        float[] td = truth.data();
+        int[] box = box(i -> pd[i] != 0 || td[i] != 0, pred.nx(), pred.ny(), pred.nz());
+        Volume p = box == null ? pred : cropVolume(pred, box);
+        Volume t = box == null ? truth : cropVolume(truth, box);
         // The six structures are independent: score them on all cores.
         TumourLabel[] ls = TumourLabel.values();
         Region[] rs = Region.values();
@@ -87,27 +86,6 @@ public final class SegmentationMetrics {
         double[] s = grid.spacing();
         double dx = grid.nx() * s[0], dy = grid.ny() * s[1], dz = grid.nz() * s[2];
         return Math.sqrt(dx * dx + dy * dy + dz * dz);
-    }
-
-    private static boolean[] nonzero(Volume v) {
-        float[] d = v.data();
-        boolean[] m = new boolean[d.length];
-        for (int i = 0; i < d.length; i++) {
-            m[i] = d[i] != 0;
-        }
-        return m;
-    }
-
-    /** The voxels of {@code box} ({@code box}: as {@link #box}) as a volume of their own, same spacing. */
-    private static Volume cropVolume(Volume v, int[] box) {
-        int nx = box[3] - box[0], ny = box[4] - box[1], nz = box[5] - box[2];
-        float[] out = new float[nx * ny * nz];
-        for (int k = 0; k < nz; k++) {
-            for (int j = 0; j < ny; j++) {
-                System.arraycopy(v.data(), v.index(box[0], box[1] + j, box[2] + k), out, nx * (j + ny * k), nx);
-            }
-        }
-        return new Volume(nx, ny, nz, out, v.affine());
     }
 
     static boolean[] mask(Volume v, IntPredicate member) {
@@ -156,7 +134,7 @@ public final class SegmentationMetrics {
         // Only the box around both masks matters: every surface voxel and its nearest counterpart
         // lie inside it. A one-voxel margin keeps the surface test identical to the full grid's
         // (the margin is background, or the image edge where the box touches it).
-        int[] box = box(a, b, grid.nx(), grid.ny(), grid.nz());
+        int[] box = box(i -> a[i] || b[i], grid.nx(), grid.ny(), grid.nz());
         int nx = box[3] - box[0], ny = box[4] - box[1], nz = box[5] - box[2];
         boolean[] ca = crop(a, grid, box);
         boolean[] cb = crop(b, grid, box);
@@ -167,13 +145,16 @@ public final class SegmentationMetrics {
         return Math.max(percentile95(sa, toB), percentile95(sb, toA));
     }
 
-    /** {x0, y0, z0, x1, y1, z1} (end exclusive) of the foreground of a or b, one voxel wider, inside the image. */
-    private static int[] box(boolean[] a, boolean[] b, int nx, int ny, int nz) {
+    /**
+     * {x0, y0, z0, x1, y1, z1} (end exclusive) of the voxels {@code inside} holds for, one voxel wider,
+     * inside the image; null when there is none.
+     */
+    private static int[] box(IntPredicate inside, int nx, int ny, int nz) {
         int x0 = nx, y0 = ny, z0 = nz, x1 = -1, y1 = -1, z1 = -1;
         for (int k = 0, idx = 0; k < nz; k++) {
             for (int j = 0; j < ny; j++) {
                 for (int i = 0; i < nx; i++, idx++) {
-                    if (a[idx] || b[idx]) {
+                    if (inside.test(idx)) {
                         x0 = Math.min(x0, i);
                         x1 = Math.max(x1, i);
                         y0 = Math.min(y0, j);
@@ -184,20 +165,36 @@ public final class SegmentationMetrics {
                 }
             }
         }
+        if (x1 < 0) {
+            return null;
+        }
         return new int[] {Math.max(0, x0 - 1), Math.max(0, y0 - 1), Math.max(0, z0 - 1),
             Math.min(nx, x1 + 2), Math.min(ny, y1 + 2), Math.min(nz, z1 + 2)};
     }
 
     private static boolean[] crop(boolean[] m, Volume grid, int[] box) {
+        return copyBox(m, new boolean[boxSize(box)], grid, box);
+    }
+
+    /** The voxels of {@code box} ({@code box}: as {@link #box}) as a volume of their own, same spacing. */
+    private static Volume cropVolume(Volume v, int[] box) {
+        return new Volume(box[3] - box[0], box[4] - box[1], box[5] - box[2], copyBox(v.data(), new float[boxSize(box)], v, box),
+                v.affine());
+    }
+
+    private static int boxSize(int[] box) {
+        return (box[3] - box[0]) * (box[4] - box[1]) * (box[5] - box[2]);
+    }
+
+    /** Copies the rows of {@code box} from {@code src} (an array on {@code grid}) into {@code dst}, x fastest. */
+    private static <T> T copyBox(T src, T dst, Volume grid, int[] box) {
         int nx = box[3] - box[0], ny = box[4] - box[1], nz = box[5] - box[2];
-        boolean[] out = new boolean[nx * ny * nz];
         for (int k = 0; k < nz; k++) {
             for (int j = 0; j < ny; j++) {
-                int src = grid.index(box[0], box[1] + j, box[2] + k);
-                System.arraycopy(m, src, out, nx * (j + ny * k), nx);
+                System.arraycopy(src, grid.index(box[0], box[1] + j, box[2] + k), dst, nx * (j + ny * k), nx);
             }
         }
-        return out;
+        return dst;
     }
 
     /** Surface voxels of a cropped mask; the crop's border counts as the image edge only where it is one. */
