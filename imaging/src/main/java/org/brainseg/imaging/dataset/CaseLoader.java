@@ -46,6 +46,7 @@ public final class CaseLoader {
     public LoadedCase load(Case c) throws IOException {
         Volume[] channels = new Volume[Modality.values().length];
         NiftiImage first;
+        NiftiImage labelImage = null; // read beside the modalities when they are separate files
         if (c.image4d() != null) {
             first = reader.readImage(c.image4d());
             if (first.header().timepoints() != channels.length) {
@@ -70,10 +71,10 @@ public final class CaseLoader {
             if (c.label() != null) {
                 files.add(c.label());
             }
-            Object[] read = readAll(files);
+            List<Read> read = readAll(files);
             for (Modality m : Modality.values()) {
                 Path p = c.modalities().get(m);
-                NiftiImage img = take(read[m.ordinal()]);
+                NiftiImage img = read.get(m.ordinal()).image();
                 if (img.is4d()) {
                     throw new CaseValidationException("NOT_3D", "case " + c.id() + ": " + p.getFileName() + " is 4-D ("
                             + img.header().timepoints() + " volumes); one 3-D volume per modality expected");
@@ -92,11 +93,26 @@ public final class CaseLoader {
                 checkContent(c, p.getFileName().toString(), v);
                 channels[m.ordinal()] = v;
             }
-            Volume labels = c.label() == null ? null : labels(c, channels[0], take(read[Modality.values().length]));
-            return new LoadedCase(c.id(), channels, labels, first.header());
+            if (c.label() != null) {
+                labelImage = read.get(files.size() - 1).image();
+            }
         }
-        Volume labels = c.label() == null ? null : labels(c, channels[0], reader.readImage(c.label()));
+        Volume labels = c.label() == null ? null
+                : labels(c, channels[0], labelImage != null ? labelImage : reader.readImage(c.label()));
         return new LoadedCase(c.id(), channels, labels, first.header());
+    }
+
+    /** One file's read: the image, or the exception reading it threw. */
+    private record Read(NiftiImage result, Exception failure) {
+        NiftiImage image() throws IOException {
+            if (failure instanceof IOException e) {
+                throw e;
+            }
+            if (failure instanceof RuntimeException e) {
+                throw e;
+            }
+            return result;
+        }
     }
 
     /**
@@ -104,26 +120,14 @@ public final class CaseLoader {
      * slot holding the image or the exception its read threw, so that the checks still run, and fail,
      * in the modalities' order.
      */
-    private Object[] readAll(List<Path> files) {
-        Object[] out = new Object[files.size()];
-        IntStream.range(0, files.size()).parallel().forEach(i -> {
+    private List<Read> readAll(List<Path> files) {
+        return IntStream.range(0, files.size()).parallel().mapToObj(i -> {
             try {
-                out[i] = reader.readImage(files.get(i));
+                return new Read(reader.readImage(files.get(i)), null);
             } catch (IOException | RuntimeException e) {
-                out[i] = e;
+                return new Read(null, e);
             }
-        });
-        return out;
-    }
-
-    private static NiftiImage take(Object read) throws IOException {
-        if (read instanceof IOException e) {
-            throw e;
-        }
-        if (read instanceof RuntimeException e) {
-            throw e;
-        }
-        return (NiftiImage) read;
+        }).toList();
     }
 
     private Volume labels(Case c, Volume grid, NiftiImage img) throws CaseValidationException {
