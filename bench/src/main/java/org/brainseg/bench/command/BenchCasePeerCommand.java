@@ -17,11 +17,11 @@ import org.brainseg.cli.command.Csv;
 import org.brainseg.cli.console.ProgressBar;
 import org.brainseg.imaging.dataset.Case;
 import org.brainseg.imaging.io.FileTrees;
-import org.brainseg.model.artifact.LoadedModel;
 import org.brainseg.model.artifact.ModelArtifact;
 import org.brainseg.model.artifact.ShippedModel;
 import org.brainseg.model.engine.DeviceChoice;
 import org.brainseg.model.engine.EngineSettings;
+import org.brainseg.model.infer.Segmenter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -92,28 +92,27 @@ final class BenchCasePeerCommand implements Callable<Integer> {
         }
         int cores = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         EngineSettings settings = EngineSettings.of(DeviceChoice.CPU, cores);
-        byte[] params;
-        try (LoadedModel m = ModelArtifact.load(dir, settings)) {
-            params = BenchExportCommand.records(m);
-        }
         PrintWriter out = spec.commandLine().getOut();
         List<String> rows = new ArrayList<>();
         Path work = Files.createTempDirectory("brainseg-bench-case-peer");
-        try (TorchPeer peer = new TorchPeer(python, Scripts.find("bench/torch_case_peer.py"))) {
+        try (Segmenter segmenter = new Segmenter(ModelArtifact.load(dir, settings), windowBatch);
+                TorchPeer peer = new TorchPeer(python, Scripts.find("bench/torch_case_peer.py"))) {
+            Path params = Files.write(work.resolve("params.tensors"), BenchExportCommand.records(segmenter.model()));
             for (double mm : scanSpacings) {
                 Case scan;
                 try (ProgressBar bar = new ProgressBar("bench case-peer: case", 1)) {
                     scan = new BenchCases(cache != null ? cache : BenchCases.defaultCacheDir())
                             .cohort(1, mm, r -> bar.step("generated " + r.id())).cases().get(0);
                 }
+                CasePeerBenchmark bench = new CasePeerBenchmark(peer, segmenter, dir, params, cores, windowBatch,
+                        BenchCases.withoutLabel(scan), work);
                 for (String mode : tta) {
                     boolean t = mode.equals("on");
                     double load0 = LoadAverage.oneMinute();
                     CasePeerBenchmark.Result r;
                     try (ProgressBar bar = new ProgressBar("bench case-peer " + mm + " mm" + (t ? " TTA" : ""), rounds)) {
                         int[] done = {0};
-                        r = new CasePeerBenchmark(dir, settings, cores, windowBatch).run(peer, BenchCases.withoutLabel(scan),
-                                params, work, t, rounds, warmup, s -> bar.update(++done[0], s));
+                        r = bench.run(t, rounds, warmup, s -> bar.update(++done[0], s));
                     }
                     double ours = Stats.median(r.oursMs());
                     double theirs = Stats.median(r.peerMs());
@@ -123,7 +122,7 @@ final class BenchCasePeerCommand implements Callable<Integer> {
                     if (csv != null) {
                         Csv.append(csv, "scan_mm,tta,ours_median_ms,peer_median_ms,ours_over_peer,agreement,ours_ms,peer_ms",
                                 String.format(Locale.ROOT, "%s,%s,%.1f,%.1f,%.4f,%.6f,%s,%s", mm, t, ours, theirs, ours / theirs,
-                                        r.agreement(), join(r.oursMs()), join(r.peerMs())));
+                                        r.agreement(), BenchPeerCommand.join(r.oursMs()), BenchPeerCommand.join(r.peerMs())));
                     }
                     out.println(rows.get(rows.size() - 1));
                     out.flush();
@@ -139,13 +138,5 @@ final class BenchCasePeerCommand implements Callable<Integer> {
         rows.forEach(out::println);
         out.flush();
         return 0;
-    }
-
-    private static String join(double[] v) {
-        StringBuilder b = new StringBuilder();
-        for (double d : v) {
-            b.append(b.length() == 0 ? "" : " ").append(String.format(Locale.ROOT, "%.1f", d));
-        }
-        return b.toString();
     }
 }

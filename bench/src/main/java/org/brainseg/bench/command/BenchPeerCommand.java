@@ -147,7 +147,8 @@ final class BenchPeerCommand implements Callable<Integer> {
         return gflop / (ms / 1e3) / peak.machineGflops();
     }
 
-    private static String join(double[] ms) {
+    /** Times in ms, one decimal, space-separated (a CSV cell). */
+    static String join(double[] ms) {
         return Arrays.stream(ms).mapToObj(v -> String.format(Locale.ROOT, "%.1f", v)).collect(Collectors.joining(" "));
     }
 
