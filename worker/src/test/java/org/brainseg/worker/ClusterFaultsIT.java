@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -219,10 +220,10 @@ class ClusterFaultsIT {
                 Set<String> missing = new TreeSet<>(submitted);
                 missing.removeAll(got);
                 Path keep = Path.of("target", "cluster-faults", prefix + System.currentTimeMillis());
-                java.nio.file.Files.createDirectories(keep);
+                Files.createDirectories(keep);
                 StringBuilder tails = new StringBuilder();
                 for (WorkerProcess w : workers) {
-                    java.nio.file.Files.copy(w.log(), keep.resolve(w.log().getFileName()));
+                    Files.copy(w.log(), keep.resolve(w.log().getFileName()));
                     tails.append("\n--- ").append(w.log().getFileName()).append(w.isAlive() ? "" : " (dead)").append(" ---\n")
                             .append(w.tail());
                 }

@@ -15,7 +15,6 @@ import io.vertx.ext.web.handler.OAuth2AuthHandler;
 import io.vertx.ext.web.handler.SessionHandler;
 import io.vertx.ext.web.sstore.LocalSessionStore;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -77,7 +76,7 @@ public final class AccessControl {
     public static AccessControl create(Vertx vertx, ViewerConfig.Auth auth) {
         return switch (auth.mode()) {
             case NONE -> new AccessControl(vertx, auth, null, null);
-            case PROXY -> new AccessControl(vertx, auth, null, secret("auth.proxySecretFile", auth.proxySecretFile()));
+            case PROXY -> new AccessControl(vertx, auth, null, ViewerConfig.Auth.readSecret("auth.proxySecretFile", auth.proxySecretFile()));
             case OIDC -> new AccessControl(vertx, auth, discover(vertx, auth), null);
         };
     }
@@ -86,7 +85,8 @@ public final class AccessControl {
         OAuth2Options options = new OAuth2Options().setSite(auth.issuer()).setClientId(auth.clientId()).setValidateIssuer(true)
                 .setJWTOptions(new JWTOptions().setIssuer(auth.issuer()).setAudience(List.of(auth.expectedAudience())));
         if (auth.clientSecretFile() != null) {
-            options.setClientSecret(new String(secret("auth.clientSecretFile", auth.clientSecretFile()), StandardCharsets.UTF_8));
+            options.setClientSecret(new String(ViewerConfig.Auth.readSecret("auth.clientSecretFile",
+                    auth.clientSecretFile()), StandardCharsets.UTF_8));
         }
         try {
             return OpenIDConnectAuth.discover(vertx, options).toCompletionStage().toCompletableFuture()
@@ -99,11 +99,6 @@ public final class AccessControl {
             throw new IllegalStateException("auth.issuer: cannot read the OpenID configuration of " + auth.issuer()
                     + " (/.well-known/openid-configuration and its jwks_uri): " + cause.getMessage(), cause);
         }
-    }
-
-    /** A secret from its file: trimmed, not empty. */
-    static byte[] secret(String key, Path file) {
-        return ViewerConfig.Auth.readSecret(key, file);
     }
 
     public AuthMode mode() {
