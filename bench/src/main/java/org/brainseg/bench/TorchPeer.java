@@ -17,16 +17,37 @@ import org.brainseg.imaging.io.JsonMappers;
  * The PyTorch peer ({@code bench/torch_peer.py --serve}) as a child process that waits on its stdin
  * between requests, so that its runs and ours alternate without ever overlapping: one JSON request
  * per line, one JSON reply per line. Owns the process; {@link #close()} ends it.
+ *
+ * <p>The peer runs with {@value #NO_MMAP} unless the caller's environment says otherwise (or
+ * {@code BRAINSEG_GLIBC_MALLOC=1} asks for glibc's defaults on both sides): tensors over glibc's
+ * largest mmap threshold (32 MB, e.g. a 64³ batch-2 width-16 activation) would otherwise be mapped
+ * afresh and fault in page by page on every operator, which PyTorch 1.13 cannot avoid and our
+ * libtorch does with 2 MB pages. Without it the peer measured mostly page faults (docs/BENCHMARKS.md,
+ * "Why the 64³ peer is erratic").
  */
 public final class TorchPeer implements AutoCloseable {
+    /** The peer's allocator setting: no mmap for any allocation, so freed tensors are reused from the heap. */
+    public static final String NO_MMAP = "MALLOC_MMAP_MAX_=0";
     private static final ObjectMapper JSON = JsonMappers.plain();
     private final Process process;
     private final Writer in;
     private final BufferedReader out;
 
+    /** How the peer's allocator is set, as the benchmark's header says it. */
+    public static String peerAllocator() {
+        if ("1".equals(System.getenv("BRAINSEG_GLIBC_MALLOC"))) {
+            return "glibc's allocator defaults (BRAINSEG_GLIBC_MALLOC=1)";
+        }
+        String set = System.getenv("MALLOC_MMAP_MAX_");
+        return set != null ? "MALLOC_MMAP_MAX_=" + set + " (from the environment)" : NO_MMAP + " (no page faults on large tensors)";
+    }
+
     public TorchPeer(String python, Path script) throws IOException {
-        process = new ProcessBuilder(python, script.toString(), "--serve")
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        ProcessBuilder pb = new ProcessBuilder(python, script.toString(), "--serve").redirectError(ProcessBuilder.Redirect.INHERIT);
+        if (!"1".equals(System.getenv("BRAINSEG_GLIBC_MALLOC"))) {
+            pb.environment().putIfAbsent("MALLOC_MMAP_MAX_", "0");
+        }
+        process = pb.start();
         in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
         out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     }

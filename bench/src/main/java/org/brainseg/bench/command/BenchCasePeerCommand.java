@@ -131,8 +131,8 @@ final class BenchCasePeerCommand implements Callable<Integer> {
         } finally {
             FileTrees.delete(work);
         }
-        out.printf(Locale.ROOT, "%nmodel %s; %d intra-op threads each, window batch %d; %d rounds after %d warm-up, medians%n", dir,
-                cores, windowBatch, rounds, warmup);
+        out.printf(Locale.ROOT, "%nmodel %s; %d intra-op threads each, window batch %d; %d rounds after %d warm-up, medians; "
+                + "the peer runs with %s%n", dir, cores, windowBatch, rounds, warmup, TorchPeer.peerAllocator());
         out.println("| scan | model grid | TTA | ours ms | peer ms | ours / peer | voxels agreeing | load |");
         out.println("|---|---|---|---|---|---|---|---|");
         rows.forEach(out::println);

@@ -114,7 +114,8 @@ final class BenchPeerCommand implements Callable<Integer> {
         }
         double load1 = LoadAverage.oneMinute();
         out.printf(Locale.ROOT, "depth %d, width %d, %d intra-op threads each, %d rounds after %d warm-up; "
-                + "load average (1 min) %.2f at the start, %.2f at the end%n%n", depth, width, cores, rounds, warmup, load0, load1);
+                + "load average (1 min) %.2f at the start, %.2f at the end; the peer runs with %s%n%n", depth, width, cores, rounds,
+                warmup, load0, load1, TorchPeer.peerAllocator());
         out.println("| peak: float32 matmul " + matmul + "² | ours (DJL, libtorch 2.5.1) | peer (PyTorch " + "eager) |");
         out.println("|---|---|---|");
         out.printf(Locale.ROOT, "| median GFLOP/s | %.1f | %.1f |%n%n", peak.oursGflops(), peak.peerGflops());
