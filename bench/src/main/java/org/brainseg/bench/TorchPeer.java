@@ -35,16 +35,21 @@ public final class TorchPeer implements AutoCloseable {
 
     /** How the peer's allocator is set, as the benchmark's header says it. */
     public static String peerAllocator() {
-        if ("1".equals(System.getenv("BRAINSEG_GLIBC_MALLOC"))) {
+        if (glibcDefaults()) {
             return "glibc's allocator defaults (BRAINSEG_GLIBC_MALLOC=1)";
         }
         String set = System.getenv("MALLOC_MMAP_MAX_");
         return set != null ? "MALLOC_MMAP_MAX_=" + set + " (from the environment)" : NO_MMAP + " (no page faults on large tensors)";
     }
 
+    /** {@code BRAINSEG_GLIBC_MALLOC=1}: glibc's allocator defaults on both sides, as the launcher reads it. */
+    private static boolean glibcDefaults() {
+        return "1".equals(System.getenv("BRAINSEG_GLIBC_MALLOC"));
+    }
+
     public TorchPeer(String python, Path script) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(python, script.toString(), "--serve").redirectError(ProcessBuilder.Redirect.INHERIT);
-        if (!"1".equals(System.getenv("BRAINSEG_GLIBC_MALLOC"))) {
+        if (!glibcDefaults()) {
             pb.environment().putIfAbsent("MALLOC_MMAP_MAX_", "0");
         }
         process = pb.start();
