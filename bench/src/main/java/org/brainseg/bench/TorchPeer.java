@@ -26,8 +26,10 @@ import org.brainseg.imaging.io.JsonMappers;
  * "Why the 64³ peer is erratic").
  */
 public final class TorchPeer implements AutoCloseable {
-    /** The peer's allocator setting: no mmap for any allocation, so freed tensors are reused from the heap. */
-    public static final String NO_MMAP = "MALLOC_MMAP_MAX_=0";
+    /** glibc's limit on mmap'd allocations; the peer gets 0 (none), so freed tensors are reused from the heap. */
+    private static final String MMAP_MAX = "MALLOC_MMAP_MAX_";
+    /** The peer's allocator setting, as the header prints it. */
+    public static final String NO_MMAP = MMAP_MAX + "=0";
     private static final ObjectMapper JSON = JsonMappers.plain();
     private final Process process;
     private final Writer in;
@@ -38,8 +40,8 @@ public final class TorchPeer implements AutoCloseable {
         if (glibcDefaults()) {
             return "glibc's allocator defaults (BRAINSEG_GLIBC_MALLOC=1)";
         }
-        String set = System.getenv("MALLOC_MMAP_MAX_");
-        return set != null ? "MALLOC_MMAP_MAX_=" + set + " (from the environment)" : NO_MMAP + " (no page faults on large tensors)";
+        String set = System.getenv(MMAP_MAX);
+        return set != null ? MMAP_MAX + "=" + set + " (from the environment)" : NO_MMAP + " (no page faults on large tensors)";
     }
 
     /** {@code BRAINSEG_GLIBC_MALLOC=1}: glibc's allocator defaults on both sides, as the launcher reads it. */
@@ -50,7 +52,7 @@ public final class TorchPeer implements AutoCloseable {
     public TorchPeer(String python, Path script) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(python, script.toString(), "--serve").redirectError(ProcessBuilder.Redirect.INHERIT);
         if (!glibcDefaults()) {
-            pb.environment().putIfAbsent("MALLOC_MMAP_MAX_", "0");
+            pb.environment().putIfAbsent(MMAP_MAX, "0");
         }
         process = pb.start();
         in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
