@@ -41,6 +41,7 @@ import org.brainseg.schemas.ScanFailed;
 import org.brainseg.schemas.SegmentationCompleted;
 import org.brainseg.schemas.Topics;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -94,6 +95,13 @@ class ClusterFaultsIT {
         publishModels(ModelVersions.event("brainseg", 1, model1, ModelStatus.ACTIVE));
     }
 
+    /** Each test's workers go with it, also when it fails: a stuck worker left in the group would hold the next test's partitions. */
+    @AfterEach
+    void stopWorkers() {
+        workers.forEach(WorkerProcess::close);
+        workers.clear();
+    }
+
     @AfterAll
     void tearDown() {
         workers.forEach(WorkerProcess::close);
@@ -143,7 +151,6 @@ class ClusterFaultsIT {
         Audit a = audit(p, submitted, masks);
         assertThat(a.byVersion()).as("scans completed by the version published during the failover").containsKey(2);
         LOG.info("cluster faults, each with the stream's state at that moment:\n  {}\n{}", String.join("\n  ", faults), a);
-        stopWorkers();
     }
 
     @Test
@@ -167,7 +174,6 @@ class ClusterFaultsIT {
         Set<String> submitted = stream.finish();
         Audit a = audit(p, submitted, masks);
         LOG.info("{}; {}; {}", paused, resumed, a);
-        stopWorkers();
     }
 
     /** What the audit found: scans, outcomes, completions per model version (no scan lost, none twice). */
@@ -320,11 +326,6 @@ class ClusterFaultsIT {
         workers.add(w);
         assertThat(w.awaitReady(Duration.ofMinutes(3))).as("worker %s ready; log %s", transactionalId, log).isTrue();
         return w;
-    }
-
-    void stopWorkers() {
-        workers.forEach(WorkerProcess::close);
-        workers.clear();
     }
 
     void awaitCompleted(String prefix, int n, Duration timeout) {

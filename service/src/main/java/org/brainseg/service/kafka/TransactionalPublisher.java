@@ -13,6 +13,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
@@ -39,8 +40,13 @@ import org.slf4j.LoggerFactory;
  *       retried, which resumes the same request, for at most {@link Policy#unknownOutcomePatience()};
  *       then {@link OutcomeUnknownException}, and the restarted producer's
  *       {@code initTransactions} settles the transaction.</li>
- *   <li>Fencing, authorization, authentication, an unsupported broker and a producer in an
- *       unrecoverable state are fatal: the Kafka exception is thrown as it is.</li>
+ *   <li>Fencing, authorization, authentication and an unsupported broker are fatal: the Kafka
+ *       exception is thrown as it is, also when Kafka wraps it in its "error state" exception.</li>
+ *   <li>A producer that cannot abort is in Kafka's fatal error state: every later call fails
+ *       with "we are in an error state", so retrying it would spin for ever (stop 36's CI saw a
+ *       worker do that after a broker was cut off). {@link ProducerBrokenException}, fatal: the
+ *       restarted service's new producer ({@code initTransactions}) aborts the open transaction,
+ *       and the work is redone from the committed offsets.</li>
  *   <li>When the attempts run out, or the consumer group moved on ({@link CommitFailedException}),
  *       nothing of the transaction is visible: {@link NotPublishedException}; the caller redoes
  *       the work (the worker rewinds its partitions) or reports it.</li>
@@ -85,6 +91,18 @@ public final class TransactionalPublisher {
         }
     }
 
+    /**
+     * The producer is in Kafka's fatal error state (its abort failed): no call on it can succeed
+     * again. Nothing of the open transaction is visible; only a new producer can go on.
+     */
+    public static final class ProducerBrokenException extends KafkaException {
+        private static final long serialVersionUID = 1L;
+
+        ProducerBrokenException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     /** A commit stayed unconfirmed past the patience: it may or may not become visible. */
     public static final class OutcomeUnknownException extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -93,6 +111,9 @@ public final class TransactionalPublisher {
             super(message, cause);
         }
     }
+
+    /** How many refused aborts in a row make the producer broken. */
+    static final int ABORT_REFUSALS = 3;
 
     private final Producer<byte[], byte[]> producer;
     private final EventCodec codec;
@@ -120,6 +141,7 @@ public final class TransactionalPublisher {
      *
      * @throws NotPublishedException nothing was published (attempts exhausted, or the group moved on)
      * @throws OutcomeUnknownException the commit stayed unconfirmed past the patience
+     * @throws ProducerBrokenException the producer can no longer abort: replace it (restart)
      * @throws KafkaException a fatal producer error (fenced, not authorized, ...)
      */
     public void publish(List<? extends Event> events, Map<TopicPartition, OffsetAndMetadata> offsets,
@@ -157,7 +179,7 @@ public final class TransactionalPublisher {
                     + (attempt == 1 ? "" : "s") + ", nothing was published: " + e, e);
         }
         long wait = backoffMs(attempt);
-        LOG.warn("publishing {} failed (attempt {}): {}; retrying in {} ms", what, attempt, e.toString(), wait);
+        LOG.warn("publishing {} failed (attempt {}): {}; retrying in {} ms", what, attempt, withCauses(e), wait);
         sleep(wait);
     }
 
@@ -187,6 +209,7 @@ public final class TransactionalPublisher {
      */
     private void abortCompletely(KafkaException cause) {
         long deadline = System.nanoTime() + policy.unknownOutcomePatience().toNanos();
+        int refusals = 0;
         for (int attempt = 1; ; attempt++) {
             try {
                 producer.abortTransaction();
@@ -197,28 +220,52 @@ public final class TransactionalPublisher {
                             + " s (first failure: " + cause + ")", e);
                 }
                 sleep(backoffMs(attempt));
-            } catch (KafkaException e) {
-                throwIfFatal(e);
-                LOG.debug("abort after {}: {}", cause.toString(), e.toString());
+            } catch (InterruptException e) {
+                LOG.debug("abort after {} interrupted", cause.toString());
                 return;
-            } catch (IllegalStateException e) {
-                // no transaction was open (beginTransaction itself failed): nothing to abort
-                LOG.debug("nothing to abort after {}: {}", cause.toString(), e.getMessage());
-                return;
+            } catch (KafkaException | IllegalStateException e) {
+                if (e instanceof IllegalStateException && e.getCause() == null) {
+                    // no transaction was open (beginTransaction itself failed): nothing to abort
+                    LOG.debug("nothing to abort after {}: {}", cause.toString(), e.getMessage());
+                    return;
+                }
+                if (e instanceof KafkaException k) {
+                    throwIfFatal(k);
+                }
+                // Kafka's fatal state refuses every abort (an abortable error is what an abort clears),
+                // naming the error that broke it as the cause: a refusal that repeats means a producer to replace
+                if (++refusals >= ABORT_REFUSALS) {
+                    throw new ProducerBrokenException("the producer cannot abort after " + withCauses(cause) + ": "
+                            + withCauses(e) + " (" + refusals + " times); it needs replacing (a restart)", e);
+                }
+                LOG.warn("aborting after {} was refused: {}; trying again", cause.toString(), withCauses(e));
+                sleep(backoffMs(attempt));
             }
         }
     }
 
     /**
-     * Another instance owns our transactional id, we may not write, or the producer is in an
-     * unrecoverable state: fatal. Nothing uncommitted is visible, so whoever takes over redoes it.
+     * Another instance owns our transactional id, we may not write, or the broker cannot do
+     * transactions: fatal. Nothing uncommitted is visible, so whoever takes over redoes it. Kafka
+     * reports such an error again, wrapped, on every later call: the causes are looked at too.
      */
     static void throwIfFatal(KafkaException e) {
-        if (e instanceof ProducerFencedException || e instanceof OutOfOrderSequenceException
-                || e instanceof InvalidProducerEpochException || e instanceof AuthorizationException
-                || e instanceof AuthenticationException || e instanceof UnsupportedVersionException) {
-            throw e;
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof ProducerFencedException || c instanceof OutOfOrderSequenceException
+                    || c instanceof InvalidProducerEpochException || c instanceof AuthorizationException
+                    || c instanceof AuthenticationException || c instanceof UnsupportedVersionException) {
+                throw e;
+            }
         }
+    }
+
+    /** {@code e} and its causes, each once: Kafka wraps the error that broke a producer in a generic one. */
+    static String withCauses(Throwable e) {
+        StringBuilder b = new StringBuilder(e.toString());
+        for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+            b.append(" <- ").append(c);
+        }
+        return b.toString();
     }
 
     static long backoffMs(int attempt) {

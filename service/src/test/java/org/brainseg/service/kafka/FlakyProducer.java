@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -12,7 +13,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Kafka's producer test double with chosen transaction calls failing a given number of times
- * before working (a real broker cannot be made to time out at one chosen call). In service's test
+ * before working, or for good (Kafka's fatal error state) (a real broker cannot be made to time out at one chosen call). In service's test
  * jar for the tests of every user of the {@link TransactionalPublisher}.
  */
 public class FlakyProducer extends MockProducer<byte[], byte[]> {
@@ -21,13 +22,38 @@ public class FlakyProducer extends MockProducer<byte[], byte[]> {
     public final AtomicInteger fenced = new AtomicInteger();
     public final AtomicInteger commits = new AtomicInteger();
     public final AtomicInteger aborts = new AtomicInteger();
+    /** Aborts refused (a non-timeout error) before one works. */
+    public final AtomicInteger abortRefusals = new AtomicInteger();
+    /**
+     * Set: Kafka's fatal error state, entered at the next {@code sendOffsetsToTransaction}: from
+     * then on every transactional call fails, naming this error as the cause, as a real producer's does.
+     */
+    public volatile RuntimeException breakWith;
+    private volatile RuntimeException broken;
 
     public FlakyProducer() {
         super(true, null, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
+    private void failIfBroken() {
+        if (broken != null) {
+            throw new KafkaException("Cannot execute transactional method because we are in an error state", broken);
+        }
+    }
+
+    @Override
+    public void beginTransaction() {
+        failIfBroken();
+        super.beginTransaction();
+    }
+
     @Override
     public void sendOffsetsToTransaction(Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) {
+        failIfBroken();
+        if (breakWith != null) {
+            broken = breakWith;
+            throw breakWith;
+        }
         if (fenced.get() > 0) {
             throw new ProducerFencedException("injected: fenced");
         }
@@ -39,6 +65,7 @@ public class FlakyProducer extends MockProducer<byte[], byte[]> {
 
     @Override
     public void commitTransaction() {
+        failIfBroken();
         if (commitTimeouts.getAndDecrement() > 0) {
             throw new TimeoutException("injected: EndTxn(commit) timed out");
         }
@@ -49,6 +76,10 @@ public class FlakyProducer extends MockProducer<byte[], byte[]> {
     @Override
     public void abortTransaction() {
         aborts.incrementAndGet();
+        failIfBroken();
+        if (abortRefusals.getAndDecrement() > 0) {
+            throw new KafkaException("injected: abort refused");
+        }
         super.abortTransaction();
     }
 }

@@ -10,7 +10,9 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.brainseg.schemas.ErrorCode;
 import org.brainseg.schemas.EventCodec;
@@ -84,6 +86,45 @@ class TransactionalPublisherTest {
         TransactionalPublisher t = publisher(p, TransactionalPublisher.Policy.SERVICE);
         assertThatThrownBy(() -> t.publish(oneEvent(), Map.of(TP, new OffsetAndMetadata(1)), GROUP))
                 .isInstanceOf(ProducerFencedException.class);
+    }
+
+    @Test
+    void shouldReportABrokenProducerInsteadOfRetryingItForEver() {
+        // what a worker did in CI after a broker was cut off: every call "in an error state", retried for ever
+        FlakyProducer p = new FlakyProducer();
+        p.breakWith = new KafkaException("injected: Unexpected error in TxnOffsetCommitResponse");
+        TransactionalPublisher t = publisher(p, TransactionalPublisher.Policy.SERVICE);
+        assertThatThrownBy(() -> t.publish(oneEvent(), Map.of(TP, new OffsetAndMetadata(1)), GROUP))
+                .isInstanceOf(TransactionalPublisher.ProducerBrokenException.class)
+                .hasMessageContaining("cannot abort").hasMessageContaining("Unexpected error in TxnOffsetCommitResponse")
+                .hasMessageContaining("error state");
+        assertThat(p.aborts.get()).as("aborts tried before giving up").isEqualTo(TransactionalPublisher.ABORT_REFUSALS);
+        assertThat(p.commits.get()).isZero();
+        assertThat(p.history()).isEmpty();
+    }
+
+    @Test
+    void shouldThrowAnAuthorizationErrorThatKafkaWrappedAsItIs() {
+        FlakyProducer p = new FlakyProducer();
+        p.breakWith = new TransactionalIdAuthorizationException("injected: not allowed");
+        TransactionalPublisher t = publisher(p, TransactionalPublisher.Policy.SERVICE);
+        assertThatThrownBy(() -> t.publish(oneEvent(), Map.of(TP, new OffsetAndMetadata(1)), GROUP))
+                .isInstanceOf(TransactionalIdAuthorizationException.class);
+        assertThatThrownBy(() -> t.publish(oneEvent(), Map.of(TP, new OffsetAndMetadata(1)), GROUP))
+                .as("the next call, refused with the error wrapped").isNotInstanceOf(TransactionalPublisher.ProducerBrokenException.class)
+                .hasMessageContaining("error state").hasCauseInstanceOf(TransactionalIdAuthorizationException.class);
+        assertThat(p.aborts.get()).isZero();
+    }
+
+    @Test
+    void shouldGoOnAfterAnAbortRefusedOnce() {
+        FlakyProducer p = new FlakyProducer();
+        p.offsetTimeouts.set(1);
+        p.abortRefusals.set(1);
+        publisher(p, TransactionalPublisher.Policy.SERVICE).publish(oneEvent(), Map.of(TP, new OffsetAndMetadata(1)), GROUP);
+        assertThat(p.aborts.get()).isEqualTo(2);
+        assertThat(p.commits.get()).isEqualTo(1);
+        assertThat(p.history()).hasSize(1);
     }
 
     @Test

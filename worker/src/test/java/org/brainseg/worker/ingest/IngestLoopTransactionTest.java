@@ -14,10 +14,12 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.brainseg.schemas.EventCodec;
 import org.brainseg.schemas.Topics;
 import org.brainseg.service.kafka.FlakyProducer;
+import org.brainseg.service.kafka.TransactionalPublisher;
 import org.brainseg.service.store.LocalFileStore;
 import org.brainseg.worker.WorkerMetrics;
 import org.brainseg.worker.config.WorkerConfig;
@@ -27,7 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The loop's handling of transaction calls that time out, with Kafka's own client test doubles
+ * The loop's handling of transaction calls that time out or break the producer, with Kafka's own client test doubles
  * standing in for the broker (a real broker cannot be made to time out at one chosen call). The
  * record is poison (not JSON), so its outcome, one ScanFailed, needs no model.
  */
@@ -91,6 +93,21 @@ class IngestLoopTransactionTest {
             assertThat(producer.aborts.get()).isEqualTo(1);
             assertThat(producer.commits.get()).isEqualTo(1);
             assertThat(producer.history()).hasSize(1); // the aborted attempt's ScanFailed is not visible
+        });
+    }
+
+    @Test
+    void shouldStopAsFatalWhenTheProducerIsBrokenInsteadOfRetryingForEver(@TempDir Path dir) throws Exception {
+        FlakyProducer producer = new FlakyProducer();
+        producer.breakWith = new KafkaException("injected: Unexpected error in TxnOffsetCommitResponse");
+        IngestLoop loop = loop(consumerWithOnePoisonRecord(), producer, dir);
+        run(loop, producer, () -> {
+            // fatal: the service exits, and its restart's new producer settles the transaction
+            assertThat(loop.fatal()).isInstanceOf(TransactionalPublisher.ProducerBrokenException.class)
+                    .hasMessageContaining("Unexpected error in TxnOffsetCommitResponse");
+            assertThat(loop.isRunning()).isFalse();
+            assertThat(producer.history()).isEmpty();
+            assertThat(producer.commits.get()).isZero();
         });
     }
 }
