@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -60,7 +61,9 @@ import org.slf4j.LoggerFactory;
  * restarted; and, in a second stream, a broker cut off by SIGSTOP for longer than every session
  * timeout, then resumed. An independent audit reads every output read_committed: every scan has
  * exactly one outcome, every mask its announced sha256, no temp file is left, the consumer group's
- * lag is 0. The cluster is shared by the class; each test brings its own workers.
+ * lag is 0. The cluster is shared by the class; each test brings its own workers. A worker that
+ * exits fatally (code 3, its request for a restart) is restarted while the audit waits, as an
+ * orchestrator would restart it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 15, unit = TimeUnit.MINUTES)
@@ -79,6 +82,8 @@ class ClusterFaultsIT {
     Path model2;
     final EventCodec codec = new EventCodec();
     final List<WorkerProcess> workers = new ArrayList<>();
+    /** Workers that exited fatally and were started again (each once). */
+    final Set<WorkerProcess> restarted = new HashSet<>();
 
     @BeforeAll
     void setUp(@TempDir Path dir) throws Exception {
@@ -100,6 +105,7 @@ class ClusterFaultsIT {
     void stopWorkers() {
         workers.forEach(WorkerProcess::close);
         workers.clear();
+        restarted.clear();
     }
 
     @AfterAll
@@ -213,6 +219,7 @@ class ClusterFaultsIT {
         int seen = -1;
         long lastProgress = System.nanoTime();
         while (true) {
+            restartFatallyExited();
             List<String> got = outcomes(prefix);
             if (got.size() >= submitted.size()) {
                 return;
@@ -312,6 +319,24 @@ class ClusterFaultsIT {
             finishing = true;
             done.get(10, TimeUnit.MINUTES);
             return new TreeSet<>(ids);
+        }
+    }
+
+    /**
+     * A worker that exited with the fatal code asks its orchestrator for a restart: this test's
+     * orchestrator obliges, as a Kubernetes restart policy does, with the same YAML (so the same
+     * transactional id, whose open transaction the new instance aborts).
+     */
+    void restartFatallyExited() throws Exception {
+        for (WorkerProcess w : List.copyOf(workers)) {
+            if (w.exitedFatally() && restarted.add(w)) {
+                Path log = tmp.resolve(w.config().getFileName() + "-restart-" + workers.size() + ".log");
+                LOG.warn("worker of {} exited fatally (code 3); restarting it as an orchestrator would. Its log ends:\n{}",
+                        w.config().getFileName(), w.tail());
+                WorkerProcess again = WorkerProcess.start(w.config(), log);
+                workers.add(again);
+                assertThat(again.awaitReady(Duration.ofMinutes(3))).as("restarted worker ready; log %s", log).isTrue();
+            }
         }
     }
 

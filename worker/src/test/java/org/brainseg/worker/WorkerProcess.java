@@ -26,11 +26,14 @@ final class WorkerProcess implements AutoCloseable {
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Process process;
+    private final Path config;
     private final Path log;
     private int port = -1;
+    private volatile boolean stoppedByTest;
 
-    private WorkerProcess(Process process, Path log) {
+    private WorkerProcess(Process process, Path config, Path log) {
         this.process = process;
+        this.config = config;
         this.log = log;
     }
 
@@ -41,11 +44,24 @@ final class WorkerProcess implements AutoCloseable {
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
                 "-Dai.djl.offline=true", WorkerMain.class.getName(), config.toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        return new WorkerProcess(p, log);
+        return new WorkerProcess(p, config, log);
     }
 
     boolean isAlive() {
         return process.isAlive();
+    }
+
+    /** The YAML file it was started from. */
+    Path config() {
+        return config;
+    }
+
+    /**
+     * Whether it ended by itself with the fatal exit code, the worker's request to its orchestrator
+     * for a restart ({@link org.brainseg.service.run.ServiceRunner#EXIT_FATAL}); not when the test killed or stopped it.
+     */
+    boolean exitedFatally() {
+        return !stoppedByTest && !process.isAlive() && process.exitValue() == org.brainseg.service.run.ServiceRunner.EXIT_FATAL;
     }
 
     Process process() {
@@ -96,6 +112,7 @@ final class WorkerProcess implements AutoCloseable {
 
     /** SIGKILL: no shutdown hook, no abort, no commit. */
     void kill() throws InterruptedException {
+        stoppedByTest = true;
         process.destroyForcibly();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             throw new IllegalStateException("worker did not die within 30 s of SIGKILL");
@@ -104,6 +121,7 @@ final class WorkerProcess implements AutoCloseable {
 
     /** SIGTERM: the graceful path; returns the exit code. */
     int terminate() throws InterruptedException {
+        stoppedByTest = true;
         process.destroy();
         if (!process.waitFor(90, TimeUnit.SECONDS)) {
             throw new IllegalStateException("worker did not stop within 90 s of SIGTERM");
@@ -126,6 +144,7 @@ final class WorkerProcess implements AutoCloseable {
 
     @Override
     public void close() {
+        stoppedByTest = true;
         process.destroyForcibly();
     }
 }
