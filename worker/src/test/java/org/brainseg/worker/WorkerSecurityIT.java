@@ -34,9 +34,11 @@ import org.brainseg.client.topics.TopicsInitializer;
 import org.brainseg.imaging.dataset.Case;
 import org.brainseg.kafka.embedded.EmbeddedKafka;
 import org.brainseg.kafka.embedded.EmbeddedKafkaExtension;
+import org.brainseg.model.TinyModels;
 import org.brainseg.schemas.ScanArrived;
 import org.brainseg.schemas.SegmentationCompleted;
 import org.brainseg.schemas.Topics;
+import org.brainseg.service.http.TestCertificates;
 import org.brainseg.worker.config.WorkerConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,11 +46,10 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.brainseg.model.TinyModels;
 
 /**
  * Kafka over TLS with SASL/SCRAM-SHA-512: the embedded broker gets a {@code SECURE} listener
- * (SASL_SSL) with a certificate from a CA made at test time ({@link TestPki}) and SCRAM users
+ * (SASL_SSL) with a certificate from a CA made at test time ({@link TestCertificates}) and SCRAM users
  * created through the Admin API. The worker takes its security settings from
  * {@code kafka.properties}, as a deployment would. Its plaintext {@code BROKER} listener stays
  * for the broker's own readiness check and the test's set-up (topics, users); the clients under
@@ -65,7 +66,7 @@ class WorkerSecurityIT {
     /** The test CA and the broker's certificate; made before the broker starts, which needs its keystore. */
     @TempDir
     static Path pkiDir;
-    static TestPki pki;
+    static TestCertificates.Stores pki;
     static String secure;
 
     @RegisterExtension
@@ -79,7 +80,7 @@ class WorkerSecurityIT {
     /** Next to the plaintext BROKER and CONTROLLER listeners, a SECURE one: SASL_SSL with SCRAM-SHA-512. */
     static void addSecureListener(EmbeddedKafka.Builder broker) {
         try {
-            pki = TestPki.create(pkiDir);
+            pki = TestCertificates.create(pkiDir).stores("localhost");
         } catch (Exception e) {
             throw new IllegalStateException("cannot make the test PKI", e);
         }
@@ -101,7 +102,7 @@ class WorkerSecurityIT {
                 // rotation would have them do; a rotated password is then refused on a live connection
                 .brokerProperty(l + "scram-sha-512.connections.max.reauth.ms", Long.toString(REAUTH.toMillis()))
                 .brokerProperty(l + "ssl.keystore.type", "PKCS12")
-                .brokerProperty(l + "ssl.keystore.location", pki.brokerKeystore().toString())
+                .brokerProperty(l + "ssl.keystore.location", pki.keystore().toString())
                 .brokerProperty(l + "ssl.keystore.password", pki.password())
                 .brokerProperty(l + "ssl.key.password", pki.password());
     }

@@ -28,8 +28,9 @@ import javax.net.ssl.TrustManagerFactory;
  * {@code keytool} (nothing checked in, no openssl needed), and the PEM files a service is
  * configured with: {@code ca.pem}; per server, {@code NAME.crt} (its certificate, then the CA's:
  * a chain) and {@code NAME.key} (PKCS#8, written from the PKCS12 store in Java). EC P-256 keys,
- * valid two days, for {@code 127.0.0.1} and {@code localhost}. Shared with the other modules'
- * tests through this module's test jar.
+ * valid two days, for {@code 127.0.0.1} and {@code localhost}; or, for a JVM server such as a
+ * Kafka broker, PKCS12 stores ({@link #stores}). Shared with the other modules' tests through
+ * this module's test jar.
  */
 public final class TestCertificates {
     private final Path dir;
@@ -81,6 +82,26 @@ public final class TestCertificates {
                 + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded())
                 + "\n-----END PRIVATE KEY-----\n");
         return new Pem(crt, pem);
+    }
+
+    /** What a JVM server (a Kafka broker) is configured with: PKCS12 key and trust stores, one password. */
+    public record Stores(Path keystore, Path truststore, String password) {}
+
+    /**
+     * {@link #server}'s key pair for {@code name} in a PKCS12 keystore with its CA-signed chain, and
+     * a PKCS12 truststore holding only the CA.
+     */
+    public Stores stores(String name) throws IOException, InterruptedException, GeneralSecurityException {
+        Pem pem = server(name);
+        Path store = dir.resolve(name + ".p12");
+        keytool("-importcert", "-keystore", store, "-storepass", password, "-alias", "ca", "-file", ca(), "-noprompt");
+        keytool("-importcert", "-keystore", store, "-storepass", password, "-alias", "server", "-file", pem.certificate());
+        Path trust = dir.resolve("truststore.p12");
+        if (!Files.exists(trust)) {
+            keytool("-importcert", "-keystore", trust, "-storetype", "PKCS12", "-storepass", password, "-alias", "ca",
+                    "-file", ca(), "-noprompt");
+        }
+        return new Stores(store, trust, password);
     }
 
     /** An SSL context trusting only this CA. */
