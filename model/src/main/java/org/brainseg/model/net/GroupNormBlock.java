@@ -14,10 +14,11 @@ import ai.djl.util.PairList;
  * (ICCIDS 2022) as brainseg reads it ({@link org.brainseg.schemas.Normalization#LAYER}); one group per channel is
  * instance normalization. Statistics never depend on the batch or the spatial size.
  *
- * <p>Biased variance, epsilon {@value NormalizationLayers#EPSILON}, as
- * {@code torch.nn.functional.group_norm}; computed by PyTorch's batch-norm kernel on a (1, N·G, -1)
- * view (see {@link #normalize}), then γ, β in one more pass ({@link #scaleShift}); for instance
- * normalization γ and β go into the same kernel call.
+ * <p>Biased variance, epsilon {@value NormalizationLayers#EPSILON}: libtorch's own
+ * {@code group_norm} kernel, γ and β inside it ({@link FusedGroupNorm}); for instance
+ * normalization PyTorch's batch-norm kernel on a (1, N·C, -1) view with γ and β inside it.
+ * {@link #normalize} (the batch-norm kernel without γ, β, the path before the fused kernel) stays
+ * as the tests' second implementation.
  */
 public final class GroupNormBlock extends AffineNormBlock {
     private final int groups;
@@ -42,7 +43,7 @@ public final class GroupNormBlock extends AffineNormBlock {
         if (groups == channels) {
             return new NDList(instanceNormalize(ps, x, training));
         }
-        return new NDList(scaleShift(ps, normalize(x, groups), training));
+        return new NDList(FusedGroupNorm.apply(x, groups, gamma(ps, x, training), beta(ps, x, training), training));
     }
 
     /**
