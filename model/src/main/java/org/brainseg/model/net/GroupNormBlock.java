@@ -17,8 +17,6 @@ import ai.djl.util.PairList;
  * <p>Biased variance, epsilon {@value NormalizationLayers#EPSILON}: libtorch's own
  * {@code group_norm} kernel, γ and β inside it ({@link FusedGroupNorm}); for instance
  * normalization PyTorch's batch-norm kernel on a (1, N·C, -1) view with γ and β inside it.
- * {@link #normalize} (the batch-norm kernel without γ, β, the path before the fused kernel) stays
- * as the tests' second implementation.
  */
 public final class GroupNormBlock extends AffineNormBlock {
     private final int groups;
@@ -62,22 +60,8 @@ public final class GroupNormBlock extends AffineNormBlock {
         return normalizeRows(x, samples * channels, g, b);
     }
 
-    /**
-     * Normalizes each sample's groups of (N, C, D, H, W) {@code x} to zero mean and unit (biased)
-     * variance, without γ, β. As PyTorch does for {@code instance_norm}: the input is viewed as
-     * (1, N·G, rest) and normalized by the fused batch-norm kernel with batch statistics, one
-     * "channel" per (sample, group). One native operator, forward and backward, where composing it
-     * from mean, subtract, square, mean, add, sqrt and divide took seven passes over the activations
-     * and kept their intermediates for backward (docs/BENCHMARKS.md, Optimizations).
-     */
-    static NDArray normalize(NDArray x, int groups) {
-        long rows = x.getShape().get(0) * groups;
-        NDManager m = x.getManager();
-        return normalizeRows(x, rows, m.ones(new Shape(rows)), m.zeros(new Shape(rows)));
-    }
-
     /** x viewed as (1, rows, rest), each row normalized and then scaled and shifted by its weight and bias. */
-    private static NDArray normalizeRows(NDArray x, long rows, NDArray weight, NDArray bias) {
+    static NDArray normalizeRows(NDArray x, long rows, NDArray weight, NDArray bias) {
         Shape shape = x.getShape();
         NDManager m = x.getManager();
         Shape stats = new Shape(rows);

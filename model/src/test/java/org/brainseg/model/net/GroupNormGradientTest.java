@@ -13,9 +13,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * {@link GroupNormBlock#normalize} runs on PyTorch's batch-norm kernel, {@link FusedGroupNorm} on
- * libtorch's group_norm through TorchScript: their outputs and gradients must equal those of group
- * normalization written out from elementary ops (mean, centre, variance, divide, γ, β).
+ * Group normalization on PyTorch's batch-norm kernel (the (1, N·G, rest) view that instance
+ * normalization still takes, {@link GroupNormBlock#normalizeRows}) and on libtorch's group_norm
+ * through TorchScript ({@link FusedGroupNorm}, layer and group normalization): outputs and
+ * gradients must equal those of the formula written out from elementary ops (mean, centre,
+ * variance, divide, γ, β).
  */
 class GroupNormGradientTest {
     @ParameterizedTest(name = "groups={0} channels={1}")
@@ -30,7 +32,7 @@ class GroupNormGradientTest {
             w[i] = (float) rnd.nextGaussian();
         }
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
-            float[][] fused = grad(m, x, w, shape, a -> GroupNormBlock.normalize(a, groups));
+            float[][] fused = grad(m, x, w, shape, a -> batchNormKernel(a, groups));
             float[][] composed = grad(m, x, w, shape, a -> {
                 NDArray g = a.reshape(shape.get(0), groups, -1);
                 NDArray c = g.sub(g.mean(new int[] {2}, true));
@@ -116,6 +118,13 @@ class GroupNormGradientTest {
             return new float[][] {y.toFloatArray(), a.getGradient().toFloatArray(), g.getGradient().toFloatArray(),
                     b.getGradient().toFloatArray()};
         }
+    }
+
+    /** Each sample's groups normalized without γ, β by the batch-norm kernel on the (1, N·G, rest) view. */
+    private static NDArray batchNormKernel(NDArray x, int groups) {
+        long rows = x.getShape().get(0) * groups;
+        NDManager m = x.getManager();
+        return GroupNormBlock.normalizeRows(x, rows, m.ones(new Shape(rows)), m.zeros(new Shape(rows)));
     }
 
     private static float[][] grad(NDManager parent, float[] x, float[] w, Shape shape,
