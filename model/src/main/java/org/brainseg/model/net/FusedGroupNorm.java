@@ -32,8 +32,11 @@ import java.util.zip.ZipOutputStream;
  */
 final class FusedGroupNorm {
     private static final Map<Integer, PtSymbolBlock> MODULES = new ConcurrentHashMap<>();
-    /** Never closed: the modules live as long as the engine. */
-    private static volatile PtNDManager owner;
+
+    /** The modules' manager, made on first use and never closed: the modules live as long as the engine. */
+    private static final class Owner {
+        static final PtNDManager MANAGER = (PtNDManager) Engine.getEngine("PyTorch").newBaseManager();
+    }
 
     private FusedGroupNorm() {}
 
@@ -48,23 +51,10 @@ final class FusedGroupNorm {
 
     private static PtSymbolBlock load(int groups) {
         try {
-            return JniUtils.loadModule(manager(), new ByteArrayInputStream(archive(groups)), true, false);
+            return JniUtils.loadModule(Owner.MANAGER, new ByteArrayInputStream(archive(groups)), true, false);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot load the group_norm module", e);
         }
-    }
-
-    private static PtNDManager manager() {
-        PtNDManager m = owner;
-        if (m == null) {
-            synchronized (FusedGroupNorm.class) {
-                if (owner == null) {
-                    owner = (PtNDManager) Engine.getEngine("PyTorch").newBaseManager();
-                }
-                m = owner;
-            }
-        }
-        return m;
     }
 
     /**

@@ -43,8 +43,8 @@ import org.slf4j.LoggerFactory;
  *   <li>Fencing, authorization, authentication and an unsupported broker are fatal: the Kafka
  *       exception is thrown as it is, also when Kafka wraps it in its "error state" exception.</li>
  *   <li>A producer that cannot abort is in Kafka's fatal error state: every later call fails
- *       with "we are in an error state", so retrying it would spin for ever (stop 36's CI saw a
- *       worker do that after a broker was cut off). {@link ProducerBrokenException}, fatal: the
+ *       with "we are in an error state", so retrying it would spin for ever (a worker did that
+ *       in CI after a broker was cut off: docs/RELIABILITY.md). {@link ProducerBrokenException}, fatal: the
  *       restarted service's new producer ({@code initTransactions}) aborts the open transaction,
  *       and the work is redone from the committed offsets.</li>
  *   <li>When the attempts run out, or the consumer group moved on ({@link CommitFailedException}),

@@ -13,8 +13,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Kafka's producer test double with chosen transaction calls failing a given number of times
- * before working, or for good (Kafka's fatal error state) (a real broker cannot be made to time out at one chosen call). In service's test
- * jar for the tests of every user of the {@link TransactionalPublisher}.
+ * before working, or for good (Kafka's fatal error state): a real broker cannot be made to fail at
+ * one chosen call. In service's test jar for the tests of every user of the
+ * {@link TransactionalPublisher}.
  */
 public class FlakyProducer extends MockProducer<byte[], byte[]> {
     public final AtomicInteger commitTimeouts = new AtomicInteger();
